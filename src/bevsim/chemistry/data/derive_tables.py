@@ -1,0 +1,263 @@
+# ruff: noqa: E501
+"""Re-derive the shipped chemistry YAML files from the PyBaMM OCV CSVs and the cited figures.
+
+Usage (from the repository root):
+    python3 src/bevsim/chemistry/data/derive_tables.py [SHARED_CHEMISTRY_DIR]
+
+SHARED_CHEMISTRY_DIR defaults to /work/shared/data/chemistry (holds ocv_lfp.csv, ocv_naion.csv,
+ocv_nmc.csv). Writes lfp.yaml, sodium-ion.yaml and nmc.yaml beside this script. Every number
+used here is explained in SOURCES.md (same folder); the YAML comments repeat the short form.
+This script is a build tool, not part of the runtime package API.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+R_GAS_J_PER_MOL_K = 8.314462618
+T_REF_K = 298.15
+TEMP_C = [-30.0, -20.0, -10.0, 0.0, 10.0, 25.0, 40.0, 55.0]
+
+# Resampling grid for the OCV tables (36 points): dense at the ends, where OCV is steep.
+OCV_SOC = np.array(
+    [0.0, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.125, 0.15, 0.175, 0.2, 0.25]
+    + [round(0.3 + 0.05 * i, 2) for i in range(13)]
+    + [0.925, 0.95, 0.96, 0.97, 0.98, 0.985, 0.99, 0.995, 0.9975, 1.0]
+)
+assert np.all(np.diff(OCV_SOC) > 0)
+
+# SOC grid and class-typical SOC shape factors (relative to 50 % SOC) for the resistances.
+R_SOC = [0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 1.0]
+R0_SOC_SHAPE = [1.30, 1.12, 1.05, 1.02, 1.00, 1.00, 1.03, 1.08]
+R1_SOC_SHAPE = [2.00, 1.40, 1.15, 1.05, 1.00, 1.00, 1.05, 1.15]
+
+
+def read_csv(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    data = np.loadtxt(path, delimiter=",", skiprows=1)
+    return data[:, 0], data[:, 1]
+
+
+def arrhenius_factor(temp_c: float, ea_j_per_mol: float) -> float:
+    """R(T)/R(25 C) = exp(Ea/R (1/T - 1/T_ref))."""
+    t_k = temp_c + 273.15
+    return float(np.exp(ea_j_per_mol / R_GAS_J_PER_MOL_K * (1.0 / t_k - 1.0 / T_REF_K)))
+
+
+def ocv_lfp(src: Path) -> np.ndarray:
+    """Prada2013 OCV cut to the Blade window: SOC 0 moved to where OCV = 2.6 V, then rescaled."""
+    soc, ocv = read_csv(src / "ocv_lfp.csv")
+    s_lo = float(np.interp(2.6, ocv, soc))  # 0.030 (SOURCES.md of the CSVs)
+    return np.interp(s_lo + OCV_SOC * (1.0 - s_lo), soc, ocv)
+
+
+def ocv_nmc(src: Path) -> np.ndarray:
+    """OKane2022 (LG M50) OCV, 2.5-4.2 V, resampled unchanged."""
+    soc, ocv = read_csv(src / "ocv_nmc.csv")
+    return np.interp(OCV_SOC, soc, ocv)
+
+
+NAION_V_LO, NAION_V_HI, NAION_MEAN_TARGET, NAION_SMOOTH_SIGMA = 1.8, 3.95, 3.05, 0.08
+
+
+def ocv_naion(src: Path) -> tuple[np.ndarray, float]:
+    """Commercial-like sloping Na-ion OCV from the Chayambuka2022 (NVPF) shape.
+
+    1. normalise u = (V - 2.0) / (4.2 - 2.0) on a 0.001 SOC grid;
+    2. Gaussian-smooth u over SOC (sigma 0.08, edge-reflected) to wash out the NVPF plateaus and
+       the step at 50 % SOC, then re-normalise so u(0) = 0 and u(1) = 1;
+    3. blend with a straight line: u' = w * u + (1 - w) * SOC, w chosen so that the mean OCV
+       after step 4 equals 3.05 V (generic commercial Na-ion nominal, FACTS.md);
+    4. map to the commercial-like window: V = 1.8 + (3.95 - 1.8) * u'.
+    """
+    soc, ocv = read_csv(src / "ocv_naion.csv")
+    fine = np.linspace(0.0, 1.0, 1001)
+    u = (np.interp(fine, soc, ocv) - 2.0) / 2.2
+    pad = 300
+    ext = np.concatenate([2 * u[0] - u[pad:0:-1], u, 2 * u[-1] - u[-2 : -pad - 2 : -1]])
+    k_soc = np.arange(-pad, pad + 1) * 0.001
+    kernel = np.exp(-0.5 * (k_soc / NAION_SMOOTH_SIGMA) ** 2)
+    kernel /= kernel.sum()
+    us = np.convolve(ext, kernel, mode="same")[pad:-pad]
+    us = (us - us[0]) / (us[-1] - us[0])
+    target_u = (NAION_MEAN_TARGET - NAION_V_LO) / (NAION_V_HI - NAION_V_LO)
+    mean_us = float(np.trapezoid(us, fine))
+    w = (target_u - 0.5) / (mean_us - 0.5)
+    u_blend = w * us + (1 - w) * fine
+    v = NAION_V_LO + (NAION_V_HI - NAION_V_LO) * u_blend
+    return np.interp(OCV_SOC, fine, v), w
+
+
+CHEMS = {
+    "lfp": dict(
+        # R0/R1 at 25 C and 50 % SOC [ohm*Ah]; tau1 at 25 C [s]; activation energies [J/mol]
+        r0=0.060,
+        r1=0.025,
+        tau1=30.0,
+        ea0=17_000.0,
+        ea1=35_000.0,
+        capacity_fraction=[0.65, 0.78, 0.85, 0.91, 0.96, 1.00, 1.01, 1.01],
+        max_charge=[0.0, 0.0, 0.0, 0.0, 0.5, 2.0, 2.0, 0.5],
+        max_discharge=[0.5, 1.5, 2.0, 3.0, 4.0, 4.0, 4.0, 2.0],
+    ),
+    "sodium-ion": dict(
+        r0=0.065,
+        r1=0.030,
+        tau1=15.0,
+        ea0=15_000.0,
+        ea1=25_000.0,
+        capacity_fraction=[0.89, 0.91, 0.93, 0.95, 0.97, 1.00, 1.01, 1.01],
+        max_charge=[1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 5.0, 3.0],
+        max_discharge=[2.0, 3.0, 4.0, 5.0, 5.0, 5.0, 5.0, 3.0],
+    ),
+    "nmc": dict(
+        r0=0.075,
+        r1=0.035,
+        tau1=20.0,
+        ea0=17_000.0,
+        ea1=35_000.0,
+        capacity_fraction=[0.60, 0.89, 0.95, 0.975, 0.99, 1.00, 1.01, 1.01],
+        max_charge=[0.0, 0.0, 0.0, 0.0, 1.0, 4.0, 4.0, 1.0],
+        max_discharge=[0.5, 1.5, 2.5, 4.0, 5.0, 5.0, 5.0, 3.0],
+    ),
+}
+
+
+def resistance_tables(c: dict) -> dict[str, list[list[float]]]:
+    """Rows = TEMP_C, columns = R_SOC. R(T, SOC) = R25 * SOC shape * Arrhenius(T).
+
+    tau1 = tau1_25 * Arrhenius(T; Ea1): the RC capacitance C1 = tau1/R1 is held constant with
+    temperature (class-typical choice), so tau1 scales with R1.
+    """
+    r0, r1, tau = [], [], []
+    for t in TEMP_C:
+        f0 = arrhenius_factor(t, c["ea0"])
+        f1 = arrhenius_factor(t, c["ea1"])
+        r0.append([float(f"{c['r0'] * f0 * s:.5g}") for s in R0_SOC_SHAPE])
+        r1.append([float(f"{c['r1'] * f1 * s:.5g}") for s in R1_SOC_SHAPE])
+        tau.append([float(f"{c['tau1'] * f1:.4g}")] * len(R_SOC))
+    return {"r0_ohm_ah": r0, "r1_ohm_ah": r1, "tau1_s": tau}
+
+
+def fmt_list(values, ndigits: int | None = None) -> str:
+    out = []
+    for v in values:
+        out.append(f"{v:.{ndigits}f}" if ndigits is not None else f"{v:g}")
+    return "[" + ", ".join(out) + "]"
+
+
+def fmt_table(rows, indent: str) -> str:
+    lines = [f"{indent}- {fmt_list(r)}   # {t:g} C" for r, t in zip(rows, TEMP_C, strict=True)]
+    return "\n" + "\n".join(lines)
+
+
+def write_yaml(chem_id: str, header: str, ocv: np.ndarray, notes: dict[str, str]) -> None:
+    c = CHEMS[chem_id]
+    tabs = resistance_tables(c)
+    ocv_r = np.round(ocv, 4)
+    assert np.all(np.diff(ocv_r) > 0), chem_id
+    text = f"""{header.strip()}
+ocv:   # {notes["ocv"]}
+  soc: {fmt_list(OCV_SOC)}
+  ocv_v: {fmt_list(ocv_r, 4)}
+temperature_c: {fmt_list(TEMP_C)}   # grid for every temperature table below
+resistance:
+  # {notes["resistance"]}
+  # SOC shape (x R at 50 % SOC; class-typical U-shape, higher at low SOC, see SOURCES.md):
+  #   R0 {fmt_list(R0_SOC_SHAPE)}, R1 {fmt_list(R1_SOC_SHAPE)}
+  soc: {fmt_list(R_SOC)}
+  r0_ohm_ah:   # ohmic; Arrhenius Ea = {c["ea0"] / 1000:g} kJ/mol{fmt_table(tabs["r0_ohm_ah"], "    ")}
+  r1_ohm_ah:   # RC pair; Arrhenius Ea = {c["ea1"] / 1000:g} kJ/mol{fmt_table(tabs["r1_ohm_ah"], "    ")}
+  tau1_s:      # tau1(25 C) = {c["tau1"]:g} s, scaled with R1 (C1 = tau1/R1 constant in T){fmt_table(tabs["tau1_s"], "    ")}
+# {notes["capacity"]}
+capacity_fraction: {fmt_list(c["capacity_fraction"])}
+# {notes["charge"]}
+max_charge_c_rate: {fmt_list(c["max_charge"])}
+# {notes["discharge"]}
+max_discharge_c_rate: {fmt_list(c["max_discharge"])}
+"""
+    (HERE / f"{chem_id}.yaml").write_text(text)
+
+
+def main(src: Path) -> None:
+    na_ocv, w = ocv_naion(src)
+    print(f"sodium-ion blend weight w = {w:.4f}")
+    for cid, ocv in (("lfp", ocv_lfp(src)), ("nmc", ocv_nmc(src)), ("sodium-ion", na_ocv)):
+        mean = float(np.trapezoid(ocv, OCV_SOC))
+        print(f"{cid}: mean OCV {mean:.4f} V, OCV range {ocv[0]:.3f}-{ocv[-1]:.3f} V")
+    for cid, (header, notes) in HEADERS.items():
+        ocv = {"lfp": ocv_lfp(src), "nmc": ocv_nmc(src), "sodium-ion": na_ocv}[cid]
+        write_yaml(cid, header, ocv, notes)
+
+
+HEADERS: dict[str, tuple[str, dict[str, str]]] = {
+    "lfp": (
+        """
+# BYD Blade-class LFP prismatic cell. Generated by derive_tables.py; sources in SOURCES.md.
+# Cell facts: RWTH Aachen (PEM) teardown, Gorsch et al., Cell Reports Physical Science (2025),
+# as reported by Neowin 2025-04-23: 135 Ah, 432 Wh, 3.2 V nominal, 2.6-3.65 V, 160 Wh/kg.
+id: lfp
+name: BYD Blade-class LFP prismatic cell
+nominal_voltage_v: 3.2          # teardown (Gorsch 2025); mean OCV of the table below is 3.22 V
+max_voltage_v: 3.65             # charge cut-off, teardown
+min_voltage_v: 2.6              # discharge cut-off, teardown
+reference_capacity_ah: 135      # teardown; R0 at 25 C, 50 % SOC = 0.060 ohm*Ah / 135 Ah = 0.44 mOhm
+specific_energy_wh_per_kg: 160  # cell level, teardown
+""",
+        dict(
+            ocv="PyBaMM Prada2013 (ocv_lfp.csv), SOC 0 moved to OCV = 2.6 V (SOC 0.030 of the set) and rescaled to 0..1; top end unchanged (3.6 V)",
+            resistance="R0(25 C, 50 %) 0.060 ohm*Ah (0.44 mOhm at 135 Ah, class-typical for large-format LFP, see SOURCES.md); R1 0.025 ohm*Ah; Ea0 17 kJ/mol (electrolyte, OKane2022 after Ecker 2015), Ea1 35 kJ/mol (charge transfer: graphite 35 kJ/mol in Prada2013; LFP cathode Rct 33.8-40.9 kJ/mol, Electrochim. Acta 60 (2012) 269)",
+            capacity="usable capacity vs 25 C: -20 C 0.78 = middle of FACTS.md 70-85 %; 0 C 0.91; -30 C 0.65 class-typical extrapolation (steeper below -20 C); 40/55 C 1.01 class-typical",
+            charge="no charging at or below 0 C (lithium plating; FACTS.md sec. 6); 25 C 2C class-typical peak for a gen-1 Blade (30->80 % in 30 min at 110 kW, FACTS.md); 10 C 0.5C and 55 C 0.5C class-typical derates",
+            discharge="class-typical peak discharge: 4C at 10-40 C (traction peak), derated in the cold (discharge allowed to -20 C, FACTS.md sec. 6) and at 55 C",
+        ),
+    ),
+    "sodium-ion": (
+        """
+# CATL-class commercial sodium-ion cell (gen-1 2021 / Naxtra 2025 figures, FACTS.md sec. 1).
+# Generated by derive_tables.py; sources in SOURCES.md. CATL publishes no voltage window or
+# cell capacity: those are marked class-typical below.
+id: sodium-ion
+name: CATL-class sodium-ion cell (gen-1 / Naxtra-like, hard carbon anode)
+nominal_voltage_v: 3.05         # generic commercial Na-ion 3.0-3.1 V (FACTS.md); = mean OCV of the table
+max_voltage_v: 3.95             # [U] example commercial Na-ion 18650 datasheet 1.8-3.95 V (FACTS.md)
+min_voltage_v: 1.8              # [U] same datasheet
+reference_capacity_ah: 100      # class-typical choice: CATL publishes no cell capacity [NF]
+specific_energy_wh_per_kg: 160  # CATL gen-1, 2021 (Naxtra: 175)
+""",
+        dict(
+            ocv="sloping commercial-like curve: PyBaMM Chayambuka2022 (NVPF) shape normalised, Gaussian-smoothed (sigma 0.08 SOC), blended with a straight line (weight 0.333 on the NVPF shape) so the mean OCV is 3.05 V, mapped to 1.8-3.95 V",
+            resistance="R0(25 C, 50 %) 0.065 ohm*Ah (0.65 mOhm at 100 Ah), R1 0.030 ohm*Ah: class-typical (PyBaMM Chayambuka2022 is a 3 mAh lab cell, 0.94 ohm*Ah, not usable); Ea0 15 kJ/mol and Ea1 25 kJ/mol class-typical, set weaker than Li-ion so the cell matches CATL's >90 % at -20 C claim (no published full-cell Na-ion activation energy found)",
+            capacity="usable capacity vs 25 C: -20 C 0.91 (CATL gen-1: > 90 % at -20 C); -30 C 0.89 (conservative: Naxtra claims 0.93 at -30 C [U], 0.90 at -40 C); linear between",
+            charge="25 C 5C peak (Naxtra); -30 C 1C (Naxtra 30->80 % in 30 min at -30 C [U]); Naxtra fast-charges from -40 to 70 C; intermediate points and 55 C derate class-typical",
+            discharge="class-typical peak discharge 5C (high-power cell, cf. Laufen et al. 2024 on a commercial Na-ion 18650), derated below -10 C and at 55 C",
+        ),
+    ),
+    "nmc": (
+        """
+# CATL Qilin-class NCM cell (CTP 3.0), curve shape from the LG M50 (NMC811/graphite) in PyBaMM
+# OKane2022. CATL publishes no Qilin NCM cell data [NF] (FACTS.md sec. 3). Generated by
+# derive_tables.py; sources in SOURCES.md.
+id: nmc
+name: CATL Qilin-class NCM cell (LG M50 / OKane2022 curve shape)
+nominal_voltage_v: 3.7          # NMC ~3.6-3.7 V (FACTS.md; 4680 teardown 3.7 V); mean OCV of table 3.72 V
+max_voltage_v: 4.2              # LG M50 window 2.5-4.2 V (PyBaMM Chen2020/OKane2022)
+min_voltage_v: 2.5              # LG M50
+reference_capacity_ah: 150      # class-typical large prismatic NCM cell (Qilin cell capacity [NF])
+specific_energy_wh_per_kg: 241  # NMC811 reference cell: Tesla 4680 teardown (Gorsch 2025); Qilin cell [NF]
+""",
+        dict(
+            ocv="PyBaMM OKane2022 (ocv_nmc.csv, LG M50), 2.5-4.2 V, resampled unchanged",
+            resistance="R0(25 C, 50 %) 0.075 ohm*Ah (0.50 mOhm at 150 Ah), R1 0.035 ohm*Ah: 10-s DCIR 0.089 ohm*Ah, about half the OKane2022 LG M50 value (0.175 ohm*Ah at 0.5C), class-typical for a 4C-capable pack cell (10->80 % in 10 min); Ea0 17 kJ/mol (electrolyte) and Ea1 35 kJ/mol (graphite exchange current), both OKane2022",
+            capacity="usable capacity vs 25 C: PyBaMM OKane2022 0.5C isothermal capacity ratio vs 25 C (temperature_nmc.csv), rounded; 55 C held at the 40 C value",
+            charge="no charging at or below 0 C without heating (graphite anode, same plating rule as LFP; class-typical); 25-40 C 4C (Qilin 10->80 % in 10 min); 10 C 1C and 55 C 1C class-typical derates",
+            discharge="class-typical peak discharge 5C, derated in the cold (OKane2022 loses most capacity at >= 1C below -10 C) and at 55 C",
+        ),
+    ),
+}
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/work/shared/data/chemistry"))

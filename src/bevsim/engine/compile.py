@@ -1,0 +1,134 @@
+"""Compile validated vehicle specs into the kernel's struct of arrays (one row per variant)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bevsim.chemistry import Chemistry, load_chemistry
+from bevsim.engine.layout import PARAM_COLUMNS, P
+from bevsim.engine.tables import Tables, build_tables
+from bevsim.spec.models import VehicleSpec
+from bevsim.spec.motor_map import EfficiencyMap, load_efficiency_map
+from bevsim.spec.pack import PackDesign, derive_pack
+
+GRAVITY_MPS2 = 9.80665
+KMH_PER_MPS = 3.6
+RPM_PER_RADPS = 60.0 / (2.0 * math.pi)
+DRIVEN_AXLE_LOAD_SHARE = {"fwd": 0.5, "rwd": 0.5, "awd": 1.0}
+"""Static share of the weight on the driven axles (50/50 axle loads; awd drives both)."""
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """Test conditions applied to every variant: added load [kg], cell temperature [degC], SOC."""
+
+    added_mass_kg: float = 0.0
+    cell_temp_c: float = 23.0
+    initial_soc: float | None = None  # None: start at the pack's soc_max (full)
+
+
+@dataclass(frozen=True)
+class CompiledBatch:
+    """Parameter matrix [n_variants, len(PARAM_COLUMNS)] and the shared tables."""
+
+    params: np.ndarray
+    tables: Tables
+    vehicle_ids: tuple[str, ...]
+
+    def column(self, name: str) -> np.ndarray:
+        """One parameter column, by name."""
+        return self.params[:, getattr(P, name)]
+
+
+def compile_vehicles(
+    specs: Sequence[VehicleSpec], conditions: Conditions | Sequence[Conditions] = Conditions()
+) -> CompiledBatch:
+    """Compile specs (with per-variant or shared conditions) into a CompiledBatch."""
+    if isinstance(conditions, Conditions):
+        conditions = [conditions] * len(specs)
+    if len(conditions) != len(specs):
+        raise ValueError(f"got {len(conditions)} conditions for {len(specs)} vehicles")
+    chem_ids: dict[str, int] = {}
+    chems: list[Chemistry] = []
+    map_ids: dict[tuple, int] = {}
+    maps: list[EfficiencyMap] = []
+    rows = np.empty((len(specs), len(PARAM_COLUMNS)))
+    for i, (spec, cond) in enumerate(zip(specs, conditions, strict=True)):
+        chem = load_chemistry(spec.battery.chemistry)
+        if chem.id not in chem_ids:
+            chem_ids[chem.id] = len(chems)
+            chems.append(chem)
+        eff_map = _combined_motor_map(spec)
+        key = (eff_map.source, float(eff_map.speed[-1]), float(eff_map.torque[-1]))
+        if key not in map_ids:
+            map_ids[key] = len(maps)
+            maps.append(eff_map)
+        rows[i] = _param_row(spec, cond, chem, chem_ids[chem.id], map_ids[key])
+    return CompiledBatch(rows, build_tables(maps, chems), tuple(s.id for s in specs))
+
+
+def pack_of(spec: VehicleSpec) -> PackDesign:
+    """The pack arrangement of a vehicle (cells derived from its chemistry where needed)."""
+    return derive_pack(spec.battery, load_chemistry(spec.battery.chemistry))
+
+
+def _combined_motor_map(spec: VehicleSpec) -> EfficiencyMap:
+    """The efficiency map of the equivalent single motor, normalised to its rating."""
+    motor = spec.drive.motors[0]
+    eff_map = load_efficiency_map(motor.efficiency_map)
+    return eff_map.normalised(motor.max_speed_rpm, motor.peak_torque_nm)
+
+
+def _param_row(
+    spec: VehicleSpec, cond: Conditions, chem: Chemistry, chem_index: int, map_index: int
+) -> np.ndarray:
+    pack = derive_pack(spec.battery, chem)
+    motors = spec.drive.motors
+    mass_kg = spec.mass.curb_kg + cond.added_mass_kg
+    road_load = spec.road_load
+    battery = spec.battery
+    initial_soc = battery.soc_max if cond.initial_soc is None else cond.initial_soc
+    values = {
+        "mass_kg": mass_kg,
+        "inertial_mass_kg": mass_kg + spec.mass.rotating_kg,
+        "drag_area_m2": spec.body.drag_coefficient * spec.body.frontal_area_m2,
+        "rolling_resistance_coefficient": spec.tires.rolling_resistance_coefficient,
+        "use_road_load": 1.0 if road_load is not None else 0.0,
+        "f0_n": road_load.f0_n if road_load else 0.0,
+        "f1_n_per_mps": road_load.f1_n_per_kmh * KMH_PER_MPS if road_load else 0.0,
+        "f2_n_per_mps2": road_load.f2_n_per_kmh2 * KMH_PER_MPS**2 if road_load else 0.0,
+        "wheel_radius_m": spec.tires.rolling_radius_m,
+        "gear_ratio": spec.drive.gear_ratio,
+        # Coast-down coefficients already hold the driveline's spin losses (DESIGN.md).
+        "driveline_efficiency": 1.0 if road_load is not None else spec.drive.driveline_efficiency,
+        "traction_force_max_n": spec.drive.tire_road_friction
+        * mass_kg
+        * GRAVITY_MPS2
+        * DRIVEN_AXLE_LOAD_SHARE[spec.drive.layout],
+        "motor_peak_power_w": 1000.0 * sum(m.peak_power_kw for m in motors),
+        "motor_peak_torque_nm": sum(m.peak_torque_nm for m in motors),
+        "motor_max_speed_radps": min(m.max_speed_rpm for m in motors) / RPM_PER_RADPS,
+        "motor_map_index": map_index,
+        "regen_min_speed_mps": spec.drive.regen_min_speed_kmh / KMH_PER_MPS,
+        "accessory_power_w": spec.accessories.base_power_w
+        + (spec.autonomy.compute_power_w if spec.autonomy else 0.0),
+        "chemistry_index": chem_index,
+        "cells_in_series": pack.cells_in_series,
+        "cells_in_parallel": pack.cells_in_parallel,
+        "cell_capacity_ah": pack.cell_capacity_ah,
+        "soc_min": battery.soc_min,
+        "soc_max": battery.soc_max,
+        "pack_max_discharge_power_w": _kw_or_inf(battery.max_discharge_power_kw),
+        "pack_max_charge_power_w": _kw_or_inf(battery.max_charge_power_kw),
+        "cell_temp_c": cond.cell_temp_c,
+        "initial_soc": initial_soc,
+    }
+    return np.array([values[name] for name in PARAM_COLUMNS], dtype=float)
+
+
+def _kw_or_inf(kw: float | None) -> float:
+    return math.inf if kw is None else 1000.0 * kw

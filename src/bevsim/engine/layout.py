@@ -1,0 +1,98 @@
+"""Column layout of the kernel's struct-of-arrays: parameters, totals and trace channels.
+
+Each vehicle variant is one row of a float64 matrix; these names give the columns. The kernel
+reads them as compile-time constants, so it never sees a pydantic object or a dict.
+"""
+
+from collections import namedtuple
+
+PARAM_COLUMNS = (
+    "mass_kg",  # test mass (curb + load)
+    "inertial_mass_kg",  # test mass + equivalent mass of rotating parts
+    "drag_area_m2",  # Cd * A
+    "rolling_resistance_coefficient",
+    "use_road_load",  # 1.0 when coast-down coefficients replace drag/rolling/driveline spin
+    "f0_n",
+    "f1_n_per_mps",
+    "f2_n_per_mps2",
+    "wheel_radius_m",
+    "gear_ratio",
+    "driveline_efficiency",
+    "traction_force_max_n",  # tire-road friction x load on the driven axles
+    "motor_peak_power_w",
+    "motor_peak_torque_nm",
+    "motor_max_speed_radps",
+    "motor_map_index",
+    "regen_min_speed_mps",
+    "accessory_power_w",
+    "chemistry_index",
+    "cells_in_series",
+    "cells_in_parallel",
+    "cell_capacity_ah",
+    "soc_min",
+    "soc_max",
+    "pack_max_discharge_power_w",
+    "pack_max_charge_power_w",
+    "cell_temp_c",
+    "initial_soc",
+)
+
+TOTAL_COLUMNS = (
+    "distance_m",
+    "trace_distance_m",
+    "chemical_energy_j",  # OCV x current: energy taken from the cells' chemistry
+    "terminal_energy_j",  # at the pack terminals (net: discharge minus charge)
+    "terminal_discharge_energy_j",
+    "terminal_charge_energy_j",
+    "wheel_positive_energy_j",
+    "wheel_negative_energy_j",
+    "aero_energy_j",
+    "rolling_energy_j",  # rolling resistance, or f0 + f1 v of coast-down coefficients
+    "grade_energy_j",
+    "kinetic_energy_change_j",
+    "driveline_loss_j",
+    "motor_loss_j",
+    "battery_ohmic_loss_j",
+    "battery_polarization_loss_j",
+    "friction_brake_energy_j",
+    "accessory_energy_j",
+    "regen_energy_j",  # mechanical energy recovered at the motor shaft
+    "final_soc",
+    "min_soc",
+    "max_speed_shortfall_mps",
+    "time_off_trace_s",  # seconds more than TRACE_TOLERANCE below the requested speed
+    "min_terminal_voltage_v",
+    "max_terminal_voltage_v",
+    "final_speed_mps",
+    "final_polarization_v",
+    "steps",
+)
+
+TRACE_COLUMNS = (
+    "speed_requested_mps",
+    "speed_achieved_mps",
+    "wheel_power_w",
+    "motor_mech_power_w",
+    "motor_elec_power_w",
+    "battery_power_w",  # terminal, + = discharge
+    "battery_current_a",
+    "terminal_voltage_v",
+    "open_circuit_voltage_v",
+    "soc",
+    "cell_temp_c",
+    "aero_power_w",
+    "rolling_power_w",
+    "grade_power_w",
+    "inertia_power_w",
+    "driveline_loss_w",
+    "motor_loss_w",
+    "battery_loss_w",
+    "friction_brake_power_w",
+    "accessory_power_w",
+    "max_discharge_power_w",
+    "max_charge_power_w",
+)
+
+P = namedtuple("ParamIndex", PARAM_COLUMNS)(*range(len(PARAM_COLUMNS)))
+TOT = namedtuple("TotalIndex", TOTAL_COLUMNS)(*range(len(TOTAL_COLUMNS)))
+TR = namedtuple("TraceIndex", TRACE_COLUMNS)(*range(len(TRACE_COLUMNS)))

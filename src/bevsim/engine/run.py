@@ -1,0 +1,34 @@
+"""Run a compiled batch over a drive cycle through the kernel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from bevsim.cycles import Cycle
+from bevsim.engine.compile import CompiledBatch
+from bevsim.engine.kernel import empty_outputs, run_batch
+
+DEFAULT_DT_S = 1.0
+
+
+@dataclass(frozen=True)
+class BatchOutput:
+    """Totals [n_variants, TOTAL_COLUMNS], traces [n_variants, steps, TRACE_COLUMNS] or None."""
+
+    totals: np.ndarray
+    traces: np.ndarray | None
+    time_s: np.ndarray
+
+
+def run_cycle(
+    batch: CompiledBatch, cycle: Cycle, traces: bool = False, dt_s: float = DEFAULT_DT_S
+) -> BatchOutput:
+    """Drive every variant of ``batch`` over ``cycle`` at time step ``dt_s`` [s]."""
+    trace = cycle.resampled(dt_s)
+    speed = np.ascontiguousarray(trace.speed_mps, dtype=float)
+    grade = np.ascontiguousarray(trace.grade, dtype=float)
+    totals, trace_out = empty_outputs(len(batch.params), len(speed), traces)
+    run_batch(batch.params, batch.tables, speed, grade, float(dt_s), totals, trace_out, traces)
+    return BatchOutput(totals, trace_out if traces else None, trace.time_s)

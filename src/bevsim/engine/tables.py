@@ -1,0 +1,95 @@
+"""Shared lookup tables on uniform grids: motor loss maps and cell chemistries.
+
+Variants refer to them by index (``motor_map_index``, ``chemistry_index``), so a million variants
+share a handful of tables. Uniform grids make each lookup two multiplies and a gather.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from bevsim.chemistry import Chemistry
+from bevsim.spec.motor_map import EfficiencyMap
+
+SOC_GRID = np.linspace(0.0, 1.0, 101)
+TEMP_GRID_C = np.arange(-40.0, 60.0 + 1e-9, 5.0)
+MAP_GRID = np.linspace(0.0, 1.0, 41)
+
+
+class Tables(NamedTuple):
+    """Stacked tables: motor loss maps [n_maps, speed, torque], chemistry tables [n_chem, ...]."""
+
+    motor_loss_pu: np.ndarray  # loss / (peak torque x max speed), per normalised speed x torque
+    ocv_v: np.ndarray  # [n_chem, soc]
+    r0_ohm_ah: np.ndarray  # [n_chem, temp, soc]
+    r1_ohm_ah: np.ndarray
+    tau1_s: np.ndarray
+    capacity_fraction: np.ndarray  # [n_chem, temp]
+    max_charge_c_rate: np.ndarray
+    max_discharge_c_rate: np.ndarray
+    min_voltage_v: np.ndarray  # [n_chem]
+    max_voltage_v: np.ndarray
+
+
+def build_tables(maps: list[EfficiencyMap], chemistries: list[Chemistry]) -> Tables:
+    """Resample the given (normalised) efficiency maps and chemistries onto the kernel grids."""
+    chem = [c.resampled(SOC_GRID, TEMP_GRID_C) for c in chemistries]
+    return Tables(
+        motor_loss_pu=np.stack([loss_map(m) for m in maps]),
+        ocv_v=np.stack([c["ocv_v"] for c in chem]),
+        r0_ohm_ah=np.stack([c["r0_ohm_ah"] for c in chem]),
+        r1_ohm_ah=np.stack([c["r1_ohm_ah"] for c in chem]),
+        tau1_s=np.stack([c["tau1_s"] for c in chem]),
+        capacity_fraction=np.stack([c["capacity_fraction"] for c in chem]),
+        max_charge_c_rate=np.stack([c["max_charge_c_rate"] for c in chem]),
+        max_discharge_c_rate=np.stack([c["max_discharge_c_rate"] for c in chem]),
+        min_voltage_v=np.array([c.min_voltage_v for c in chemistries]),
+        max_voltage_v=np.array([c.max_voltage_v for c in chemistries]),
+    )
+
+
+def loss_map(eff_map: EfficiencyMap) -> np.ndarray:
+    """Per-unit loss on MAP_GRID x MAP_GRID from a normalised efficiency map.
+
+    Loss = P (1/eta - 1) at the map's points, with P = s t in per-unit of peak torque x max
+    speed; losses are smooth (copper ~ t^2, iron ~ s, s^2) so they interpolate well where
+    efficiency does not (it falls to zero with power). Outside the map's points the loss is
+    extended linearly along each axis and floored at zero.
+    """
+    if eff_map.absolute:
+        raise ValueError("loss_map needs a normalised map; call EfficiencyMap.normalised first")
+    s, t = eff_map.speed, eff_map.torque
+    power = np.outer(s, t)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        loss = np.where(power > 0, power * (1.0 / eff_map.efficiency - 1.0), np.nan)
+    loss = _fill_zero_power(loss, s, t)
+    along_t = np.array([_interp_linear_extrap(MAP_GRID, t, row) for row in loss])
+    grid = np.array([_interp_linear_extrap(MAP_GRID, s, col) for col in along_t.T]).T
+    return np.maximum(grid, 0.0)
+
+
+def _fill_zero_power(loss: np.ndarray, s: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Replace NaN (zero-power points on the s=0 or t=0 lines) by linear extrapolation."""
+    out = loss.copy()
+    for i in range(out.shape[0]):
+        ok = ~np.isnan(out[i])
+        if ok.sum() >= 2 and not ok.all():
+            out[i, ~ok] = _interp_linear_extrap(t[~ok], t[ok], out[i, ok])
+    for j in range(out.shape[1]):
+        ok = ~np.isnan(out[:, j])
+        if ok.sum() >= 2 and not ok.all():
+            out[~ok, j] = _interp_linear_extrap(s[~ok], s[ok], out[ok, j])
+    return np.nan_to_num(out, nan=0.0)
+
+
+def _interp_linear_extrap(x: np.ndarray, xp: np.ndarray, fp: np.ndarray) -> np.ndarray:
+    """np.interp, but extended linearly beyond the end points instead of held flat."""
+    y = np.interp(x, xp, fp)
+    lo, hi = x < xp[0], x > xp[-1]
+    if lo.any():
+        y[lo] = fp[0] + (x[lo] - xp[0]) * (fp[1] - fp[0]) / (xp[1] - xp[0])
+    if hi.any():
+        y[hi] = fp[-1] + (x[hi] - xp[-1]) * (fp[-1] - fp[-2]) / (xp[-1] - xp[-2])
+    return y

@@ -1,0 +1,1 @@
+"""Adapters that run peer simulators (test and benchmark dependencies only, never runtime)."""

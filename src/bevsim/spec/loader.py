@@ -1,0 +1,141 @@
+"""Reading vehicle files: library ids or YAML paths to validated VehicleSpec objects."""
+
+from __future__ import annotations
+
+from functools import cache, lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from bevsim.errors import SpecError, did_you_mean
+from bevsim.spec.models import VehicleSpec
+
+LIBRARY_PACKAGE = "bevsim.vehicles"
+
+
+def list_vehicles() -> dict[str, str]:
+    """Library vehicle ids and their names."""
+    return {vid: load_vehicle(vid).name for vid in _library_ids()}
+
+
+def load_vehicle(ref: str | Path | VehicleSpec) -> VehicleSpec:
+    """A VehicleSpec from a library id (``ms11-lfp``), a YAML path, or a spec (returned as is)."""
+    if isinstance(ref, VehicleSpec):
+        return ref
+    text = str(ref)
+    if text in _library_ids():
+        return _load_library(text)
+    path = Path(text)
+    if path.suffix.lower() in {".yaml", ".yml"} or path.exists():
+        if not path.is_file():
+            raise SpecError(f"{path}: vehicle file not found")
+        return read_vehicle_file(path)
+    known = sorted(_library_ids())
+    raise SpecError(
+        f"unknown vehicle '{text}';{did_you_mean(text, known)} known: {', '.join(known)} "
+        "(or a path to a vehicle YAML file)"
+    )
+
+
+@lru_cache(maxsize=1)
+def _library_ids() -> tuple[str, ...]:
+    folder = resources.files(LIBRARY_PACKAGE)
+    return tuple(
+        sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    )
+
+
+@cache
+def _load_library(vehicle_id: str) -> VehicleSpec:
+    with resources.as_file(resources.files(LIBRARY_PACKAGE) / f"{vehicle_id}.yaml") as path:
+        return read_vehicle_file(path)
+
+
+def read_vehicle_file(path: Path) -> VehicleSpec:
+    """Parse and validate one vehicle YAML file; errors name the file, field and expectation."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise SpecError(f"{path}: {where}invalid YAML: {problem}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(f"{path}: cannot read vehicle file: {exc}") from None
+    if not isinstance(data, dict):
+        raise SpecError(f"{path}: expected a mapping of vehicle fields, got {type(data).__name__}")
+    data.setdefault("id", path.stem)
+    _resolve_relative_paths(data, path.parent)
+    return vehicle_from_dict(data, source=str(path))
+
+
+def vehicle_from_dict(data: dict[str, Any], source: str = "<dict>") -> VehicleSpec:
+    """Validate a vehicle given as a dict; errors name ``source``, the field path and the rule."""
+    try:
+        return VehicleSpec.model_validate(data)
+    except ValidationError as exc:
+        raise SpecError(format_validation_error(source, exc)) from None
+
+
+def format_validation_error(source: str, exc: ValidationError) -> str:
+    """One line: ``source: field.path: what was expected (got value)`` plus a count of others."""
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    msg = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        msg = "unknown field"
+        parent, _, leaf = loc.rpartition(".")
+        known = _known_fields(parent)
+        msg += did_you_mean(leaf, known) if known else ""
+    elif first["type"] == "missing":
+        msg = "required field is missing"
+    got = first.get("input")
+    shown = (
+        ""
+        if first["type"] in {"missing", "extra_forbidden"} or isinstance(got, dict)
+        else (f" (got {got!r})")
+    )
+    more = f" [+{len(errors) - 1} more]" if len(errors) > 1 else ""
+    return f"{source}: {loc}: {msg}{shown}{more}"
+
+
+def _known_fields(parent: str) -> list[str]:
+    model: Any = VehicleSpec
+    for part in [p for p in parent.split(".") if p]:
+        if part.isdigit():
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return []
+        model = _inner_model(field.annotation)
+        if model is None:
+            return []
+    return list(model.model_fields)
+
+
+def _inner_model(annotation: Any) -> Any:
+    from typing import get_args
+
+    from pydantic import BaseModel
+
+    candidates = [annotation, *get_args(annotation)]
+    for cand in candidates:
+        for inner in [cand, *get_args(cand)]:
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                return inner
+    return None
+
+
+def _resolve_relative_paths(data: dict[str, Any], base: Path) -> None:
+    motors = (
+        (data.get("drive") or {}).get("motors") if isinstance(data.get("drive"), dict) else None
+    )
+    for motor in motors or []:
+        if isinstance(motor, dict) and isinstance(motor.get("efficiency_map"), str):
+            map_path = Path(motor["efficiency_map"])
+            if not map_path.is_absolute():
+                motor["efficiency_map"] = str((base / map_path).resolve())

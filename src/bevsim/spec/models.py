@@ -1,0 +1,215 @@
+"""Pydantic v2 models of the vehicle file (the public contract in DESIGN.md).
+
+Field names are a public contract: extend, never rename. Unknown fields are an error. Units are
+the ones in each field name; the compile step converts to SI.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Self
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PositiveFloat,
+    PositiveInt,
+    field_validator,
+    model_validator,
+)
+
+from bevsim.spec.tires import parse_tire_size
+
+DEFAULT_ROTATING_MASS_FRACTION = 0.03
+"""Equivalent mass of rotating parts (wheels, tires, rotor, gears) as a share of curb mass.
+
+Wheels and tires of a 1.8 t sedan (4 x ~0.8 kg m^2 at 0.33 m rolling radius) give ~30 kg and a
+PMSM rotor (~0.03-0.05 kg m^2 through a 9:1 reduction) ~20-35 kg, about 3 % of curb mass; cf.
+Gillespie, Fundamentals of Vehicle Dynamics (1992), eq. 2-7, mass factor for high gears 1.03-1.05.
+"""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Mass(_Strict):
+    """Vehicle mass [kg]; procedures add their own test load."""
+
+    curb_kg: PositiveFloat = Field(le=10000)
+    rotating_equivalent_kg: float | None = Field(default=None, ge=0, le=1000)
+
+    @property
+    def rotating_kg(self) -> float:
+        """Equivalent mass of rotating parts [kg], defaulting to 3 % of curb mass."""
+        if self.rotating_equivalent_kg is not None:
+            return self.rotating_equivalent_kg
+        return DEFAULT_ROTATING_MASS_FRACTION * self.curb_kg
+
+
+class Body(_Strict):
+    """Aerodynamics: drag coefficient [-] and frontal area [m^2]."""
+
+    drag_coefficient: float = Field(ge=0.1, le=1.0)
+    frontal_area_m2: float = Field(gt=0.5, le=10.0)
+
+
+class RoadLoad(_Strict):
+    """Coast-down coefficients: F [N] = f0 + f1 v + f2 v^2 with v in km/h.
+
+    They already contain tire rolling loss and driveline spin loss (DESIGN.md).
+    """
+
+    f0_n: float = Field(ge=0, le=2000)
+    f1_n_per_kmh: float = Field(ge=-20, le=20)
+    f2_n_per_kmh2: float = Field(gt=0, le=1.0)
+
+
+class Tires(_Strict):
+    """Rolling resistance coefficient [-] and either a size string or the rolling radius [m]."""
+
+    rolling_resistance_coefficient: float = Field(ge=0.002, le=0.05)
+    size: str | None = None
+    radius_m: float | None = Field(default=None, gt=0.15, lt=0.6)
+
+    @model_validator(mode="after")
+    def _size_or_radius(self) -> Self:
+        if (self.size is None) == (self.radius_m is None):
+            raise ValueError("give exactly one of 'size' (e.g. '245/45 R19') or 'radius_m'")
+        if self.size is not None:
+            parse_tire_size(self.size)
+        return self
+
+    @property
+    def rolling_radius_m(self) -> float:
+        """Dynamic rolling radius [m]."""
+        if self.radius_m is not None:
+            return self.radius_m
+        assert self.size is not None
+        return parse_tire_size(self.size)
+
+
+class Motor(_Strict):
+    """One traction motor: its peak envelope and, optionally, an efficiency map CSV."""
+
+    axle: Literal["front", "rear"]
+    peak_power_kw: float = Field(gt=0, le=2000)
+    peak_torque_nm: float = Field(gt=0, le=10000)
+    max_speed_rpm: float = Field(gt=1000, le=40000)
+    efficiency_map: str | None = Field(
+        default=None,
+        description="CSV of efficiency over (speed_rpm, torque_nm) relative to the vehicle file; "
+        "default: the built-in PMSM + SiC inverter map scaled to this motor's rating",
+    )
+
+    @field_validator("efficiency_map")
+    @classmethod
+    def _map_is_readable(cls, value: str | None) -> str | None:
+        if value is not None:
+            from bevsim.spec.motor_map import load_efficiency_map
+
+            load_efficiency_map(value)
+        return value
+
+
+class Drive(_Strict):
+    """Driveline: motors, single-speed reduction, efficiency and the tire-road friction limit."""
+
+    layout: Literal["fwd", "rwd", "awd"]
+    motors: list[Motor] = Field(min_length=1, max_length=4)
+    gear_ratio: float = Field(gt=1.0, le=30.0)
+    driveline_efficiency: float = Field(gt=0.5, le=1.0)
+    tire_road_friction: float = Field(gt=0.1, le=1.5)
+    regen_min_speed_kmh: float = Field(
+        default=5.0,
+        ge=0,
+        le=30,
+        description="below this speed friction brakes take over (regen fades to zero)",
+    )
+
+    @model_validator(mode="after")
+    def _axles_match_layout(self) -> Self:
+        axles = {m.axle for m in self.motors}
+        expected = {"fwd": {"front"}, "rwd": {"rear"}, "awd": {"front", "rear"}}[self.layout]
+        if axles != expected:
+            raise ValueError(
+                f"layout '{self.layout}' needs motors on {sorted(expected)}, got {sorted(axles)}"
+            )
+        return self
+
+
+class Battery(_Strict):
+    """Traction pack: chemistry and cell arrangement, or gross energy and nominal voltage."""
+
+    chemistry: str
+    cells_in_series: PositiveInt | None = Field(default=None, le=1000)
+    cells_in_parallel: PositiveInt | None = Field(default=None, le=100)
+    cell_capacity_ah: PositiveFloat | None = Field(default=None, le=2000)
+    gross_energy_kwh: PositiveFloat | None = Field(default=None, le=500)
+    nominal_voltage_v: PositiveFloat | None = Field(default=None, ge=48, le=1500)
+    soc_min: float = Field(default=0.03, ge=0.0, le=1.0)
+    soc_max: float = Field(default=0.98, ge=0.0, le=1.0)
+    max_discharge_power_kw: PositiveFloat | None = None
+    max_charge_power_kw: PositiveFloat | None = None
+
+    @field_validator("chemistry")
+    @classmethod
+    def _known_chemistry(cls, value: str) -> str:
+        from bevsim.chemistry import load_chemistry
+
+        load_chemistry(value)
+        return value
+
+    @model_validator(mode="after")
+    def _cells_or_energy(self) -> Self:
+        cells = (self.cells_in_series, self.cell_capacity_ah)
+        energy = (self.gross_energy_kwh, self.nominal_voltage_v)
+        has_cells = all(v is not None for v in cells)
+        has_energy = all(v is not None for v in energy)
+        if has_cells == has_energy or (not has_cells and any(v is not None for v in cells)):
+            raise ValueError(
+                "give either cells_in_series + cell_capacity_ah (+ cells_in_parallel) "
+                "or gross_energy_kwh + nominal_voltage_v"
+            )
+        if has_energy and self.cells_in_parallel is not None:
+            raise ValueError("cells_in_parallel goes with cells_in_series, not gross_energy_kwh")
+        if not self.soc_min < self.soc_max:
+            raise ValueError(f"soc_min ({self.soc_min}) must be below soc_max ({self.soc_max})")
+        return self
+
+
+class Thermal(_Strict):
+    """Cabin heating system and setpoint [degC]."""
+
+    cabin_heating: Literal["heat_pump", "ptc"] = "heat_pump"
+    cabin_setpoint_c: float = Field(default=22.0, ge=10, le=30)
+
+
+class Accessories(_Strict):
+    """Low-voltage loads while driving, without HVAC [W]."""
+
+    base_power_w: float = Field(default=300.0, ge=0, le=5000)
+
+
+class Autonomy(_Strict):
+    """Assisted-driving hardware: a lidar id and the compute power [W]."""
+
+    lidar: str | None = None
+    compute_power_w: float = Field(default=0.0, ge=0, le=5000)
+
+
+class VehicleSpec(_Strict):
+    """A whole vehicle file."""
+
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+    name: str = Field(min_length=1)
+    year: int | None = Field(default=None, ge=1990, le=2100)
+    mass: Mass
+    body: Body
+    road_load: RoadLoad | None = None
+    tires: Tires
+    drive: Drive
+    battery: Battery
+    thermal: Thermal = Thermal()
+    accessories: Accessories = Accessories()
+    autonomy: Autonomy | None = None

@@ -1,0 +1,93 @@
+"""Motor efficiency maps: CSV files over speed and torque, validated at the edge.
+
+A map CSV has the header ``speed_fraction,torque_fraction,efficiency`` (normalised to the motor's
+max speed and peak torque) or ``speed_rpm,torque_nm,efficiency`` (absolute), one row per point of
+a complete rectangular grid; ``#`` lines are comments. Efficiency is that of the drive unit
+(motor + inverter), in (0, 1], and applies to motoring and generating alike.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from bevsim.errors import SpecError
+
+DEFAULT_MAP = "pmsm-sic"
+_HEADERS = {
+    ("speed_fraction", "torque_fraction", "efficiency"): False,
+    ("speed_rpm", "torque_nm", "efficiency"): True,
+}
+
+
+@dataclass(frozen=True)
+class EfficiencyMap:
+    """Drive-unit efficiency [-] on a grid of speed and torque (fractions, or rpm and N m)."""
+
+    speed: np.ndarray
+    torque: np.ndarray
+    efficiency: np.ndarray  # shape (len(speed), len(torque))
+    absolute: bool
+    source: str
+
+    def normalised(self, max_speed_rpm: float, peak_torque_nm: float) -> EfficiencyMap:
+        """The map with axes as fractions of the given max speed [rpm] and peak torque [N m]."""
+        if not self.absolute:
+            return self
+        return EfficiencyMap(
+            self.speed / max_speed_rpm,
+            self.torque / peak_torque_nm,
+            self.efficiency,
+            False,
+            self.source,
+        )
+
+
+def load_efficiency_map(path: str | Path | None) -> EfficiencyMap:
+    """The built-in PMSM + SiC map (``None``) or a map CSV by path."""
+    if path is None:
+        ref = resources.files("bevsim.spec") / "data" / "motor_maps" / f"{DEFAULT_MAP}.csv"
+        with resources.as_file(ref) as builtin:
+            return _read_map(str(builtin))
+    return _read_map(str(path))
+
+
+@lru_cache(maxsize=64)
+def _read_map(path: str) -> EfficiencyMap:
+    try:
+        with open(path, newline="", encoding="utf-8") as handle:
+            rows = [r for r in csv.reader(handle) if r and not r[0].lstrip().startswith("#")]
+    except OSError as exc:
+        raise SpecError(f"{path}: cannot read efficiency map: {exc.strerror}") from None
+    if not rows:
+        raise SpecError(f"{path}: empty efficiency map")
+    header = tuple(c.strip() for c in rows[0])
+    if header not in _HEADERS:
+        expected = " or ".join(",".join(h) for h in _HEADERS)
+        raise SpecError(f"{path}: header: expected {expected}, got {','.join(header)}")
+    try:
+        data = np.array([[float(c) for c in r] for r in rows[1:]], dtype=float)
+    except ValueError as exc:
+        raise SpecError(f"{path}: expected numbers in every row ({exc})") from None
+    if data.ndim != 2 or data.shape[1] != 3 or not np.all(np.isfinite(data)):
+        raise SpecError(f"{path}: expected 3 finite numbers per row")
+    speed, torque = np.unique(data[:, 0]), np.unique(data[:, 1])
+    if len(speed) < 2 or len(torque) < 2 or len(data) != len(speed) * len(torque):
+        raise SpecError(
+            f"{path}: expected a complete grid (every speed with every torque), got "
+            f"{len(data)} rows for {len(speed)} speeds x {len(torque)} torques"
+        )
+    if np.any(speed < 0) or np.any(torque < 0):
+        raise SpecError(f"{path}: speed and torque must be >= 0 (one quadrant; regen mirrors it)")
+    eff = np.full((len(speed), len(torque)), np.nan)
+    eff[np.searchsorted(speed, data[:, 0]), np.searchsorted(torque, data[:, 1])] = data[:, 2]
+    if np.any(np.isnan(eff)):
+        raise SpecError(f"{path}: duplicate grid points; expected each (speed, torque) once")
+    if np.any((eff <= 0) | (eff > 1)):
+        raise SpecError(f"{path}: efficiency: expected values in (0, 1]")
+    return EfficiencyMap(speed, torque, eff, _HEADERS[header], path)
