@@ -22,13 +22,33 @@ DRIVEN_AXLE_LOAD_SHARE = {"fwd": 0.5, "rwd": 0.5, "awd": 1.0}
 """Static share of the weight on the driven axles (50/50 axle loads; awd drives both)."""
 
 
+STANDARD_PRESSURE_PA = 101325.0
+DRY_AIR_GAS_CONSTANT_J_PER_KG_K = 287.05
+KELVIN_OFFSET = 273.15
+
+
 @dataclass(frozen=True)
 class Conditions:
-    """Test conditions applied to every variant: added load [kg], cell temperature [degC], SOC."""
+    """Test conditions: added load [kg], ambient and cell temperature [degC], start SOC, air."""
 
     added_mass_kg: float = 0.0
-    cell_temp_c: float = 23.0
+    ambient_temp_c: float = 23.0
+    cell_temp_c: float | None = None  # None: soaked at ambient
     initial_soc: float | None = None  # None: start at the pack's soc_max (full)
+    air_density_kg_per_m3: float | None = None  # None: dry air at ambient, standard pressure
+
+    @property
+    def air_density(self) -> float:
+        """Air density [kg/m^3]: given, or ideal-gas dry air at ambient and 101.325 kPa."""
+        if self.air_density_kg_per_m3 is not None:
+            return self.air_density_kg_per_m3
+        kelvin = self.ambient_temp_c + KELVIN_OFFSET
+        return STANDARD_PRESSURE_PA / (DRY_AIR_GAS_CONSTANT_J_PER_KG_K * kelvin)
+
+    @property
+    def cell_temperature_c(self) -> float:
+        """Cell temperature [degC]: given, or the ambient temperature."""
+        return self.ambient_temp_c if self.cell_temp_c is None else self.cell_temp_c
 
 
 @dataclass(frozen=True)
@@ -96,6 +116,7 @@ def _param_row(
         "mass_kg": mass_kg,
         "inertial_mass_kg": mass_kg + spec.mass.rotating_kg,
         "drag_area_m2": spec.body.drag_coefficient * spec.body.frontal_area_m2,
+        "air_density_kg_per_m3": cond.air_density,
         "rolling_resistance_coefficient": spec.tires.rolling_resistance_coefficient,
         "use_road_load": 1.0 if road_load is not None else 0.0,
         "f0_n": road_load.f0_n if road_load else 0.0,
@@ -124,7 +145,7 @@ def _param_row(
         "soc_max": battery.soc_max,
         "pack_max_discharge_power_w": _kw_or_inf(battery.max_discharge_power_kw),
         "pack_max_charge_power_w": _kw_or_inf(battery.max_charge_power_kw),
-        "cell_temp_c": cond.cell_temp_c,
+        "cell_temp_c": cond.cell_temperature_c,
         "initial_soc": initial_soc,
     }
     return np.array([values[name] for name in PARAM_COLUMNS], dtype=float)

@@ -19,7 +19,6 @@ from numba import njit, prange
 from bevsim.engine.layout import TOT, TR, P
 
 GRAVITY_MPS2 = 9.80665
-AIR_DENSITY_KG_PER_M3 = 1.2041  # dry air at 20 degC, 101.325 kPa
 TRACE_TOLERANCE_MPS = 2.0 / 3.6  # +-2 km/h speed band of GB/T 18386 / GTR 15 cycle following
 BISECTION_STEPS = 24
 MIN_SPEED_MPS = 1e-6
@@ -28,6 +27,7 @@ MIN_SPEED_MPS = 1e-6
 _MASS = P.mass_kg
 _INERTIAL_MASS = P.inertial_mass_kg
 _DRAG_AREA = P.drag_area_m2
+_RHO = P.air_density_kg_per_m3
 _CRR = P.rolling_resistance_coefficient
 _USE_RL = P.use_road_load
 _F0 = P.f0_n
@@ -86,8 +86,9 @@ def _interp_temp(table, temp_pos):
 
 
 @njit(cache=True, inline="always")
-def _motor_loss_w(loss_map, speed_radps, torque_nm, peak_torque_nm, max_speed_radps):
-    """Drive-unit loss [W] at a shaft speed and |torque|, from the per-unit loss map."""
+def _motor_loss_w(loss_maps, speed_radps, torque_nm, peak_torque_nm, max_speed_radps):
+    """Drive-unit loss [W] at a shaft speed and torque (< 0: generating), from per-unit maps."""
+    loss_map = loss_maps[1] if torque_nm < 0.0 else loss_maps[0]
     n = loss_map.shape[0] - 1
     s = min(max(speed_radps / max_speed_radps, 0.0), 1.0) * n
     t = min(max(abs(torque_nm) / peak_torque_nm, 0.0), 1.0) * (loss_map.shape[1] - 1)
@@ -112,7 +113,7 @@ def _road_powers(p, v1, v2, grade, dt):
         aero = p[_F2] * v * v * v
         rolling = moving * (p[_F0] + p[_F1] * v) * v
     else:
-        aero = 0.5 * AIR_DENSITY_KG_PER_M3 * p[_DRAG_AREA] * v * v * v
+        aero = 0.5 * p[_RHO] * p[_DRAG_AREA] * v * v * v
         rolling = moving * p[_CRR] * p[_MASS] * GRAVITY_MPS2 * cos_t * v
     grade_w = p[_MASS] * GRAVITY_MPS2 * sin_t * v
     inertia = p[_INERTIAL_MASS] * accel * v

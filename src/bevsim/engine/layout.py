@@ -10,6 +10,7 @@ PARAM_COLUMNS = (
     "mass_kg",  # test mass (curb + load)
     "inertial_mass_kg",  # test mass + equivalent mass of rotating parts
     "drag_area_m2",  # Cd * A
+    "air_density_kg_per_m3",  # from the ambient temperature and pressure of the test
     "rolling_resistance_coefficient",
     "use_road_load",  # 1.0 when coast-down coefficients replace drag/rolling/driveline spin
     "f0_n",

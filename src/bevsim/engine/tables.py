@@ -15,13 +15,13 @@ from bevsim.spec.motor_map import EfficiencyMap
 
 SOC_GRID = np.linspace(0.0, 1.0, 101)
 TEMP_GRID_C = np.arange(-40.0, 60.0 + 1e-9, 5.0)
-MAP_GRID = np.linspace(0.0, 1.0, 41)
+MAP_GRID = np.linspace(0.0, 1.0, 101)
 
 
 class Tables(NamedTuple):
     """Stacked tables: motor loss maps [n_maps, speed, torque], chemistry tables [n_chem, ...]."""
 
-    motor_loss_pu: np.ndarray  # loss / (peak torque x max speed), per normalised speed x torque
+    motor_loss_pu: np.ndarray  # [n_maps, motoring|generating, speed, |torque|], per-unit loss
     ocv_v: np.ndarray  # [n_chem, soc]
     r0_ohm_ah: np.ndarray  # [n_chem, temp, soc]
     r1_ohm_ah: np.ndarray
@@ -51,19 +51,39 @@ def build_tables(maps: list[EfficiencyMap], chemistries: list[Chemistry]) -> Tab
 
 
 def loss_map(eff_map: EfficiencyMap) -> np.ndarray:
-    """Per-unit loss on MAP_GRID x MAP_GRID from a normalised efficiency map.
+    """Per-unit loss [2, MAP_GRID, MAP_GRID] (motoring, generating) from a normalised map.
 
-    Loss = P (1/eta - 1) at the map's points, with P = s t in per-unit of peak torque x max
-    speed; losses are smooth (copper ~ t^2, iron ~ s, s^2) so they interpolate well where
-    efficiency does not (it falls to zero with power). Outside the map's points the loss is
-    extended linearly along each axis and floored at zero.
+    Per-unit power P = s |t| (of peak torque x max speed). Motoring loss = P (1/eta - 1);
+    generating loss = P (1 - eta), from the map's negative-torque rows or, without them, from
+    the motoring efficiencies mirrored. Losses are smooth (copper ~ t^2, iron ~ s, s^2), so they
+    interpolate well where efficiency does not (it falls to zero with power). Beyond the map's
+    points the loss is extended linearly along each axis and floored at zero.
     """
     if eff_map.absolute:
         raise ValueError("loss_map needs a normalised map; call EfficiencyMap.normalised first")
-    s, t = eff_map.speed, eff_map.torque
+    motoring = eff_map.torque >= 0
+    generating = eff_map.torque <= 0 if (eff_map.torque < 0).any() else motoring
+    quadrants = []
+    for cols, factor in ((motoring, _motoring_loss_factor), (generating, _generating_loss_factor)):
+        t = np.abs(eff_map.torque[cols])
+        order = np.argsort(t)
+        quadrants.append(
+            _loss_quadrant(eff_map.speed, t[order], eff_map.efficiency[:, cols][:, order], factor)
+        )
+    return np.stack(quadrants)
+
+
+def _motoring_loss_factor(eff: np.ndarray) -> np.ndarray:
+    return 1.0 / eff - 1.0
+
+
+def _generating_loss_factor(eff: np.ndarray) -> np.ndarray:
+    return 1.0 - eff
+
+
+def _loss_quadrant(s: np.ndarray, t: np.ndarray, eff: np.ndarray, factor) -> np.ndarray:
     power = np.outer(s, t)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        loss = np.where(power > 0, power * (1.0 / eff_map.efficiency - 1.0), np.nan)
+    loss = np.where(power > 0, power * factor(eff), np.nan)
     loss = _fill_zero_power(loss, s, t)
     along_t = np.array([_interp_linear_extrap(MAP_GRID, t, row) for row in loss])
     grid = np.array([_interp_linear_extrap(MAP_GRID, s, col) for col in along_t.T]).T

@@ -3,7 +3,8 @@
 A map CSV has the header ``speed_fraction,torque_fraction,efficiency`` (normalised to the motor's
 max speed and peak torque) or ``speed_rpm,torque_nm,efficiency`` (absolute), one row per point of
 a complete rectangular grid; ``#`` lines are comments. Efficiency is that of the drive unit
-(motor + inverter), in (0, 1], and applies to motoring and generating alike.
+(motor + inverter), in (0, 1]. Rows with negative torque give the generating quadrant
+(electrical = mechanical x efficiency); a map with torque >= 0 only is mirrored for generating.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ class EfficiencyMap:
 
     speed: np.ndarray
     torque: np.ndarray
-    efficiency: np.ndarray  # shape (len(speed), len(torque))
+    efficiency: np.ndarray  # shape (len(speed), len(torque)); torque < 0 is generating
     absolute: bool
     source: str
 
@@ -82,8 +83,10 @@ def _read_map(path: str) -> EfficiencyMap:
             f"{path}: expected a complete grid (every speed with every torque), got "
             f"{len(data)} rows for {len(speed)} speeds x {len(torque)} torques"
         )
-    if np.any(speed < 0) or np.any(torque < 0):
-        raise SpecError(f"{path}: speed and torque must be >= 0 (one quadrant; regen mirrors it)")
+    if np.any(speed < 0):
+        raise SpecError(f"{path}: speed must be >= 0")
+    if torque.max() <= 0:
+        raise SpecError(f"{path}: expected motoring points (torque > 0)")
     eff = np.full((len(speed), len(torque)), np.nan)
     eff[np.searchsorted(speed, data[:, 0]), np.searchsorted(torque, data[:, 1])] = data[:, 2]
     if np.any(np.isnan(eff)):

@@ -1,0 +1,88 @@
+"""The ``bevsim`` Typer app and what its commands share: errors, JSON, tables, output paths.
+
+Every command that prints results takes ``--json`` and then prints one JSON document: a list
+of records whose keys carry their units. Input errors print one line and exit with code 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bevsim.errors import BevsimError
+
+app = typer.Typer(
+    name="bevsim",
+    help="Battery-electric car simulator: range, consumption and comparisons on regulatory cycles.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+WIDTH_WHEN_PIPED = 160
+console = Console() if sys.stdout.isatty() else Console(width=WIDTH_WHEN_PIPED)
+err_console = Console(stderr=True) if sys.stderr.isatty() else Console(stderr=True, width=500)
+
+PLOT_SUFFIXES = {".png", ".svg", ".pdf"}
+EXIT_INPUT_ERROR = 2
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document instead.")]
+LoadOption = Annotated[
+    float, typer.Option("--load-kg", help="Load added to curb mass [kg] (driver + luggage).")
+]
+
+
+def reports_input_errors(command: Callable) -> Callable:
+    """Turn input errors into one line on stderr and exit code 2, never a traceback."""
+
+    @wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except (BevsimError, FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+            message = " ".join(str(exc).split())
+            err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+            raise typer.Exit(EXIT_INPUT_ERROR) from None
+
+    return wrapper
+
+
+def check_output_path(path: Path | None, suffixes: set[str], what: str) -> None:
+    """Refuse an output path before any work: wrong suffix or a folder that does not exist."""
+    if path is None:
+        return
+    if path.suffix.lower() not in suffixes:
+        raise BevsimError(f"{path}: {what} file must end in {', '.join(sorted(suffixes))}")
+    if not path.parent.resolve().is_dir():
+        raise BevsimError(f"{path}: folder {path.parent} does not exist")
+
+
+def print_records(records: list[dict]) -> None:
+    """Print records as one JSON document on stdout."""
+    sys.stdout.write(json.dumps(records, indent=2, allow_nan=False) + "\n")
+
+
+def print_table(frame: pd.DataFrame, columns: dict[str, str], title: str) -> None:
+    """A rich table of the given columns (column name -> header)."""
+    table = Table(title=title, header_style="bold")
+    for header in columns.values():
+        table.add_column(header, justify="right" if header[:1].islower() else "left")
+    for _, row in frame.iterrows():
+        table.add_row(*(_cell(row[col]) for col in columns))
+    console.print(table)
+
+
+def _cell(value) -> str:
+    if isinstance(value, bool):
+        return "[green]yes[/]" if value else "[red]no[/]"
+    if isinstance(value, float):
+        return f"{value:,.3f}" if abs(value) < 10 else f"{value:,.1f}"
+    return str(value)

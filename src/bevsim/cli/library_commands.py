@@ -1,0 +1,87 @@
+"""``bevsim vehicles`` and ``bevsim cycles``: what the libraries hold."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from bevsim.cli.app import JsonOption, app, print_records, print_table, reports_input_errors
+from bevsim.cycles import list_cycles, load_cycle
+from bevsim.engine.compile import pack_of
+from bevsim.spec import list_vehicles, load_vehicle
+
+
+@app.command()
+@reports_input_errors
+def vehicles(as_json: JsonOption = False) -> None:
+    """List the built-in vehicles with their key figures."""
+    rows = []
+    for vehicle_id in list_vehicles():
+        spec = load_vehicle(vehicle_id)
+        pack = pack_of(spec)
+        rows.append(
+            {
+                "vehicle_id": vehicle_id,
+                "vehicle": spec.name,
+                "curb_mass_kg": spec.mass.curb_kg,
+                "drag_coefficient": spec.body.drag_coefficient,
+                "layout": spec.drive.layout,
+                "motor_peak_power_kw": sum(m.peak_power_kw for m in spec.drive.motors),
+                "chemistry": spec.battery.chemistry,
+                "gross_energy_kwh": pack.gross_energy_wh / 1000.0,
+                "nominal_voltage_v": pack.nominal_voltage_v,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    if as_json:
+        print_records(frame.to_dict(orient="records"))
+        return
+    print_table(
+        frame,
+        {
+            "vehicle_id": "Vehicle id",
+            "vehicle": "Name",
+            "curb_mass_kg": "curb kg",
+            "drag_coefficient": "Cd",
+            "layout": "layout",
+            "motor_peak_power_kw": "motor kW",
+            "chemistry": "chemistry",
+            "gross_energy_kwh": "pack kWh",
+            "nominal_voltage_v": "pack V",
+        },
+        "bevsim vehicle library",
+    )
+
+
+@app.command()
+@reports_input_errors
+def cycles(as_json: JsonOption = False) -> None:
+    """List the built-in drive cycles."""
+    rows = []
+    for name, description in list_cycles().items():
+        cycle = load_cycle(name)
+        rows.append(
+            {
+                "cycle": name,
+                "description": description,
+                "duration_s": cycle.duration_s,
+                "distance_km": cycle.distance_m / 1000.0,
+                "max_speed_kmh": cycle.max_speed_mps * 3.6,
+                "mean_speed_kmh": cycle.distance_m / cycle.duration_s * 3.6,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    if as_json:
+        print_records(frame.to_dict(orient="records"))
+        return
+    print_table(
+        frame,
+        {
+            "cycle": "Cycle",
+            "description": "Description",
+            "duration_s": "duration s",
+            "distance_km": "distance km",
+            "max_speed_kmh": "max km/h",
+            "mean_speed_kmh": "mean km/h",
+        },
+        "bevsim drive cycles",
+    )

@@ -1,0 +1,104 @@
+"""``bevsim compare`` and ``bevsim simulate``: cycle runs of one or more vehicles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from bevsim.cli.app import (
+    PLOT_SUFFIXES,
+    JsonOption,
+    LoadOption,
+    app,
+    check_output_path,
+    console,
+    print_records,
+    print_table,
+    reports_input_errors,
+)
+from bevsim.errors import BevsimError
+from bevsim.procedures.cycle_run import DEFAULT_LOAD_KG, SimulationResult, simulate
+
+SUMMARY_COLUMNS = {
+    "vehicle_id": "Vehicle",
+    "cycle": "Cycle",
+    "distance_km": "distance km",
+    "battery_energy_kwh": "battery kWh",
+    "consumption_kwh_per_100km": "kWh/100 km",
+    "end_soc": "end SOC",
+    "followed_trace": "followed trace",
+    "max_speed_shortfall_kmh": "max miss km/h",
+}
+TRACE_SUFFIXES = {".parquet", ".csv"}
+
+
+@app.command()
+@reports_input_errors
+def compare(
+    vehicles: Annotated[list[str], typer.Argument(help="Library ids or vehicle YAML paths.")],
+    cycles: Annotated[
+        str, typer.Option("--cycles", help="Comma-separated cycle names or CSV paths.")
+    ] = "cltc-p,wltc-3b,udds,hwfet",
+    plot: Annotated[Path | None, typer.Option(help="Write a bar chart (.png/.svg).")] = None,
+    load_kg: LoadOption = DEFAULT_LOAD_KG,
+    as_json: JsonOption = False,
+) -> None:
+    """Compare vehicles on drive cycles: distance, battery energy, consumption, end SOC."""
+    check_output_path(plot, PLOT_SUFFIXES, "plot")
+    names = [c.strip() for c in cycles.split(",") if c.strip()]
+    if not names:
+        raise BevsimError("--cycles: expected at least one cycle name or CSV path")
+    frames = [simulate(vehicles, name, load_kg=load_kg).summary for name in names]
+    summary = pd.concat(frames, ignore_index=True)
+    if plot is not None:
+        from bevsim.report.plots import plot_comparison
+
+        plot_comparison(summary, plot)
+    if as_json:
+        print_records(SimulationResult(summary).to_records())
+        return
+    print_table(summary, SUMMARY_COLUMNS, "bevsim compare (consumption at the battery terminals)")
+    if plot is not None:
+        console.print(f"plot written to {plot}")
+
+
+@app.command(name="simulate")
+@reports_input_errors
+def simulate_command(
+    vehicle: Annotated[str, typer.Argument(help="Library id or vehicle YAML path.")],
+    cycle: Annotated[str, typer.Option(help="Cycle name or CSV path.")] = "cltc-p",
+    traces: Annotated[
+        Path | None, typer.Option(help="Write per-second traces (.parquet or .csv).")
+    ] = None,
+    plot: Annotated[Path | None, typer.Option(help="Plot speed, power, SOC (.png/.svg).")] = None,
+    initial_soc: Annotated[
+        float | None, typer.Option(min=0.0, max=1.0, help="Start SOC (default: full).")
+    ] = None,
+    load_kg: LoadOption = DEFAULT_LOAD_KG,
+    as_json: JsonOption = False,
+) -> None:
+    """Run one vehicle over one cycle; optionally write traces and a plot."""
+    check_output_path(traces, TRACE_SUFFIXES, "traces")
+    check_output_path(plot, PLOT_SUFFIXES, "plot")
+    result = simulate(vehicle, cycle, traces=True, load_kg=load_kg, initial_soc=initial_soc)
+    vehicle_id = result.summary["vehicle_id"].iloc[0]
+    trace = result.traces[vehicle_id]
+    if traces is not None:
+        from bevsim.report.traces import write_traces
+
+        write_traces(trace, traces)
+    if plot is not None:
+        from bevsim.report.plots import plot_run
+
+        title = f"{result.summary['vehicle'].iloc[0]} on {result.summary['cycle'].iloc[0]}"
+        plot_run(trace, title, plot)
+    if as_json:
+        print_records(result.to_records())
+        return
+    print_table(result.summary, SUMMARY_COLUMNS, "bevsim simulate")
+    for path in (traces, plot):
+        if path is not None:
+            console.print(f"written: {path}")

@@ -1,0 +1,69 @@
+"""Matplotlib figures for cycle runs and comparisons (PNG or SVG by file suffix)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from bevsim.report.files import write_atomically  # noqa: E402
+
+
+def plot_comparison(summary: pd.DataFrame, path: str | Path) -> Path:
+    """Grouped bars of consumption [kWh/100 km] per cycle and vehicle."""
+    table = summary.pivot_table(
+        index="cycle", columns="vehicle_id", values="consumption_kwh_per_100km", sort=False
+    )
+    fig, ax = plt.subplots(figsize=(max(6.0, 1.6 * len(table.index) + 3), 4.5))
+    width = 0.8 / max(len(table.columns), 1)
+    x = np.arange(len(table.index))
+    for k, vehicle in enumerate(table.columns):
+        bars = ax.bar(x + k * width - 0.4 + width / 2, table[vehicle], width, label=vehicle)
+        ax.bar_label(bars, fmt="%.1f", fontsize=7, padding=1)
+    ax.set_xticks(x, table.index)
+    ax.set_ylabel("consumption at battery terminals [kWh/100 km]")
+    ax.set_title("Energy consumption by cycle")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, frameon=False)
+    ax.set_ylim(0, float(np.nanmax(table.to_numpy())) * 1.15)
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def plot_run(trace: pd.DataFrame, title: str, path: str | Path) -> Path:
+    """Speed (requested and achieved), battery and wheel power, and SOC against time."""
+    fig, (ax_v, ax_p, ax_soc) = plt.subplots(3, 1, figsize=(10, 7.5), sharex=True)
+    t = trace["time_s"]
+    ax_v.plot(t, trace["speed_requested_kmh"], color="0.6", lw=2.0, label="requested")
+    ax_v.plot(t, trace["speed_achieved_kmh"], color="C0", lw=1.0, label="achieved")
+    ax_v.set_ylabel("speed [km/h]")
+    ax_v.legend(fontsize=8, loc="upper left")
+    ax_p.plot(t, trace["battery_power_w"] / 1000.0, color="C3", lw=0.9, label="battery")
+    ax_p.plot(t, trace["wheel_power_w"] / 1000.0, color="C2", lw=0.9, label="wheel")
+    ax_p.axhline(0.0, color="0.3", lw=0.5)
+    ax_p.set_ylabel("power [kW]")
+    ax_p.legend(fontsize=8, loc="upper left")
+    ax_soc.plot(t, trace["soc"] * 100.0, color="C1")
+    ax_soc.set_ylabel("SOC [%]")
+    ax_soc.set_xlabel("time [s]")
+    for ax in (ax_v, ax_p, ax_soc):
+        ax.grid(alpha=0.3)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def _save(fig, path: str | Path) -> Path:
+    try:
+        suffix = Path(path).suffix.lower().lstrip(".") or "png"
+        if suffix not in {"png", "svg", "pdf"}:
+            raise ValueError(f"{path}: plot format must be .png, .svg or .pdf")
+        return write_atomically(path, lambda tmp: fig.savefig(tmp, dpi=130, format=suffix))
+    finally:
+        plt.close(fig)
