@@ -18,6 +18,8 @@ from bevsim.spec.pack import PackDesign, derive_pack
 GRAVITY_MPS2 = 9.80665
 KMH_PER_MPS = 3.6
 RPM_PER_RADPS = 60.0 / (2.0 * math.pi)
+NO_LIMIT_W = 1e30
+"""Stands for "no pack power limit" (a finite number: the kernel is compiled with fastmath)."""
 DRIVEN_AXLE_LOAD_SHARE = {"fwd": 0.5, "rwd": 0.5, "awd": 1.0}
 """Static share of the weight on the driven axles (50/50 axle loads; awd drives both)."""
 
@@ -152,4 +154,4 @@ def _param_row(
 
 
 def _kw_or_inf(kw: float | None) -> float:
-    return math.inf if kw is None else 1000.0 * kw
+    return NO_LIMIT_W if kw is None else 1000.0 * kw

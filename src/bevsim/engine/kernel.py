@@ -22,6 +22,8 @@ GRAVITY_MPS2 = 9.80665
 TRACE_TOLERANCE_MPS = 2.0 / 3.6  # +-2 km/h speed band of GB/T 18386 / GTR 15 cycle following
 BISECTION_STEPS = 24
 MIN_SPEED_MPS = 1e-6
+TEMP_GRID_LO_C = -40.0  # temperature grid of the chemistry tables (engine/tables.py)
+TEMP_GRID_STEP_C = 5.0
 
 # Column indices as plain module constants, read by numba as compile-time values.
 _MASS = P.mass_kg
@@ -58,56 +60,57 @@ _N_TOTALS = len(TOT)
 _N_TRACES = len(TR)
 
 
-@njit(cache=True, inline="always")
-def _interp_uniform(table, x):
-    """Linear interpolation in a 1-D table on the uniform grid [0, 1]; clamped at the ends."""
-    n = table.shape[0] - 1
-    pos = min(max(x, 0.0), 1.0) * n
-    i = min(int(pos), n - 1)
-    f = pos - i
+@njit(cache=True, fastmath=True, inline="always")
+def _grid_pos(x, lo, inv_step, n_cells):
+    """Cell index and fraction of x on a uniform grid lo + k / inv_step, k = 0..n_cells
+    (clamped to the grid)."""
+    pos = (x - lo) * inv_step
+    pos = min(max(pos, 0.0), float(n_cells))
+    i = min(int(pos), n_cells - 1)
+    return i, pos - i
+
+
+@njit(cache=True, fastmath=True, inline="always")
+def _lerp(table, i, f):
+    """Linear interpolation in a 1-D table at cell i, fraction f."""
     return table[i] * (1.0 - f) + table[i + 1] * f
 
 
-@njit(cache=True, inline="always")
-def _interp_soc_temp(table, temp_pos, soc):
-    """Bilinear lookup in a [temp, soc] table; temp_pos is the fractional temperature index."""
-    nt = table.shape[0] - 1
-    it = min(int(temp_pos), nt - 1)
-    ft = temp_pos - it
-    return _interp_uniform(table[it], soc) * (1.0 - ft) + _interp_uniform(table[it + 1], soc) * ft
+@njit(cache=True, fastmath=True, inline="always")
+def _bilerp(table, i, f, j, g):
+    """Bilinear interpolation in a 2-D table at cells (i, j), fractions (f, g)."""
+    lo = table[i, j] * (1.0 - g) + table[i, j + 1] * g
+    hi = table[i + 1, j] * (1.0 - g) + table[i + 1, j + 1] * g
+    return lo * (1.0 - f) + hi * f
 
 
-@njit(cache=True, inline="always")
-def _interp_temp(table, temp_pos):
-    nt = table.shape[0] - 1
-    it = min(int(temp_pos), nt - 1)
-    ft = temp_pos - it
-    return table[it] * (1.0 - ft) + table[it + 1] * ft
+@njit(cache=True, fastmath=True, inline="always")
+def _motor_loss_w(loss_maps, speed_radps, torque_nm, drive):
+    """Drive-unit loss [W] at a shaft speed and torque (< 0: generating), from per-unit maps.
 
-
-@njit(cache=True, inline="always")
-def _motor_loss_w(loss_maps, speed_radps, torque_nm, peak_torque_nm, max_speed_radps):
-    """Drive-unit loss [W] at a shaft speed and torque (< 0: generating), from per-unit maps."""
+    ``drive``: the variant's driveline constants (see _drive_constants).
+    """
     loss_map = loss_maps[1] if torque_nm < 0.0 else loss_maps[0]
     n = loss_map.shape[0] - 1
-    s = min(max(speed_radps / max_speed_radps, 0.0), 1.0) * n
-    t = min(max(abs(torque_nm) / peak_torque_nm, 0.0), 1.0) * (loss_map.shape[1] - 1)
+    s = min(max(speed_radps * drive[2], 0.0), 1.0) * n
+    t = min(max(abs(torque_nm) * drive[3], 0.0), 1.0) * (loss_map.shape[1] - 1)
     i = min(int(s), n - 1)
     j = min(int(t), loss_map.shape[1] - 2)
     fs = s - i
     ft = t - j
     lo = loss_map[i, j] * (1.0 - ft) + loss_map[i, j + 1] * ft
     hi = loss_map[i + 1, j] * (1.0 - ft) + loss_map[i + 1, j + 1] * ft
-    return (lo * (1.0 - fs) + hi * fs) * peak_torque_nm * max_speed_radps
+    return (lo * (1.0 - fs) + hi * fs) * drive[4]
 
 
-@njit(cache=True, inline="always")
-def _road_powers(p, v1, v2, grade, dt):
-    """Aero, rolling, grade and inertia powers [W] at the wheels for a step from v1 to v2."""
+@njit(cache=True, fastmath=True, inline="always")
+def _road_powers(p, v1, v2, cos_t, sin_t, inv_dt):
+    """Aero, rolling, grade and inertia powers [W] at the wheels for a step from v1 to v2.
+
+    ``cos_t``, ``sin_t``: cosine and sine of the road's slope angle; ``inv_dt``: 1 / step [1/s].
+    """
     v = 0.5 * (v1 + v2)
-    accel = (v2 - v1) / dt
-    cos_t = 1.0 / math.sqrt(1.0 + grade * grade)
-    sin_t = grade * cos_t
+    accel = (v2 - v1) * inv_dt
     moving = 1.0 if v > MIN_SPEED_MPS else 0.0
     if p[_USE_RL] > 0.5:
         aero = p[_F2] * v * v * v
@@ -120,179 +123,263 @@ def _road_powers(p, v1, v2, grade, dt):
     return aero, rolling, grade_w, inertia, v
 
 
-@njit(cache=True, inline="always")
-def _propulsion(p, loss_map, wheel_w, v_avg, wheel_force_n):
-    """Motor mech/elec power [W], loss [W], driveline loss [W] and feasibility for wheel_w > 0."""
-    motor_mech = wheel_w / p[_ETA_DL]
-    speed = v_avg / p[_RADIUS] * p[_GEAR]
-    if speed > MIN_SPEED_MPS:
-        torque = motor_mech / speed
-    else:
-        torque = wheel_force_n * p[_RADIUS] / p[_GEAR] / p[_ETA_DL]
-    torque_max = p[_MOT_T]
-    if speed * torque_max > p[_MOT_P]:
-        torque_max = p[_MOT_P] / speed
+@njit(cache=True, fastmath=True, inline="always")
+def _drive_constants(p):
+    """Driveline constants of variant p: motor rad/s per m/s of road speed, 1 / driveline
+    efficiency, 1 / motor max speed [s/rad], 1 / peak torque [1/N m], corner power [W],
+    wheel radius / gear ratio [m], 1 / regen fade-out speed [s/m] (0: no fade)."""
+    return (
+        p[_GEAR] / p[_RADIUS],
+        1.0 / p[_ETA_DL],
+        1.0 / p[_MOT_W],
+        1.0 / p[_MOT_T],
+        p[_MOT_T] * p[_MOT_W],
+        p[_RADIUS] / p[_GEAR],
+        1.0 / p[_REGEN_V] if p[_REGEN_V] > 0.0 else 0.0,
+    )
+
+
+@njit(cache=True, fastmath=True, inline="always")
+def _propulsion(p, drive, loss_map, wheel_w, v_avg, wheel_force_n):
+    """Motor mech/elec power [W], loss [W], driveline loss [W] and feasibility for wheel_w > 0.
+
+    Feasible when the torque is within the motor's peak torque and power, the motor within its
+    speed, and the wheel force within the driven axle's traction.
+    """
+    motor_mech = wheel_w * drive[1]
+    speed = v_avg * drive[0]
+    torque = wheel_force_n * drive[1] * drive[5]
     ok = (
-        torque <= torque_max * (1.0 + 1e-9)
+        torque <= p[_MOT_T] * (1.0 + 1e-9)
+        and motor_mech <= p[_MOT_P] * (1.0 + 1e-9)
         and speed <= p[_MOT_W] * (1.0 + 1e-9)
         and wheel_force_n <= p[_TRACTION]
     )
-    loss = _motor_loss_w(loss_map, speed, torque, p[_MOT_T], p[_MOT_W])
+    loss = _motor_loss_w(loss_map, speed, torque, drive)
     return motor_mech, motor_mech + loss, loss, motor_mech - wheel_w, ok
 
 
-@njit(cache=True, inline="always")
-def _pack_state(p, tables, soc, polarization_v, dt):
-    """Pack open-circuit voltage and source voltage [V], resistance [ohm], power limits [W]."""
-    c = int(p[_CHEM])
-    temp_pos = (min(max(p[_TEMP], -40.0), 60.0) + 40.0) / 5.0
+@njit(cache=True, fastmath=True, inline="always")
+def _pack_state(p, cell, decay_table, soc, polarization_v):
+    """Pack OCV and source voltage [V], resistance [ohm]; the cell's RC-pair resistance [ohm]
+    and its decay factor over one step, at this SOC, polarization [V] and the cell tables;
+    also 1 / resistance."""
+    ocv_tab, r0_tab, r1_tab, c, it, ft, cap_ah, i_dis_c, i_chg_c, v_min, v_max, r_scale, inv_cap = (
+        cell
+    )
     ns = p[_NS]
-    cap_ah = p[_CAP] * p[_NP] * _interp_temp(tables.capacity_fraction[c], temp_pos)
-    ocv = ns * _interp_uniform(tables.ocv_v[c], soc)
-    r0 = ns * _interp_soc_temp(tables.r0_ohm_ah[c], temp_pos, soc) / (p[_CAP] * p[_NP])
+    n_soc = ocv_tab.shape[0] - 1
+    i, f = _grid_pos(soc, 0.0, float(n_soc), n_soc)
+    ocv = ns * _lerp(ocv_tab, i, f)
+    r0 = r_scale * _bilerp(r0_tab, it, ft, i, f)
+    inv_r0 = 1.0 / r0
     source_v = ocv - ns * polarization_v
-    # Discharge: cell voltage floor, C-rate, remaining charge above soc_min, pack (BMS) limit.
-    i_dis = (source_v - ns * tables.min_voltage_v[c]) / r0
-    i_dis = min(i_dis, _interp_temp(tables.max_discharge_c_rate[c], temp_pos) * p[_CAP] * p[_NP])
-    i_dis = min(i_dis, max(soc - p[_SOC_MIN], 0.0) * cap_ah * 3600.0 / dt)
-    i_dis = min(max(i_dis, 0.0), 0.5 * source_v / r0)
-    p_dis = min((source_v - r0 * i_dis) * i_dis, p[_PACK_DIS])
-    # Charge: cell voltage ceiling, C-rate, room below soc_max, pack limit.
-    i_chg = (ns * tables.max_voltage_v[c] - source_v) / r0
-    i_chg = min(i_chg, _interp_temp(tables.max_charge_c_rate[c], temp_pos) * p[_CAP] * p[_NP])
-    i_chg = min(max(i_chg, 0.0), max(p[_SOC_MAX] - soc, 0.0) * cap_ah * 3600.0 / dt)
-    p_chg = min((source_v + r0 * i_chg) * i_chg, p[_PACK_CHG])
-    return ocv, source_v, r0, cap_ah, max(p_dis, 0.0), max(p_chg, 0.0), temp_pos
+    r1 = _bilerp(r1_tab, it, ft, i, f) * inv_cap
+    decay = _bilerp(decay_table[c], it, ft, i, f)
+    return ocv, source_v, r0, inv_r0, r1, decay
 
 
-@njit(cache=True)
-def _demand(p, tables, v1, v2, grade, dt, p_dis):
-    """Battery terminal power [W] needed to go from v1 to v2, and whether the car can do it."""
-    aero, rolling, grade_w, inertia, v = _road_powers(p, v1, v2, grade, dt)
+@njit(cache=True, fastmath=True, inline="always")
+def _discharge_limit_w(p, cell, soc, source_v, r0, inv_r0, inv_dt):
+    """Highest terminal power the pack can deliver this step [W]: cell voltage floor, C-rate,
+    charge left above soc_min, and the pack (BMS) limit."""
+    cap_ah, i_dis_c, v_min = cell[6], cell[7], cell[9]
+    i_dis = min((source_v - p[_NS] * v_min) * inv_r0, i_dis_c)
+    i_dis = min(i_dis, max(soc - p[_SOC_MIN], 0.0) * cap_ah * 3600.0 * inv_dt)
+    i_dis = min(max(i_dis, 0.0), 0.5 * source_v * inv_r0)
+    return max(min((source_v - r0 * i_dis) * i_dis, p[_PACK_DIS]), 0.0)
+
+
+@njit(cache=True, fastmath=True, inline="always")
+def _charge_limit_w(p, cell, soc, source_v, r0, inv_r0, inv_dt):
+    """Highest terminal power the pack can accept this step [W]: cell voltage ceiling, C-rate,
+    room below soc_max, and the pack limit."""
+    cap_ah, i_chg_c, v_max = cell[6], cell[8], cell[10]
+    i_chg = min((p[_NS] * v_max - source_v) * inv_r0, i_chg_c)
+    i_chg = min(max(i_chg, 0.0), max(p[_SOC_MAX] - soc, 0.0) * cap_ah * 3600.0 * inv_dt)
+    return max(min((source_v + r0 * i_chg) * i_chg, p[_PACK_CHG]), 0.0)
+
+
+@njit(cache=True, fastmath=True, inline="always")
+def _cell_tables(p, tables, cell_temp_c):
+    """The chemistry tables of variant p and its temperature-dependent limits at cell_temp_c."""
+    c = int(p[_CHEM])
+    n_temp = tables.capacity_fraction.shape[1] - 1
+    it, ft = _grid_pos(cell_temp_c, TEMP_GRID_LO_C, 1.0 / TEMP_GRID_STEP_C, n_temp)
+    cap_ah = p[_CAP] * p[_NP] * _lerp(tables.capacity_fraction[c], it, ft)
+    i_dis_c = _lerp(tables.max_discharge_c_rate[c], it, ft) * p[_CAP] * p[_NP]
+    i_chg_c = _lerp(tables.max_charge_c_rate[c], it, ft) * p[_CAP] * p[_NP]
+    return (
+        tables.ocv_v[c],
+        tables.r0_ohm_ah[c],
+        tables.r1_ohm_ah[c],
+        c,
+        it,
+        ft,
+        cap_ah,
+        i_dis_c,
+        i_chg_c,
+        tables.min_voltage_v[c],
+        tables.max_voltage_v[c],
+        p[_NS] / (p[_CAP] * p[_NP]),
+        1.0 / p[_CAP],
+    )
+
+
+@njit(cache=True, fastmath=True, inline="always")
+def _wheel_force_n(p, wheel_w, v_avg, v1, v2, inv_dt):
+    """Tractive force [N]: wheel power over speed, or the inertial force when (nearly) at rest."""
+    if v_avg > MIN_SPEED_MPS:
+        return wheel_w / v_avg
+    return p[_INERTIAL_MASS] * (v2 - v1) * inv_dt
+
+
+@njit(cache=True, fastmath=True)
+def _can_reach(p, drive, loss_map, v1, v2, cos_t, sin_t, inv_dt, p_dis):
+    """Whether the powertrain and pack can take the car from v1 to v2 [m/s] in one step."""
+    aero, rolling, grade_w, inertia, v = _road_powers(p, v1, v2, cos_t, sin_t, inv_dt)
     wheel = aero + rolling + grade_w + inertia
     if wheel <= 0.0:
-        return 0.0, True
-    force = wheel / v if v > MIN_SPEED_MPS else p[_INERTIAL_MASS] * (v2 - v1) / dt
-    _, elec, _, _, ok = _propulsion(p, tables.motor_loss_pu[int(p[_MAP])], wheel, v, force)
-    battery = elec + p[_AUX]
-    return battery, ok and battery <= p_dis
+        return True
+    force = _wheel_force_n(p, wheel, v, v1, v2, inv_dt)
+    _, elec, _, _, ok = _propulsion(p, drive, loss_map, wheel, v, force)
+    return ok and elec + p[_AUX] <= p_dis
 
 
-@njit(cache=True)
-def run_vehicle(p, tables, speed_req, grade, dt, totals, traces, record):
+@njit(cache=True, fastmath=True, inline="always")
+def _regen(p, drive, loss_map, wheel, v, aux, p_chg):
+    """Braking step: motor mech/elec power, motor, driveline and friction-brake losses [W].
+
+    Regen is limited by the motor envelope, driven-axle traction, a fade below
+    regen_min_speed and the pack's charge acceptance; friction brakes take the rest.
+    """
+    speed = v * drive[0]
+    if speed <= MIN_SPEED_MPS:
+        return 0.0, 0.0, 0.0, 0.0, -wheel
+    fade = min(v * drive[6], 1.0) if drive[6] > 0.0 else 1.0
+    motor_mech = -min(-wheel, p[_TRACTION] * v) * fade * p[_ETA_DL]
+    motor_mech = max(motor_mech, -min(p[_MOT_T] * speed, p[_MOT_P]))
+    inv_speed = 1.0 / speed
+    motor_loss = _motor_loss_w(loss_map, speed, motor_mech * inv_speed, drive)
+    floor = -p_chg - aux - motor_loss
+    if motor_mech < floor:  # the pack's charge acceptance binds: regen less
+        for _ in range(3):
+            motor_mech = min(floor, 0.0)
+            motor_loss = _motor_loss_w(loss_map, speed, motor_mech * inv_speed, drive)
+            floor = -p_chg - aux - motor_loss
+        if motor_mech == 0.0:
+            motor_loss = 0.0
+    regen_wheel = motor_mech * drive[1]
+    return (
+        motor_mech,
+        motor_mech + motor_loss,
+        motor_loss,
+        motor_mech - regen_wheel,
+        regen_wheel - wheel,
+    )
+
+
+@njit(cache=True, fastmath=True)
+def run_vehicle(
+    p, tables, decay_table, speed_req, cos_slope, sin_slope, dt, totals, traces, record
+):
     """Drive one variant over the trace; write its totals row and, if record, its traces."""
-    c = int(p[_CHEM])
     loss_map = tables.motor_loss_pu[int(p[_MAP])]
+    drive = _drive_constants(p)
+    cell = _cell_tables(p, tables, p[_TEMP])
+    inv_dt = 1.0 / dt
+    soc_per_amp = dt / (cell[6] * 3600.0)  # SOC drawn by 1 A over one step
     soc = p[_SOC0]
     pol = 0.0  # RC-pair voltage per cell [V]
     v1 = speed_req[0]
-    for k in range(_N_TOTALS):
-        totals[k] = 0.0
-    totals[TOT.min_soc] = soc
-    totals[TOT.min_terminal_voltage_v] = 1e9
+    distance = trace_distance = chem_e = term_e = term_dis = term_chg = 0.0
+    wheel_pos = wheel_neg = regen_e = aero_e = rolling_e = grade_e = kinetic_e = 0.0
+    dl_e = motor_e = ohmic_e = pol_e = friction_e = aux_e = 0.0
+    max_short = off_trace = 0.0
+    min_soc = soc
+    min_v = 1e12
+    max_v = 0.0
     n = speed_req.shape[0]
     for step in range(1, n):
-        ocv, source_v, r0, cap_ah, p_dis, p_chg, temp_pos = _pack_state(p, tables, soc, pol, dt)
+        ocv, source_v, r0, inv_r0, r1, decay = _pack_state(p, cell, decay_table, soc, pol)
         target = speed_req[step]
-        g = grade[step]
-        battery_req, ok = _demand(p, tables, v1, target, g, dt, p_dis)
+        cos_t = cos_slope[step]
+        sin_t = sin_slope[step]
         v2 = target
-        if not ok:
-            lo, hi = 0.0, target
-            for _ in range(BISECTION_STEPS):
-                mid = 0.5 * (lo + hi)
-                _, ok_mid = _demand(p, tables, v1, mid, g, dt, p_dis)
-                if ok_mid:
-                    lo = mid
-                else:
-                    hi = mid
-            v2 = lo
-        aero, rolling, grade_w, inertia, v = _road_powers(p, v1, v2, g, dt)
+        aero, rolling, grade_w, inertia, v = _road_powers(p, v1, v2, cos_t, sin_t, inv_dt)
         wheel = aero + rolling + grade_w + inertia
-        aux = min(p[_AUX], p_dis) if wheel >= 0.0 else p[_AUX]
-        friction = 0.0
+        p_dis = p_chg = 0.0
         if wheel > 0.0:
-            force = wheel / v if v > MIN_SPEED_MPS else p[_INERTIAL_MASS] * (v2 - v1) / dt
-            motor_mech, motor_elec, motor_loss, dl_loss, _ = _propulsion(
-                p, loss_map, wheel, v, force
+            p_dis = _discharge_limit_w(p, cell, soc, source_v, r0, inv_r0, inv_dt)
+            force = _wheel_force_n(p, wheel, v, v1, v2, inv_dt)
+            motor_mech, motor_elec, motor_loss, dl_loss, ok = _propulsion(
+                p, drive, loss_map, wheel, v, force
             )
-        else:
-            # Regenerative braking, limited by motor envelope, driven-axle traction, regen
-            # fade at low speed and the pack's charge acceptance; friction brakes do the rest.
-            speed = v / p[_RADIUS] * p[_GEAR]
-            fade = min(v / p[_REGEN_V], 1.0) if p[_REGEN_V] > 0.0 else 1.0
-            regen_wheel = -min(-wheel, p[_TRACTION] * v) * fade
-            motor_mech = regen_wheel * p[_ETA_DL]
-            if speed > MIN_SPEED_MPS:
-                torque_cap = min(p[_MOT_T], p[_MOT_P] / speed)
-                motor_mech = max(motor_mech, -torque_cap * speed)
-            else:
-                motor_mech = 0.0
-            for _ in range(3):
-                torque = motor_mech / speed if speed > MIN_SPEED_MPS else 0.0
-                motor_loss = _motor_loss_w(loss_map, speed, torque, p[_MOT_T], p[_MOT_W])
-                floor = -p_chg - aux - motor_loss
-                if motor_mech < floor:
-                    motor_mech = min(floor, 0.0)
-            torque = motor_mech / speed if speed > MIN_SPEED_MPS else 0.0
-            motor_loss = _motor_loss_w(loss_map, speed, torque, p[_MOT_T], p[_MOT_W])
-            if motor_mech == 0.0:
-                motor_loss = 0.0
-            motor_elec = motor_mech + motor_loss
-            regen_wheel = motor_mech / p[_ETA_DL]
-            dl_loss = motor_mech - regen_wheel
-            friction = regen_wheel - wheel
+            if not (ok and motor_elec + p[_AUX] <= p_dis):
+                lo, hi = 0.0, target
+                for _ in range(BISECTION_STEPS):
+                    mid = 0.5 * (lo + hi)
+                    if _can_reach(p, drive, loss_map, v1, mid, cos_t, sin_t, inv_dt, p_dis):
+                        lo = mid
+                    else:
+                        hi = mid
+                v2 = lo
+                aero, rolling, grade_w, inertia, v = _road_powers(p, v1, v2, cos_t, sin_t, inv_dt)
+                wheel = aero + rolling + grade_w + inertia
+                force = _wheel_force_n(p, wheel, v, v1, v2, inv_dt)
+                motor_mech, motor_elec, motor_loss, dl_loss, ok = _propulsion(
+                    p, drive, loss_map, max(wheel, 0.0), v, force
+                )
+            aux = min(p[_AUX], max(p_dis - motor_elec, 0.0))
+            friction = 0.0
+        if wheel <= 0.0:
+            p_chg = _charge_limit_w(p, cell, soc, source_v, r0, inv_r0, inv_dt)
+            aux = p[_AUX]
+            motor_mech, motor_elec, motor_loss, dl_loss, friction = _regen(
+                p, drive, loss_map, wheel, v, aux, p_chg
+            )
         battery_w = motor_elec + aux
         # Pack current from terminal power: P = (E - R I) I.
         disc = source_v * source_v - 4.0 * r0 * battery_w
-        current = (source_v - math.sqrt(max(disc, 0.0))) / (2.0 * r0)
+        current = (source_v - math.sqrt(max(disc, 0.0))) * 0.5 * inv_r0
         terminal_v = source_v - r0 * current
         chem_w = ocv * current
         ohmic_w = r0 * current * current
         pol_w = p[_NS] * pol * current
         # RC pair, exact over the step for constant current.
-        cell_i = current / p[_NP]
-        soc_c = min(max(soc, 0.0), 1.0)
-        r1 = _interp_soc_temp(tables.r1_ohm_ah[c], temp_pos, soc_c) / p[_CAP]
-        tau = _interp_soc_temp(tables.tau1_s[c], temp_pos, soc_c)
-        decay = math.exp(-dt / tau)
-        pol = pol * decay + r1 * cell_i * (1.0 - decay)
-        soc -= current * dt / (cap_ah * 3600.0)
+        pol = pol * decay + r1 * (current / p[_NP]) * (1.0 - decay)
+        soc -= current * soc_per_amp
 
-        totals[TOT.distance_m] += v * dt
-        totals[TOT.trace_distance_m] += 0.5 * (speed_req[step - 1] + target) * dt
-        totals[TOT.chemical_energy_j] += chem_w * dt
-        totals[TOT.terminal_energy_j] += battery_w * dt
+        distance += v * dt
+        trace_distance += 0.5 * (speed_req[step - 1] + target) * dt
+        chem_e += chem_w * dt
+        term_e += battery_w * dt
         if battery_w > 0.0:
-            totals[TOT.terminal_discharge_energy_j] += battery_w * dt
+            term_dis += battery_w * dt
         else:
-            totals[TOT.terminal_charge_energy_j] -= battery_w * dt
+            term_chg -= battery_w * dt
         if wheel > 0.0:
-            totals[TOT.wheel_positive_energy_j] += wheel * dt
+            wheel_pos += wheel * dt
         else:
-            totals[TOT.wheel_negative_energy_j] -= wheel * dt
-            totals[TOT.regen_energy_j] -= motor_mech * dt
-        totals[TOT.aero_energy_j] += aero * dt
-        totals[TOT.rolling_energy_j] += rolling * dt
-        totals[TOT.grade_energy_j] += grade_w * dt
-        totals[TOT.kinetic_energy_change_j] += inertia * dt
-        totals[TOT.driveline_loss_j] += dl_loss * dt
-        totals[TOT.motor_loss_j] += motor_loss * dt
-        totals[TOT.battery_ohmic_loss_j] += ohmic_w * dt
-        totals[TOT.battery_polarization_loss_j] += pol_w * dt
-        totals[TOT.friction_brake_energy_j] += friction * dt
-        totals[TOT.accessory_energy_j] += aux * dt
+            wheel_neg -= wheel * dt
+            regen_e -= motor_mech * dt
+        aero_e += aero * dt
+        rolling_e += rolling * dt
+        grade_e += grade_w * dt
+        kinetic_e += inertia * dt
+        dl_e += dl_loss * dt
+        motor_e += motor_loss * dt
+        ohmic_e += ohmic_w * dt
+        pol_e += pol_w * dt
+        friction_e += friction * dt
+        aux_e += aux * dt
         shortfall = target - v2
-        if shortfall > totals[TOT.max_speed_shortfall_mps]:
-            totals[TOT.max_speed_shortfall_mps] = shortfall
+        max_short = max(max_short, shortfall)
         if shortfall > TRACE_TOLERANCE_MPS:
-            totals[TOT.time_off_trace_s] += dt
-        if soc < totals[TOT.min_soc]:
-            totals[TOT.min_soc] = soc
-        if terminal_v < totals[TOT.min_terminal_voltage_v]:
-            totals[TOT.min_terminal_voltage_v] = terminal_v
-        if terminal_v > totals[TOT.max_terminal_voltage_v]:
-            totals[TOT.max_terminal_voltage_v] = terminal_v
+            off_trace += dt
+        min_soc = min(min_soc, soc)
+        min_v = min(min_v, terminal_v)
+        max_v = max(max_v, terminal_v)
         if record:
             row = traces[step]
             row[TR.speed_requested_mps] = target
@@ -318,12 +405,38 @@ def run_vehicle(p, tables, speed_req, grade, dt, totals, traces, record):
             row[TR.max_discharge_power_w] = p_dis
             row[TR.max_charge_power_w] = p_chg
         v1 = v2
+    totals[TOT.distance_m] = distance
+    totals[TOT.trace_distance_m] = trace_distance
+    totals[TOT.chemical_energy_j] = chem_e
+    totals[TOT.terminal_energy_j] = term_e
+    totals[TOT.terminal_discharge_energy_j] = term_dis
+    totals[TOT.terminal_charge_energy_j] = term_chg
+    totals[TOT.wheel_positive_energy_j] = wheel_pos
+    totals[TOT.wheel_negative_energy_j] = wheel_neg
+    totals[TOT.aero_energy_j] = aero_e
+    totals[TOT.rolling_energy_j] = rolling_e
+    totals[TOT.grade_energy_j] = grade_e
+    totals[TOT.kinetic_energy_change_j] = kinetic_e
+    totals[TOT.driveline_loss_j] = dl_e
+    totals[TOT.motor_loss_j] = motor_e
+    totals[TOT.battery_ohmic_loss_j] = ohmic_e
+    totals[TOT.battery_polarization_loss_j] = pol_e
+    totals[TOT.friction_brake_energy_j] = friction_e
+    totals[TOT.accessory_energy_j] = aux_e
+    totals[TOT.regen_energy_j] = regen_e
     totals[TOT.final_soc] = soc
+    totals[TOT.min_soc] = min_soc
+    totals[TOT.max_speed_shortfall_mps] = max_short
+    totals[TOT.time_off_trace_s] = off_trace
+    totals[TOT.min_terminal_voltage_v] = min_v
+    totals[TOT.max_terminal_voltage_v] = max_v
     totals[TOT.final_speed_mps] = v1
     totals[TOT.final_polarization_v] = pol
     totals[TOT.steps] = n - 1
     if record:
-        ocv0 = p[_NS] * _interp_uniform(tables.ocv_v[c], p[_SOC0])
+        n_soc = tables.ocv_v.shape[1] - 1
+        i, f = _grid_pos(p[_SOC0], 0.0, float(n_soc), n_soc)
+        ocv0 = p[_NS] * _lerp(cell[0], i, f)
         row = traces[0]
         row[TR.speed_requested_mps] = speed_req[0]
         row[TR.speed_achieved_mps] = speed_req[0]
@@ -333,11 +446,29 @@ def run_vehicle(p, tables, speed_req, grade, dt, totals, traces, record):
         row[TR.cell_temp_c] = p[_TEMP]
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, fastmath=True, parallel=True)
 def run_batch(params, tables, speed_req, grade, dt, totals, traces, record):
-    """Run every variant (row of params) over the trace, in parallel across variants."""
+    """Run every variant (row of params) over the trace, in parallel across variants.
+
+    ``grade`` is rise over run per step; the slope's cosine and sine and the RC pairs' decay
+    over one step (from the tau table) are computed once for the whole batch.
+    """
+    cos_slope = 1.0 / np.sqrt(1.0 + grade * grade)
+    sin_slope = grade * cos_slope
+    decay_table = np.exp(-dt / tables.tau1_s)
     for i in prange(params.shape[0]):
-        run_vehicle(params[i], tables, speed_req, grade, dt, totals[i], traces[i], record)
+        run_vehicle(
+            params[i],
+            tables,
+            decay_table,
+            speed_req,
+            cos_slope,
+            sin_slope,
+            dt,
+            totals[i],
+            traces[i],
+            record,
+        )
 
 
 def empty_outputs(n_variants: int, n_steps: int, record: bool):

@@ -75,8 +75,9 @@ def simulate(
     )
     batch = compile_vehicles(specs, conditions)
     out = run_cycle(batch, cyc, traces=traces, dt_s=dt_s)
-    summary = summarise(specs, cyc.name, out.totals, batch.column("mass_kg"),
-                        batch.column("initial_soc"))
+    summary = summarise(
+        specs, cyc.name, out.totals, batch.column("mass_kg"), batch.column("initial_soc")
+    )
     trace_frames = {}
     if out.traces is not None:
         trace_frames = {
