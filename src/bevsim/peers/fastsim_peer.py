@@ -23,8 +23,8 @@ written out with source citations in ``docs/peers/fastsim.md``. In short (FASTSi
 from __future__ import annotations
 
 import time
-from pathlib import Path
 import warnings
+from pathlib import Path
 from typing import Any
 
 import numpy as np

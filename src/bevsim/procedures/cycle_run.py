@@ -22,7 +22,7 @@ from bevsim.spec import VehicleSpec, load_vehicle
 J_PER_KWH = 3.6e6
 KMH_PER_MPS = 3.6
 DEFAULT_LOAD_KG = 100.0
-"""Load added to curb mass for a plain cycle run: driver and luggage, as GB/T 18386.1's test mass."""
+"""Load added to curb mass for a cycle run [kg]: driver and luggage, as GB/T 18386.1's test."""
 
 LOSS_COLUMNS = {
     "aero_energy_kwh": "aero_energy_j",
