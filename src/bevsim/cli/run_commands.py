@@ -75,7 +75,7 @@ def simulate_command(
     ] = None,
     plot: Annotated[Path | None, typer.Option(help="Plot speed, power, SOC (.png/.svg).")] = None,
     initial_soc: Annotated[
-        float | None, typer.Option(min=0.0, max=1.0, help="Start SOC (default: full).")
+        float | None, typer.Option(help="Start SOC, 0..1 (default: full).")
     ] = None,
     load_kg: LoadOption = DEFAULT_LOAD_KG,
     as_json: JsonOption = False,
@@ -83,6 +83,8 @@ def simulate_command(
     """Run one vehicle over one cycle; optionally write traces and a plot."""
     check_output_path(traces, TRACE_SUFFIXES, "traces")
     check_output_path(plot, PLOT_SUFFIXES, "plot")
+    if initial_soc is not None and not 0.0 <= initial_soc <= 1.0:
+        raise BevsimError(f"--initial-soc: expected a value in 0..1, got {initial_soc:g}")
     result = simulate(vehicle, cycle, traces=True, load_kg=load_kg, initial_soc=initial_soc)
     vehicle_id = result.summary["vehicle_id"].iloc[0]
     trace = result.traces[vehicle_id]

@@ -137,8 +137,11 @@ def _load_builtin(key: str) -> Cycle:
 
 def read_cycle_csv(path: Path, name: str | None = None) -> Cycle:
     """Read and validate a cycle CSV (see the module docstring for the rules)."""
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        rows = list(csv.reader(handle))
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.reader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise CycleError(f"{path}: cannot read cycle file: {exc}") from None
     rows = [row for row in rows if any(cell.strip() for cell in row)]
     if not rows:
         raise CycleError(f"{path}: empty file; expected a header 'time_s,speed_kmh'")
@@ -226,8 +229,10 @@ def _check_trace(path: Path, time_s: np.ndarray, speed_kmh: np.ndarray) -> None:
 def _grade(path: Path, values: dict, time_s: np.ndarray, speed_mps: np.ndarray) -> np.ndarray:
     """Grade [rise/run] per sample from grade_pct, or from elevation over travelled distance."""
     if "grade_pct" in values:
+        column, line_offset = "grade_pct", 2  # grade[i] is sample i, on line i + 2
         grade = values["grade_pct"] / 100.0
     elif "elevation_m" in values:
+        column, line_offset = "elevation_m", 3  # grade[i] is the rise from line i + 2 to i + 3
         distance_m = np.concatenate(
             [[0.0], np.cumsum(0.5 * (speed_mps[1:] + speed_mps[:-1]) * np.diff(time_s))]
         )
@@ -246,7 +251,7 @@ def _grade(path: Path, values: dict, time_s: np.ndarray, speed_mps: np.ndarray) 
         return np.zeros_like(time_s)
     for i in np.flatnonzero(np.abs(grade) > MAX_GRADE_PCT / 100.0)[:1]:
         raise CycleError(
-            f"{path}: line {int(i) + 2}: grade: expected within +-{MAX_GRADE_PCT:g} %, "
-            f"got {grade[i] * 100:.1f} %"
+            f"{path}: line {int(i) + line_offset}: {column}: expected a grade within "
+            f"+-{MAX_GRADE_PCT:g} %, got {grade[i] * 100:.1f} %"
         )
     return grade

@@ -267,8 +267,10 @@ def _regen(p, drive, loss_map, wheel, v, aux, p_chg):
             motor_mech = min(floor, 0.0)
             motor_loss = _motor_loss_w(loss_map, speed, motor_mech * inv_speed, drive)
             floor = -p_chg - aux - motor_loss
-        if motor_mech == 0.0:
-            motor_loss = 0.0
+        motor_mech = max(motor_mech, min(floor, 0.0))  # the last loss update stays inside
+    if motor_mech + motor_loss >= 0.0:  # regen would cost more than it gives: freewheel
+        motor_mech = 0.0
+        motor_loss = 0.0
     regen_wheel = motor_mech * drive[1]
     return (
         motor_mech,
@@ -308,9 +310,9 @@ def run_vehicle(
         v2 = target
         aero, rolling, grade_w, inertia, v = _road_powers(p, v1, v2, cos_t, sin_t, inv_dt)
         wheel = aero + rolling + grade_w + inertia
-        p_dis = p_chg = 0.0
+        p_dis = _discharge_limit_w(p, cell, soc, source_v, r0, inv_r0, inv_dt)
+        p_chg = 0.0
         if wheel > 0.0:
-            p_dis = _discharge_limit_w(p, cell, soc, source_v, r0, inv_r0, inv_dt)
             force = _wheel_force_n(p, wheel, v, v1, v2, inv_dt)
             motor_mech, motor_elec, motor_loss, dl_loss, ok = _propulsion(
                 p, drive, loss_map, wheel, v, force
@@ -334,10 +336,11 @@ def run_vehicle(
             friction = 0.0
         if wheel <= 0.0:
             p_chg = _charge_limit_w(p, cell, soc, source_v, r0, inv_r0, inv_dt)
-            aux = p[_AUX]
             motor_mech, motor_elec, motor_loss, dl_loss, friction = _regen(
-                p, drive, loss_map, wheel, v, aux, p_chg
+                p, drive, loss_map, wheel, v, p[_AUX], p_chg
             )
+            # accessories run on regen first, then on what the pack can still give
+            aux = min(p[_AUX], max(p_dis - motor_elec, 0.0))
         battery_w = motor_elec + aux
         # Pack current from terminal power: P = (E - R I) I.
         disc = source_v * source_v - 4.0 * r0 * battery_w

@@ -63,8 +63,9 @@ def _read_map(path: str) -> EfficiencyMap:
     try:
         with open(path, newline="", encoding="utf-8") as handle:
             rows = [r for r in csv.reader(handle) if r and not r[0].lstrip().startswith("#")]
-    except OSError as exc:
-        raise SpecError(f"{path}: cannot read efficiency map: {exc.strerror}") from None
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise SpecError(f"{path}: cannot read efficiency map: {reason}") from None
     if not rows:
         raise SpecError(f"{path}: empty efficiency map")
     header = tuple(c.strip() for c in rows[0])
