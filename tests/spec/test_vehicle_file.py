@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import math
 import re
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -26,9 +25,11 @@ from bevsim.spec import load_vehicle, read_vehicle_file, vehicle_from_dict
 from bevsim.spec.motor_map import load_efficiency_map
 from bevsim.spec.tires import parse_tire_size
 
-LIBRARY_DIR = Path(str(resources.files("bevsim.vehicles")))
+PACKAGE_DIR = Path(bevsim.__file__).parent
+LIBRARY_DIR = PACKAGE_DIR / "vehicles"
 LIBRARY_IDS = sorted(p.stem for p in LIBRARY_DIR.glob("*.yaml"))
-BUILTIN_MAP = Path(str(resources.files("bevsim.spec"))) / "data" / "motor_maps" / "pmsm-sic.csv"
+BUILTIN_MAP = PACKAGE_DIR / "spec" / "data" / "motor_maps" / "pmsm-sic.csv"
+assert LIBRARY_IDS, f"no vehicle files in {LIBRARY_DIR}"
 
 
 def etrto_radius_m(width_mm: int, aspect_pct: int, rim_in: float) -> float:
@@ -530,7 +531,7 @@ BAD_MAPS = {
     ),
     "missing field": (
         "speed_fraction,torque_fraction,efficiency\n0,0.5,0.9\n0,1\n1,0.5,0.9\n1,1,0.9\n",
-        "3 finite numbers per row",
+        "expected 3 values per row, got 2: 0,1",
     ),
     "duplicate points": (
         "speed_fraction,torque_fraction,efficiency\n0,0.5,0.9\n0,0.5,0.9\n1,0.5,0.9\n1,1,0.9\n",

@@ -83,14 +83,16 @@ def vehicle_from_dict(data: dict[str, Any], source: str = "<dict>") -> VehicleSp
 def format_validation_error(source: str, exc: ValidationError) -> str:
     """One line: ``source: field.path: what was expected (got value)`` plus a count of others."""
     errors = exc.errors(include_url=False)
+    # a misspelt field is also reported missing; show the unknown one (with its did-you-mean)
+    errors.sort(key=lambda e: e["type"] != "extra_forbidden")
     first = errors[0]
     loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
     msg = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
-        msg = "unknown field"
         parent, _, leaf = loc.rpartition(".")
         known = _known_fields(parent)
-        msg += did_you_mean(leaf, known) if known else ""
+        hint = did_you_mean(leaf, known) if known else ""
+        msg = f"unknown field;{hint}" if hint else "unknown field"
     elif first["type"] == "missing":
         msg = "required field is missing"
     got = first.get("input")

@@ -72,6 +72,9 @@ def _read_map(path: str) -> EfficiencyMap:
     if header not in _HEADERS:
         expected = " or ".join(",".join(h) for h in _HEADERS)
         raise SpecError(f"{path}: header: expected {expected}, got {','.join(header)}")
+    for row in rows[1:]:
+        if len(row) != 3:
+            raise SpecError(f"{path}: expected 3 values per row, got {len(row)}: {','.join(row)}")
     try:
         data = np.array([[float(c) for c in r] for r in rows[1:]], dtype=float)
     except ValueError as exc:
