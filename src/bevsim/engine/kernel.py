@@ -283,9 +283,23 @@ def _regen(p, drive, loss_map, wheel, v, aux, p_chg):
 
 @njit(cache=True, fastmath=True)
 def run_vehicle(
-    p, tables, decay_table, speed_req, cos_slope, sin_slope, dt, totals, traces, record
+    p,
+    tables,
+    decay_table,
+    speed_req,
+    cos_slope,
+    sin_slope,
+    dt,
+    break_off_s,
+    totals,
+    traces,
+    record,
 ):
-    """Drive one variant over the trace; write its totals row and, if record, its traces."""
+    """Drive one variant over the trace; write its totals row and, if record, its traces.
+
+    With ``break_off_s`` > 0 the run stops once the car has been more than the trace tolerance
+    below the requested speed for that many consecutive seconds (the range tests' end).
+    """
     loss_map = tables.motor_loss_pu[int(p[_MAP])]
     drive = _drive_constants(p)
     cell = _cell_tables(p, tables, p[_TEMP])
@@ -297,7 +311,9 @@ def run_vehicle(
     distance = trace_distance = chem_e = term_e = term_dis = term_chg = 0.0
     wheel_pos = wheel_neg = regen_e = aero_e = rolling_e = grade_e = kinetic_e = 0.0
     dl_e = motor_e = ohmic_e = pol_e = friction_e = aux_e = 0.0
-    max_short = off_trace = 0.0
+    max_short = off_trace = off_run = 0.0
+    broke_off = 0.0
+    steps = 0
     min_soc = soc
     min_v = 1e12
     max_v = 0.0
@@ -380,6 +396,10 @@ def run_vehicle(
         max_short = max(max_short, shortfall)
         if shortfall > TRACE_TOLERANCE_MPS:
             off_trace += dt
+            off_run += dt
+        else:
+            off_run = 0.0
+        steps = step
         min_soc = min(min_soc, soc)
         min_v = min(min_v, terminal_v)
         max_v = max(max_v, terminal_v)
@@ -408,6 +428,9 @@ def run_vehicle(
             row[TR.max_discharge_power_w] = p_dis
             row[TR.max_charge_power_w] = p_chg
         v1 = v2
+        if break_off_s > 0.0 and off_run >= break_off_s - 1e-9:
+            broke_off = 1.0
+            break
     totals[TOT.distance_m] = distance
     totals[TOT.trace_distance_m] = trace_distance
     totals[TOT.chemical_energy_j] = chem_e
@@ -435,7 +458,8 @@ def run_vehicle(
     totals[TOT.max_terminal_voltage_v] = max_v
     totals[TOT.final_speed_mps] = v1
     totals[TOT.final_polarization_v] = pol
-    totals[TOT.steps] = n - 1
+    totals[TOT.steps] = steps
+    totals[TOT.broke_off] = broke_off
     if record:
         n_soc = tables.ocv_v.shape[1] - 1
         i, f = _grid_pos(p[_SOC0], 0.0, float(n_soc), n_soc)
@@ -450,7 +474,7 @@ def run_vehicle(
 
 
 @njit(cache=True, fastmath=True, parallel=True)
-def run_batch(params, tables, speed_req, grade, dt, totals, traces, record):
+def run_batch(params, tables, speed_req, grade, dt, break_off_s, totals, traces, record):
     """Run every variant (row of params) over the trace, in parallel across variants.
 
     ``grade`` is rise over run per step; the slope's cosine and sine and the RC pairs' decay
@@ -468,6 +492,7 @@ def run_batch(params, tables, speed_req, grade, dt, totals, traces, record):
             cos_slope,
             sin_slope,
             dt,
+            break_off_s,
             totals[i],
             traces[i],
             record,

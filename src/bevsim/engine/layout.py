@@ -66,7 +66,8 @@ TOTAL_COLUMNS = (
     "max_terminal_voltage_v",
     "final_speed_mps",
     "final_polarization_v",
-    "steps",
+    "steps",  # steps driven (fewer than the trace's when the run broke off)
+    "broke_off",  # 1.0 when the run stopped at the break-off criterion
 )
 
 TRACE_COLUMNS = (

@@ -23,12 +23,30 @@ class BatchOutput:
 
 
 def run_cycle(
-    batch: CompiledBatch, cycle: Cycle, traces: bool = False, dt_s: float = DEFAULT_DT_S
+    batch: CompiledBatch,
+    cycle: Cycle,
+    traces: bool = False,
+    dt_s: float = DEFAULT_DT_S,
+    break_off_s: float = 0.0,
 ) -> BatchOutput:
-    """Drive every variant of ``batch`` over ``cycle`` at time step ``dt_s`` [s]."""
+    """Drive every variant of ``batch`` over ``cycle`` at time step ``dt_s`` [s].
+
+    ``break_off_s`` [s] > 0 stops a variant once it has been off the trace (more than the
+    tolerance below the requested speed) for that long without a break; 0 drives to the end.
+    """
     trace = cycle.resampled(dt_s)
     speed = np.ascontiguousarray(trace.speed_mps, dtype=float)
     grade = np.ascontiguousarray(trace.grade, dtype=float)
     totals, trace_out = empty_outputs(len(batch.params), len(speed), traces)
-    run_batch(batch.params, batch.tables, speed, grade, float(dt_s), totals, trace_out, traces)
+    run_batch(
+        batch.params,
+        batch.tables,
+        speed,
+        grade,
+        float(dt_s),
+        float(break_off_s),
+        totals,
+        trace_out,
+        traces,
+    )
     return BatchOutput(totals, trace_out if traces else None, trace.time_s)

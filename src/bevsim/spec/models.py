@@ -178,6 +178,15 @@ class Battery(_Strict):
         return self
 
 
+class Charging(_Strict):
+    """AC charging from the grid: on-board charger power [kW] and efficiency, and the power the
+    car's systems draw while it charges [W]. Defaults: see DEFAULT_* in this module."""
+
+    onboard_charger_kw: float = Field(default=11.0, gt=0.5, le=50.0)
+    onboard_charger_efficiency: float = Field(default=0.94, gt=0.5, le=1.0)
+    standby_power_w: float = Field(default=250.0, ge=0.0, le=3000.0)
+
+
 class Thermal(_Strict):
     """Cabin heating system and setpoint [degC]."""
 
@@ -212,4 +221,5 @@ class VehicleSpec(_Strict):
     battery: Battery
     thermal: Thermal = Thermal()
     accessories: Accessories = Accessories()
+    charging: Charging = Charging()
     autonomy: Autonomy | None = None

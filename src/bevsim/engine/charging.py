@@ -1,0 +1,106 @@
+"""Charging a pack from the grid, through the same cell model as the driving kernel.
+
+The charger delivers DC power = efficiency x AC power; the car's systems that stay awake while
+charging (BMS, coolant pumps, 12 V DC/DC) draw a standby power from that DC bus; the rest goes
+into the pack, whose charge acceptance (cell voltage ceiling, C-rate, pack limit, room below
+the target SOC) tapers the power near full, which makes the constant-voltage phase. The
+session ends at the target SOC or when the pack accepts less than the cut-off current.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+from bevsim.engine.kernel import (
+    _NP,
+    _NS,
+    _SOC_MAX,
+    _TEMP,
+    _cell_tables,
+    _charge_limit_w,
+    _pack_state,
+)
+
+CUTOFF_C_RATE = 0.05
+"""Charging ends when the pack accepts less than C/20: the usual CV-phase termination current
+of Li-ion chargers (e.g. Battery University BU-409: 'full charge is reached when the current
+decreases to between 3 and 5 percent of the Ah rating')."""
+MAX_SESSION_S = 3.0 * 86400.0
+
+CHARGE_COLUMNS = (
+    "wall_energy_j",  # AC energy drawn from the grid
+    "charger_loss_j",
+    "standby_energy_j",
+    "terminal_energy_j",  # into the pack terminals
+    "battery_loss_j",
+    "chemical_energy_j",  # stored in the cells
+    "duration_s",
+    "final_soc",
+    "reached_target",  # 1.0 when the target SOC was reached (not the cut-off current)
+)
+_C = {name: i for i, name in enumerate(CHARGE_COLUMNS)}
+_WALL, _CHG_LOSS, _STANDBY, _TERM, _BATT_LOSS, _CHEM, _DUR, _SOC_END, _REACHED = range(9)
+
+
+@njit(cache=True, fastmath=True)
+def charge_vehicle(
+    p, tables, decay_table, soc0, soc_target, ac_power_w, efficiency, standby_w, dt, out
+):
+    """Charge one variant from soc0 to soc_target at up to ac_power_w [W] from the grid."""
+    cell = _cell_tables(p, tables, p[_TEMP])
+    inv_dt = 1.0 / dt
+    soc_per_amp = dt / (cell[6] * 3600.0)
+    cutoff_a = CUTOFF_C_RATE * cell[6]
+    target = min(soc_target, p[_SOC_MAX])
+    soc = soc0
+    pol = 0.0
+    for k in range(out.shape[0]):
+        out[k] = 0.0
+    t = 0.0
+    while soc < target - 1e-9 and t < MAX_SESSION_S:
+        ocv, source_v, r0, inv_r0, r1, decay = _pack_state(p, cell, decay_table, soc, pol)
+        accept_w = _charge_limit_w(p, cell, soc, source_v, r0, inv_r0, inv_dt)
+        battery_w = min(ac_power_w * efficiency - standby_w, accept_w)
+        if battery_w <= 0.0:
+            break
+        # P = (E + R I) I for a charging current I > 0.
+        current = (-source_v + math.sqrt(source_v * source_v + 4.0 * r0 * battery_w)) * (
+            0.5 * inv_r0
+        )
+        if current < cutoff_a and accept_w < ac_power_w * efficiency - standby_w:
+            break
+        wall_w = (battery_w + standby_w) / efficiency
+        out[_WALL] += wall_w * dt
+        out[_CHG_LOSS] += (wall_w - battery_w - standby_w) * dt
+        out[_STANDBY] += standby_w * dt
+        out[_TERM] += battery_w * dt
+        out[_BATT_LOSS] += (r0 * current * current - p[_NS] * pol * current) * dt
+        out[_CHEM] += ocv * current * dt
+        pol = pol * decay - r1 * (current / p[_NP]) * (1.0 - decay)
+        soc += current * soc_per_amp
+        t += dt
+    out[_DUR] = t
+    out[_SOC_END] = soc
+    out[_REACHED] = 1.0 if soc >= target - 1e-6 else 0.0
+
+
+@njit(cache=True, fastmath=True, parallel=True)
+def charge_batch(params, tables, soc0, soc_target, ac_power_w, efficiency, standby_w, dt, out):
+    """Charge every variant (per-variant start SOC, target SOC, AC power, efficiency, standby)."""
+    decay_table = np.exp(-dt / tables.tau1_s)
+    for i in prange(params.shape[0]):
+        charge_vehicle(
+            params[i],
+            tables,
+            decay_table,
+            soc0[i],
+            soc_target[i],
+            ac_power_w[i],
+            efficiency[i],
+            standby_w[i],
+            dt,
+            out[i],
+        )

@@ -1,0 +1,121 @@
+"""Drive to depletion and recharge: the shared core of the CLTC, WLTP and EPA range tests.
+
+A cycle is driven back to back from a full pack until the car breaks off (it stays more than the
+speed tolerance below the trace for ``break_off_s`` seconds: its pack can no longer deliver),
+then the pack is recharged from that state to full through the vehicle's AC charging model.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from bevsim.cycles import Cycle
+from bevsim.engine.charging import CHARGE_COLUMNS, charge_batch
+from bevsim.engine.compile import CompiledBatch, Conditions, compile_vehicles, pack_of
+from bevsim.engine.layout import TOTAL_COLUMNS
+from bevsim.engine.run import run_cycle
+from bevsim.errors import BevsimError
+from bevsim.spec import VehicleSpec
+
+J_PER_KWH = 3.6e6
+CHARGE_STEP_S = 10.0
+"""Charging changes slowly (minutes); a 10 s step keeps the session exact to well below 0.1 %."""
+REPEAT_MARGIN = 1.3
+MAX_DOUBLINGS = 4
+
+
+class ProcedureError(BevsimError):
+    """A procedure that cannot complete for a vehicle: which vehicle, which test and why."""
+
+
+@dataclass(frozen=True)
+class DepletionResult:
+    """Per-vehicle totals of the depletion drive and of the recharge (rows = vehicles)."""
+
+    drive: pd.DataFrame  # TOTAL_COLUMNS
+    charge: pd.DataFrame  # CHARGE_COLUMNS
+    test_mass_kg: np.ndarray
+    cycle_distance_m: float
+
+
+def drive_to_depletion(
+    specs: Sequence[VehicleSpec],
+    cycle: Cycle,
+    conditions: Sequence[Conditions],
+    break_off_s: float,
+    procedure: str,
+) -> DepletionResult:
+    """Drive ``cycle`` back to back from full until break-off, then recharge to full."""
+    batch = compile_vehicles(specs, conditions)
+    repeats = _repeats_needed(specs, batch, cycle)
+    totals = None
+    for _ in range(MAX_DOUBLINGS + 1):
+        out = run_cycle(batch, cycle.repeated(repeats), break_off_s=break_off_s)
+        totals = pd.DataFrame(out.totals, columns=TOTAL_COLUMNS)
+        if (totals["broke_off"] > 0.5).all():
+            break
+        repeats *= 2
+    else:
+        unfinished = [s.id for s, b in zip(specs, totals["broke_off"], strict=True) if b < 0.5]
+        raise ProcedureError(
+            f"{procedure}: {', '.join(unfinished)} did not deplete within {repeats} cycles "
+            f"of {cycle.name}; is its pack or consumption valid?"
+        )
+    _check_completed(specs, totals, cycle, procedure)
+    charge = _recharge(specs, batch, totals["final_soc"].to_numpy())
+    return DepletionResult(totals, charge, batch.column("mass_kg"), cycle.distance_m)
+
+
+def _repeats_needed(specs: Sequence[VehicleSpec], batch: CompiledBatch, cycle: Cycle) -> int:
+    """Cycles to chain so that every variant breaks off before the trace ends (an estimate
+    from one cycle's energy; drive_to_depletion doubles it if it falls short)."""
+    one = pd.DataFrame(run_cycle(batch, cycle).totals, columns=TOTAL_COLUMNS)
+    usable_wh = np.array(
+        [pack_of(s).gross_energy_wh * (s.battery.soc_max - s.battery.soc_min) for s in specs]
+    )
+    per_cycle_wh = np.maximum(one["terminal_energy_j"].to_numpy() / 3600.0, 1e-3)
+    return max(2, math.ceil(float(np.max(usable_wh / per_cycle_wh)) * REPEAT_MARGIN) + 1)
+
+
+def _check_completed(
+    specs: Sequence[VehicleSpec], totals: pd.DataFrame, cycle: Cycle, procedure: str
+) -> None:
+    """Refuse results that are not a range: a car that cannot drive the cycle at all."""
+    for spec, (_, row) in zip(specs, totals.iterrows(), strict=True):
+        if row["distance_m"] >= cycle.distance_m:
+            continue
+        soc_left = row["final_soc"] - spec.battery.soc_min
+        if soc_left > 0.05:
+            raise ProcedureError(
+                f"{procedure}: {spec.id} cannot follow {cycle.name}: it fell more than 2 km/h "
+                f"behind the trace after {row['distance_m'] / 1000:.2f} km with "
+                f"{soc_left * 100:.0f} % SOC still usable (motor, traction or pack power "
+                "too low for this cycle)"
+            )
+        raise ProcedureError(
+            f"{procedure}: {spec.id}'s battery is too small to finish one {cycle.name} cycle "
+            f"({row['distance_m'] / 1000:.2f} of {cycle.distance_m / 1000:.2f} km)"
+        )
+
+
+def _recharge(specs: Sequence[VehicleSpec], batch: CompiledBatch, soc_end: np.ndarray):
+    """AC recharge of every variant from its end SOC to full, through its charging model."""
+    n = len(specs)
+    out = np.zeros((n, len(CHARGE_COLUMNS)))
+    charge_batch(
+        batch.params,
+        batch.tables,
+        np.ascontiguousarray(soc_end),
+        batch.column("soc_max").copy(),
+        np.array([1000.0 * s.charging.onboard_charger_kw for s in specs]),
+        np.array([s.charging.onboard_charger_efficiency for s in specs]),
+        np.array([s.charging.standby_power_w for s in specs]),
+        CHARGE_STEP_S,
+        out,
+    )
+    return pd.DataFrame(out, columns=CHARGE_COLUMNS)
