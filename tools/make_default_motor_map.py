@@ -61,8 +61,10 @@ def fit():
 def main():
     coef = fit()
     lines = [
-        "# Built-in PMSM + SiC inverter drive-unit efficiency map, normalised (tools/make_default_motor_map.py)",
-        f"# loss coefficients c_cu, c_sw, c_h, c_e = {', '.join(f'{c:.5f}' for c in coef)}; c_w = {WINDAGE}",
+        "# Built-in PMSM + SiC inverter drive-unit efficiency map, normalised",
+        "# made by tools/make_default_motor_map.py",
+        "# loss coefficients c_cu, c_sw, c_h, c_e = "
+        f"{', '.join(f'{c:.5f}' for c in coef)}; c_w = {WINDAGE}",
         "speed_fraction,torque_fraction,efficiency",
     ]
     for s in GRID:

@@ -42,7 +42,8 @@ def test_a_vehicle_gives_identical_results_alone_and_inside_a_batch_of_1000():
     batch = run_cycle(compile_vehicles(specs), cycle).totals
     np.testing.assert_array_equal(batch[537], alone)
     # the variants really differ
-    assert np.ptp(batch[:, COL["terminal_energy_j"]]) > 0.3 * batch[:, COL["terminal_energy_j"]].mean()
+    energy = batch[:, COL["terminal_energy_j"]]
+    assert np.ptp(energy) > 0.3 * energy.mean()
 
 
 def test_traces_do_not_change_totals():
@@ -104,8 +105,12 @@ def test_an_underpowered_car_misses_the_trace_and_reports_by_how_much():
     trace = result.traces["weak"]
     assert (trace["speed_achieved_kmh"] <= trace["speed_requested_kmh"] + 1e-9).all()
     assert trace["motor_mech_power_w"].max() <= 25_000.0 * (1 + 1e-6)
-    losses = [c for c in result.summary.columns if c.endswith("_kwh") and c not in {
-        "battery_energy_kwh", "chemical_energy_kwh", "regen_energy_kwh"}]
+    losses = [
+        c
+        for c in result.summary.columns
+        if c.endswith("_kwh")
+        and c not in {"battery_energy_kwh", "chemical_energy_kwh", "regen_energy_kwh"}
+    ]
     assert result.summary[losses].sum(axis=1).iloc[0] == pytest.approx(
         row["chemical_energy_kwh"], rel=1e-3
     )

@@ -27,7 +27,10 @@ SINKS = [
 LIBRARY = list(bevsim.list_vehicles())
 
 
-def totals_of(specs, cycle, conditions=Conditions(added_mass_kg=100.0)):
+TEST_LOAD = Conditions(added_mass_kg=100.0)
+
+
+def totals_of(specs, cycle, conditions=TEST_LOAD):
     batch = compile_vehicles(specs, conditions)
     out = run_cycle(batch, cycle)
     return batch, [dict(zip(TOTAL_COLUMNS, row, strict=True)) for row in out.totals]

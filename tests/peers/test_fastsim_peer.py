@@ -30,7 +30,8 @@ def model3_batch(tmp_path_factory):
 @pytest.mark.parametrize("cycle", ["udds", "hwfet"])
 def test_battery_energy_within_3_percent_of_fastsim(model3_batch, cycle):
     peer = fastsim_peer.run_model3(cycle)
-    ours = dict(zip(TOTAL_COLUMNS, run_cycle(model3_batch, load_cycle(cycle)).totals[0], strict=True))
+    totals = run_cycle(model3_batch, load_cycle(cycle)).totals[0]
+    ours = dict(zip(TOTAL_COLUMNS, totals, strict=True))
     assert ours["distance_m"] == pytest.approx(peer["distance_m"], rel=1e-3)
     assert ours["terminal_energy_j"] == pytest.approx(
         peer["battery_electrical_energy_j"], rel=TOLERANCE
