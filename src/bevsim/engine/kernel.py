@@ -344,6 +344,15 @@ def run_vehicle(
                 v2 = lo
                 aero, rolling, grade_w, inertia, v = _road_powers(p, v1, v2, cos_t, sin_t, inv_dt)
                 wheel = aero + rolling + grade_w + inertia
+                if v2 == 0.0 and wheel > 0.0:
+                    # Unpowered, the car stops before the step ends: the kinetic energy goes
+                    # into the road loads over the fraction of the step it still moves.
+                    moving_share = -inertia / (aero + rolling + grade_w)
+                    aero *= moving_share
+                    rolling *= moving_share
+                    grade_w *= moving_share
+                    v *= moving_share
+                    wheel = 0.0
                 force = _wheel_force_n(p, wheel, v, v1, v2, inv_dt)
                 motor_mech, motor_elec, motor_loss, dl_loss, ok = _propulsion(
                     p, drive, loss_map, max(wheel, 0.0), v, force

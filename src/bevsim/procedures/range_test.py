@@ -1,0 +1,35 @@
+"""Official range tests by name: the orchestrator behind ``bevsim range``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from bevsim.errors import BevsimError, did_you_mean
+from bevsim.procedures import cltc, epa, wltp
+from bevsim.spec import VehicleSpec, load_vehicle
+
+PROCEDURES = {"cltc": cltc.run, "wltp": wltp.run, "epa": epa.run}
+
+
+def range_test(
+    vehicles: str | Path | VehicleSpec | Sequence[str | Path | VehicleSpec],
+    procedure: str = "cltc",
+) -> pd.DataFrame:
+    """Range [km] and grid consumption [kWh/100 km] by procedure: cltc, wltp, epa or all.
+
+    One row per (vehicle, procedure); EPA rows also carry miles, kWh/100 mi and MPGe.
+    """
+    refs = [vehicles] if isinstance(vehicles, str | Path | VehicleSpec) else list(vehicles)
+    specs = [load_vehicle(v) for v in refs]
+    names = list(PROCEDURES) if procedure == "all" else [procedure.lower()]
+    for name in names:
+        if name not in PROCEDURES:
+            known = [*PROCEDURES, "all"]
+            raise BevsimError(
+                f"unknown procedure '{procedure}';{did_you_mean(name, known)} "
+                f"known: {', '.join(known)}"
+            )
+    return pd.concat([PROCEDURES[name](specs) for name in names], ignore_index=True)
