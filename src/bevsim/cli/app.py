@@ -73,8 +73,9 @@ def print_records(records: list[dict]) -> None:
 def print_table(frame: pd.DataFrame, columns: dict[str, str], title: str) -> None:
     """A rich table of the given columns (column name -> header)."""
     table = Table(title=title, header_style="bold")
-    for header in columns.values():
-        table.add_column(header, justify="right" if header[:1].islower() else "left")
+    for column, header in columns.items():
+        numeric = pd.api.types.is_numeric_dtype(frame[column])
+        table.add_column(header, justify="right" if numeric else "left")
     for _, row in frame.iterrows():
         table.add_row(*(_cell(row[col]) for col in columns))
     console.print(table)

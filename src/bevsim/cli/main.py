@@ -1,6 +1,10 @@
 """The ``bevsim`` command line entry point: the app with every command registered."""
 
-from bevsim.cli import library_commands, run_commands  # noqa: F401  (registers commands)
+from bevsim.cli import (  # noqa: F401  (importing registers the commands)
+    library_commands,
+    range_commands,
+    run_commands,
+)
 from bevsim.cli.app import app
 
 __all__ = ["app"]

@@ -12,7 +12,7 @@ from bevsim.chemistry import Chemistry, load_chemistry
 from bevsim.engine.layout import PARAM_COLUMNS, P
 from bevsim.engine.tables import Tables, build_tables
 from bevsim.spec.models import VehicleSpec
-from bevsim.spec.motor_map import EfficiencyMap, load_efficiency_map
+from bevsim.spec.motor_map import EfficiencyMap, load_efficiency_map, loss_scale_w
 from bevsim.spec.pack import PackDesign, derive_pack
 
 GRAVITY_MPS2 = 9.80665
@@ -136,6 +136,13 @@ def _param_row(
         "motor_peak_torque_nm": sum(m.peak_torque_nm for m in motors),
         "motor_max_speed_radps": min(m.max_speed_rpm for m in motors) / RPM_PER_RADPS,
         "motor_map_index": map_index,
+        "motor_loss_scale_w": loss_scale_w(
+            motors[0].efficiency_map,
+            1000.0 * sum(m.peak_power_kw for m in motors),
+            sum(m.peak_torque_nm for m in motors)
+            * min(m.max_speed_rpm for m in motors)
+            / RPM_PER_RADPS,
+        ),
         "regen_min_speed_mps": spec.drive.regen_min_speed_kmh / KMH_PER_MPS,
         "accessory_power_w": spec.accessories.base_power_w
         + (spec.autonomy.compute_power_w if spec.autonomy else 0.0),

@@ -43,6 +43,7 @@ _MOT_P = P.motor_peak_power_w
 _MOT_T = P.motor_peak_torque_nm
 _MOT_W = P.motor_max_speed_radps
 _MAP = P.motor_map_index
+_LOSS_SCALE = P.motor_loss_scale_w
 _REGEN_V = P.regen_min_speed_mps
 _AUX = P.accessory_power_w
 _CHEM = P.chemistry_index
@@ -126,14 +127,14 @@ def _road_powers(p, v1, v2, cos_t, sin_t, inv_dt):
 @njit(cache=True, fastmath=True, inline="always")
 def _drive_constants(p):
     """Driveline constants of variant p: motor rad/s per m/s of road speed, 1 / driveline
-    efficiency, 1 / motor max speed [s/rad], 1 / peak torque [1/N m], corner power [W],
+    efficiency, 1 / motor max speed [s/rad], 1 / peak torque [1/N m], loss scale [W],
     wheel radius / gear ratio [m], 1 / regen fade-out speed [s/m] (0: no fade)."""
     return (
         p[_GEAR] / p[_RADIUS],
         1.0 / p[_ETA_DL],
         1.0 / p[_MOT_W],
         1.0 / p[_MOT_T],
-        p[_MOT_T] * p[_MOT_W],
+        p[_LOSS_SCALE],
         p[_RADIUS] / p[_GEAR],
         1.0 / p[_REGEN_V] if p[_REGEN_V] > 0.0 else 0.0,
     )

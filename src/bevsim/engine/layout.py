@@ -24,6 +24,7 @@ PARAM_COLUMNS = (
     "motor_peak_torque_nm",
     "motor_max_speed_radps",
     "motor_map_index",
+    "motor_loss_scale_w",  # the map's per-unit losses times this are watts
     "regen_min_speed_mps",
     "accessory_power_w",
     "chemistry_index",

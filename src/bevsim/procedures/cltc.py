@@ -16,10 +16,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from bevsim.cycles import load_cycle
-from bevsim.engine.compile import Conditions
-from bevsim.procedures.depletion import drive_to_depletion
-from bevsim.procedures.range_common import range_rows
+from bevsim.procedures.range_common import cycle_range
 from bevsim.spec import VehicleSpec
 
 NAME = "cltc"
@@ -35,10 +32,5 @@ def test_mass_kg(spec: VehicleSpec) -> float:
 
 
 def run(specs: Sequence[VehicleSpec], ambient_temp_c: float = AMBIENT_TEMP_C) -> pd.DataFrame:
-    """CLTC range and grid consumption of each vehicle (one row per vehicle)."""
-    conditions = [
-        Conditions(added_mass_kg=test_mass_kg(s) - s.mass.curb_kg, ambient_temp_c=ambient_temp_c)
-        for s in specs
-    ]
-    result = drive_to_depletion(specs, load_cycle(CYCLE), conditions, BREAK_OFF_S, NAME)
-    return range_rows(specs, result, NAME, ambient_temp_c)
+    """Range and grid consumption of each vehicle (one row per vehicle)."""
+    return cycle_range(specs, CYCLE, test_mass_kg, NAME, ambient_temp_c, BREAK_OFF_S)

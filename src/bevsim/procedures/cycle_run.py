@@ -49,7 +49,7 @@ class SimulationResult:
 
     def to_records(self) -> list[dict]:
         """The summary as a list of JSON-ready dicts (keys carry units)."""
-        return _json_records(self.summary)
+        return records_for_json(self.summary)
 
 
 def simulate(
@@ -130,7 +130,8 @@ def trace_frame(time_s: np.ndarray, trace: np.ndarray) -> pd.DataFrame:
     return frame
 
 
-def _json_records(frame: pd.DataFrame) -> list[dict]:
+def records_for_json(frame: pd.DataFrame) -> list[dict]:
+    """A table as JSON-ready records: numpy scalars to Python, NaN and inf to None."""
     records = frame.to_dict(orient="records")
     for record in records:
         for key, value in record.items():

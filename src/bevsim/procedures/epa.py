@@ -19,10 +19,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from bevsim.cycles import load_cycle
-from bevsim.engine.compile import Conditions
-from bevsim.procedures.depletion import drive_to_depletion
-from bevsim.procedures.range_common import range_rows
+from bevsim.procedures.range_common import cycle_range
 from bevsim.spec import VehicleSpec
 
 NAME = "epa"
@@ -48,20 +45,11 @@ def run(
     adjustment_factor: float = ADJUSTMENT_FACTOR,
 ) -> pd.DataFrame:
     """EPA raw city/highway results and the adjusted label (one row per vehicle)."""
-    conditions = [
-        Conditions(added_mass_kg=test_mass_kg(s) - s.mass.curb_kg, ambient_temp_c=ambient_temp_c)
-        for s in specs
-    ]
-    city = _raw(specs, CITY_CYCLE, conditions, ambient_temp_c)
-    hwy = _raw(specs, HIGHWAY_CYCLE, conditions, ambient_temp_c)
-    return label_rows(city, hwy, adjustment_factor)
-
-
-def _raw(specs, cycle_name, conditions, ambient_temp_c) -> pd.DataFrame:
-    result = drive_to_depletion(
-        specs, load_cycle(cycle_name), conditions, BREAK_OFF_S, f"{NAME} {cycle_name}"
+    city, hwy = (
+        cycle_range(specs, cycle, test_mass_kg, NAME, ambient_temp_c, BREAK_OFF_S)
+        for cycle in (CITY_CYCLE, HIGHWAY_CYCLE)
     )
-    return range_rows(specs, result, NAME, ambient_temp_c)
+    return label_rows(city, hwy, adjustment_factor)
 
 
 def label_rows(city: pd.DataFrame, hwy: pd.DataFrame, factor: float) -> pd.DataFrame:

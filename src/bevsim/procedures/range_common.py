@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 
-from bevsim.procedures.depletion import J_PER_KWH, DepletionResult
+from bevsim.cycles import load_cycle
+from bevsim.engine.compile import Conditions
+from bevsim.procedures.depletion import J_PER_KWH, DepletionResult, drive_to_depletion
 from bevsim.spec import VehicleSpec
+
+
+def cycle_range(
+    specs: Sequence[VehicleSpec],
+    cycle_name: str,
+    test_mass_kg: Callable[[VehicleSpec], float],
+    procedure: str,
+    ambient_temp_c: float,
+    break_off_s: float,
+) -> pd.DataFrame:
+    """Range and grid consumption on one cycle driven to depletion at the procedure's test
+    mass [kg] and ambient temperature [degC] (one row per vehicle)."""
+    conditions = [
+        Conditions(added_mass_kg=test_mass_kg(s) - s.mass.curb_kg, ambient_temp_c=ambient_temp_c)
+        for s in specs
+    ]
+    result = drive_to_depletion(specs, load_cycle(cycle_name), conditions, break_off_s, procedure)
+    return range_rows(specs, result, procedure, ambient_temp_c)
 
 
 def range_rows(

@@ -36,6 +36,33 @@ def plot_comparison(summary: pd.DataFrame, path: str | Path) -> Path:
     return _save(fig, path)
 
 
+def plot_ranges(results: pd.DataFrame, path: str | Path) -> Path:
+    """Range [km] and grid consumption [kWh/100 km] per procedure and vehicle, side by side."""
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.8))
+    for ax, column, label in (
+        (axes[0], "range_km", "range [km]"),
+        (axes[1], "consumption_kwh_per_100km", "consumption from the grid [kWh/100 km]"),
+    ):
+        table = results.pivot_table(
+            index="procedure", columns="vehicle_id", values=column, sort=False
+        )
+        width = 0.8 / max(len(table.columns), 1)
+        x = np.arange(len(table.index))
+        for k, vehicle in enumerate(table.columns):
+            bars = ax.bar(x + k * width - 0.4 + width / 2, table[vehicle], width, label=vehicle)
+            ax.bar_label(bars, fmt="%.0f" if column == "range_km" else "%.1f", fontsize=7)
+        ax.set_xticks(x, [p.upper() for p in table.index])
+        ax.set_ylabel(label)
+        ax.set_ylim(0, float(np.nanmax(table.to_numpy())) * 1.15)
+        ax.grid(axis="y", alpha=0.3)
+    axes[0].legend(
+        fontsize=8, loc="upper center", bbox_to_anchor=(1.1, -0.08), ncol=4, frameon=False
+    )
+    fig.suptitle("Official-procedure range and consumption (EPA: label values)")
+    fig.tight_layout()
+    return _save(fig, path)
+
+
 def plot_run(trace: pd.DataFrame, title: str, path: str | Path) -> Path:
     """Speed (requested and achieved), battery and wheel power, and SOC against time."""
     fig, (ax_v, ax_p, ax_soc) = plt.subplots(3, 1, figsize=(10, 7.5), sharex=True)

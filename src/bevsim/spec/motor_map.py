@@ -20,6 +20,12 @@ import numpy as np
 from bevsim.errors import SpecError
 
 DEFAULT_MAP = "pmsm-sic"
+DEFAULT_MAP_CORNER_TO_PEAK_POWER = 3.3
+"""The built-in map's losses are per unit of (peak torque x max speed) of a motor whose corner
+product is 3.3 x its peak power (tools/make_default_motor_map.py). Applied to another motor,
+they scale with its peak power: losses = per-unit loss x 3.3 x peak power, the usual way of
+scaling one map to other ratings (ADVISOR, FASTSim: efficiency against fraction of rated
+power). A map from a CSV is exact for its motor: its losses scale with its own corner."""
 _HEADERS = {
     ("speed_fraction", "torque_fraction", "efficiency"): False,
     ("speed_rpm", "torque_nm", "efficiency"): True,
@@ -47,6 +53,11 @@ class EfficiencyMap:
             False,
             self.source,
         )
+
+
+def loss_scale_w(map_path: str | None, peak_power_w: float, corner_w: float) -> float:
+    """Watts per unit of the map's per-unit loss: see DEFAULT_MAP_CORNER_TO_PEAK_POWER."""
+    return DEFAULT_MAP_CORNER_TO_PEAK_POWER * peak_power_w if map_path is None else corner_w
 
 
 def load_efficiency_map(path: str | Path | None) -> EfficiencyMap:

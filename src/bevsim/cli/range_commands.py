@@ -1,0 +1,68 @@
+"""``bevsim range``: official range and grid consumption (CLTC, WLTP, EPA)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bevsim.cli.app import (
+    PLOT_SUFFIXES,
+    JsonOption,
+    app,
+    check_output_path,
+    console,
+    print_records,
+    print_table,
+    reports_input_errors,
+)
+from bevsim.procedures.cycle_run import records_for_json
+from bevsim.procedures.range_test import range_test
+
+RANGE_COLUMNS = {
+    "vehicle_id": "Vehicle",
+    "procedure": "Procedure",
+    "test_mass_kg": "test mass kg",
+    "range_km": "range km",
+    "consumption_kwh_per_100km": "grid kWh/100 km",
+    "battery_energy_kwh": "battery kWh",
+}
+EPA_COLUMNS = {
+    "vehicle_id": "Vehicle",
+    "range_mi": "range mi",
+    "range_city_mi": "city mi",
+    "range_hwy_mi": "hwy mi",
+    "kwh_per_100mi": "kWh/100 mi",
+    "mpge": "MPGe",
+    "mpge_city": "MPGe city",
+    "mpge_hwy": "MPGe hwy",
+}
+
+
+@app.command(name="range")
+@reports_input_errors
+def range_command(
+    vehicles: Annotated[list[str], typer.Argument(help="Library ids or vehicle YAML paths.")],
+    procedure: Annotated[
+        str, typer.Option(help="cltc (China), wltp (EU), epa (US label) or all.")
+    ] = "cltc",
+    plot: Annotated[Path | None, typer.Option(help="Write a range chart (.png/.svg).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Official range and consumption from the grid, driven to depletion and recharged."""
+    check_output_path(plot, PLOT_SUFFIXES, "plot")
+    results = range_test(vehicles, procedure)
+    if plot is not None:
+        from bevsim.report.plots import plot_ranges
+
+        plot_ranges(results, plot)
+    if as_json:
+        print_records(records_for_json(results))
+        return
+    print_table(results, RANGE_COLUMNS, "bevsim range (consumption from the grid)")
+    epa = results[results["procedure"] == "epa"]
+    if len(epa):
+        print_table(epa, EPA_COLUMNS, "EPA label (2-cycle adjustment x 0.7, 55 % city)")
+    if plot is not None:
+        console.print(f"plot written to {plot}")
