@@ -29,6 +29,8 @@ CUTOFF_C_RATE = 0.05
 of Li-ion chargers (e.g. Battery University BU-409: 'full charge is reached when the current
 decreases to between 3 and 5 percent of the Ah rating')."""
 MAX_SESSION_S = 3.0 * 86400.0
+TARGET_BAND = 0.002
+"""Within this SOC of the target the last steps are sized to land on it, not cut off."""
 
 CHARGE_COLUMNS = (
     "wall_energy_j",  # AC energy drawn from the grid
@@ -70,7 +72,8 @@ def charge_vehicle(
         current = (-source_v + math.sqrt(source_v * source_v + 4.0 * r0 * battery_w)) * (
             0.5 * inv_r0
         )
-        if current < cutoff_a and accept_w < ac_power_w * efficiency - standby_w:
+        tapering = accept_w < ac_power_w * efficiency - standby_w
+        if current < cutoff_a and tapering and soc < target - TARGET_BAND:
             break
         wall_w = (battery_w + standby_w) / efficiency
         out[_WALL] += wall_w * dt

@@ -1,0 +1,1 @@
+"""Validation of bevsim against published official figures."""
