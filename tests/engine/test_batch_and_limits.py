@@ -62,7 +62,7 @@ def test_traces_do_not_change_totals():
 
 def test_soc_never_leaves_its_window_when_driven_to_empty():
     spec = bevsim.load_vehicle("byd-dolphin-60kwh")
-    cycle = bevsim.load_cycle("cltc-p").repeated(40)
+    cycle = bevsim.load_cycle("cltc-p").repeated(60)
     out = run_cycle(compile_vehicles([spec]), cycle, traces=True)
     t = out.totals[0]
     soc = out.traces[0][:, TRC["soc"]]

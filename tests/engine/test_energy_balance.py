@@ -8,7 +8,12 @@ import pytest
 import bevsim
 from bevsim.chemistry import load_chemistry
 from bevsim.cycles import Cycle
-from bevsim.engine.compile import Conditions, compile_vehicles, pack_of
+from bevsim.engine.compile import (
+    Conditions,
+    compile_vehicles,
+    pack_of,
+    rolling_resistance_factor,
+)
 from bevsim.engine.layout import TOTAL_COLUMNS
 from bevsim.engine.run import run_cycle
 
@@ -23,6 +28,8 @@ SINKS = [
     "battery_polarization_loss_j",
     "friction_brake_energy_j",
     "accessory_energy_j",
+    "cabin_hvac_energy_j",
+    "battery_thermal_energy_j",
 ]
 LIBRARY = list(bevsim.list_vehicles())
 
@@ -62,7 +69,7 @@ def test_chemical_energy_matches_ocv_integral_over_soc_drawn(vehicle_id):
     _, (t,) = totals_of([spec], bevsim.load_cycle("wltc-3b"))
     chem = load_chemistry(spec.battery.chemistry)
     pack = pack_of(spec)
-    capacity_c = pack.capacity_ah * 3600.0 * float(chem.capacity_fraction_at(23.0))
+    capacity_c = pack.capacity_ah * 3600.0  # SOC counts charge against the nominal capacity
     soc = np.linspace(t["final_soc"], spec.battery.soc_max, 2001)
     ocv_pack = pack.cells_in_series * chem.ocv_at(soc)
     expected_j = capacity_c * np.trapezoid(ocv_pack, soc)
@@ -80,7 +87,8 @@ def test_road_load_terms_match_the_cycle_when_the_trace_is_followed():
     drag_area = spec.body.drag_coefficient * spec.body.frontal_area_m2
     assert t["aero_energy_j"] == pytest.approx(0.5 * rho * drag_area * np.sum(v_avg**3), rel=1e-9)
     mass = spec.mass.curb_kg + 100.0
-    rolling = spec.tires.rolling_resistance_coefficient * mass * 9.80665 * np.sum(v_avg)
+    crr = spec.tires.rolling_resistance_coefficient * rolling_resistance_factor(23.0)
+    rolling = crr * mass * 9.80665 * np.sum(v_avg)
     assert t["rolling_energy_j"] == pytest.approx(rolling, rel=1e-6)
     assert t["kinetic_energy_change_j"] == pytest.approx(0.0, abs=1e-6)  # starts and ends at rest
     assert t["distance_m"] == pytest.approx(cycle.distance_m, rel=1e-12)
@@ -98,6 +106,12 @@ def test_climbing_stores_potential_energy_m_g_h():
     rise_m = 0.04 / np.sqrt(1.0 + 0.04**2) * t["distance_m"]
     assert t["grade_energy_j"] == pytest.approx(mass * 9.80665 * rise_m, rel=1e-6)
     assert sum(t[k] for k in SINKS) == pytest.approx(t["chemical_energy_j"], rel=1e-3)
+
+
+def test_cold_tires_roll_harder_per_iso_28580():
+    assert rolling_resistance_factor(25.0) == 1.0
+    assert rolling_resistance_factor(-6.7) == pytest.approx(1 / (1 - 0.008 * 31.7))
+    assert rolling_resistance_factor(-40.0) == rolling_resistance_factor(-20.0)
 
 
 def test_road_load_coefficients_replace_drag_rolling_and_driveline_loss():

@@ -25,7 +25,6 @@ WLTP_RECHARGE = (
 NO_ROAD_LOAD = "no published coast-down coefficients; drag, area, rolling resistance are estimates"
 KNOWN_MISSES = {
     ("tesla_model3_rwd_2024_highland", "WLTP range"): NO_ROAD_LOAD,
-    ("tesla_model3_rwd_2024_highland", "EPA label mpge_combined"): NO_ROAD_LOAD,
     ("byd_dolphin_60kwh_eu", "WLTP consumption"): WLTP_RECHARGE,
     ("hyundai_ioniq6_lr_rwd_18in", "WLTP consumption"): WLTP_RECHARGE,
     ("vw_id3_pro_58kwh_2020", "WLTP consumption"): WLTP_RECHARGE,
@@ -35,8 +34,6 @@ KNOWN_MISSES = {
     ("chevrolet_bolt_euv_2022", "EPA label range_mi"): "usable energy unpublished: the quoted "
     "65 kWh is taken as gross with a class-typical 95 % window",
     ("chevrolet_bolt_euv_2022", "EPA label range_hwy_mi_approx"): "approximate figure",
-    ("chevrolet_bolt_euv_2022", "EPA raw city (NGMX10069121)"): "second test of the same car, "
-    "1.4 % below the first (EPA test-to-test noise is 2-3 %)",
     **{
         ("tesla_model3_rwd_2022_us", f"EPA label {key}"): LABEL_ADJUSTMENT
         for key in ("mpge_city", "mpge_hwy", "mpge_combined", "kwh_per_100mi_combined")

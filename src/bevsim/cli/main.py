@@ -2,6 +2,7 @@
 
 from bevsim.cli import (  # noqa: F401  (importing registers the commands)
     library_commands,
+    perf_commands,
     range_commands,
     run_commands,
 )

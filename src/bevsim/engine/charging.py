@@ -14,11 +14,13 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from bevsim.engine import thermal
 from bevsim.engine.kernel import (
     _NP,
     _NS,
     _SOC_MAX,
     _TEMP,
+    _cell_limits,
     _cell_tables,
     _charge_limit_w,
     _pack_state,
@@ -35,7 +37,7 @@ TARGET_BAND = 0.002
 CHARGE_COLUMNS = (
     "wall_energy_j",  # AC energy drawn from the grid
     "charger_loss_j",
-    "standby_energy_j",
+    "standby_energy_j",  # car systems awake while charging, pack heater or chiller included
     "terminal_energy_j",  # into the pack terminals
     "battery_loss_j",
     "chemical_energy_j",  # stored in the cells
@@ -52,10 +54,11 @@ def charge_vehicle(
     p, tables, decay_table, soc0, soc_target, ac_power_w, efficiency, standby_w, dt, out
 ):
     """Charge one variant from soc0 to soc_target at up to ac_power_w [W] from the grid."""
-    cell = _cell_tables(p, tables, p[_TEMP])
+    cell = _cell_tables(p, tables)
     inv_dt = 1.0 / dt
-    soc_per_amp = dt / (cell[6] * 3600.0)
-    cutoff_a = CUTOFF_C_RATE * cell[6]
+    soc_per_amp = dt / (cell[4] * 3600.0)
+    cutoff_a = CUTOFF_C_RATE * cell[4]
+    cell_c = p[_TEMP]
     target = min(soc_target, p[_SOC_MAX])
     soc = soc0
     pol = 0.0
@@ -63,25 +66,32 @@ def charge_vehicle(
         out[k] = 0.0
     t = 0.0
     while soc < target - 1e-9 and t < MAX_SESSION_S:
-        ocv, source_v, r0, inv_r0, r1, decay = _pack_state(p, cell, decay_table, soc, pol)
-        accept_w = _charge_limit_w(p, cell, soc, source_v, r0, inv_r0, inv_dt)
-        battery_w = min(ac_power_w * efficiency - standby_w, accept_w)
-        if battery_w <= 0.0:
+        limits = _cell_limits(p, tables, cell[3], cell_c)
+        ocv, source_v, r0, inv_r0, r1, decay = _pack_state(p, cell, limits, decay_table, soc, pol)
+        accept_w = _charge_limit_w(p, cell, limits, soc, source_v, r0, inv_r0, inv_dt)
+        # The pack heater (or chiller) runs from the charger, before the cells get their share.
+        heat_w, management_w = thermal.pack_thermal_management(p, cell_c)
+        available_w = ac_power_w * efficiency - standby_w - management_w
+        battery_w = min(available_w, accept_w)
+        if battery_w <= 0.0 and management_w <= 0.0:
             break
+        battery_w = max(battery_w, 0.0)
         # P = (E + R I) I for a charging current I > 0.
         current = (-source_v + math.sqrt(source_v * source_v + 4.0 * r0 * battery_w)) * (
             0.5 * inv_r0
         )
         tapering = accept_w < ac_power_w * efficiency - standby_w
-        if current < cutoff_a and tapering and soc < target - TARGET_BAND:
+        if current < cutoff_a and tapering and soc < target - TARGET_BAND and heat_w <= 0.0:
             break
-        wall_w = (battery_w + standby_w) / efficiency
+        wall_w = (battery_w + standby_w + management_w) / efficiency
         out[_WALL] += wall_w * dt
-        out[_CHG_LOSS] += (wall_w - battery_w - standby_w) * dt
-        out[_STANDBY] += standby_w * dt
+        out[_CHG_LOSS] += (wall_w - battery_w - standby_w - management_w) * dt
+        out[_STANDBY] += (standby_w + management_w) * dt
         out[_TERM] += battery_w * dt
         out[_BATT_LOSS] += (r0 * current * current - p[_NS] * pol * current) * dt
         out[_CHEM] += ocv * current * dt
+        cells_heat_w = r0 * current * current - p[_NS] * pol * current
+        cell_c = thermal.pack_temp_next(p, cell_c, cells_heat_w, heat_w, dt)
         pol = pol * decay - r1 * (current / p[_NP]) * (1.0 - decay)
         soc += current * soc_per_amp
         t += dt

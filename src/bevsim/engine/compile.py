@@ -18,6 +18,17 @@ from bevsim.spec.pack import PackDesign, derive_pack
 GRAVITY_MPS2 = 9.80665
 KMH_PER_MPS = 3.6
 RPM_PER_RADPS = 60.0 / (2.0 * math.pi)
+ROLLING_RESISTANCE_REFERENCE_C = 25.0
+ROLLING_RESISTANCE_TEMP_COEFFICIENT_PER_K = 0.008
+ROLLING_RESISTANCE_COLDEST_C = -20.0
+"""Tire rolling resistance rises in the cold: ISO 28580's ambient correction for passenger-car
+tires, F_25 = F_t [1 + 0.008 (t - 25)], so F_t = F_25 / (1 + 0.008 (t - 25)). The standard
+corrects lab readings between 20 and 30 degC; it is extrapolated here to colder air (tires on
+the road warm up, so this is an upper estimate) and held below -20 degC."""
+CELL_SPECIFIC_HEAT_J_PER_KG_K = 1000.0
+"""Specific heat of Li-ion and Na-ion cells, about 0.9-1.1 kJ/(kg K) (docs/research/winter.md)."""
+PACK_STRUCTURE_HEAT_SHARE = 0.3
+"""Heat capacity of the pack's housing, cooling plates and coolant as a share of the cells'."""
 NO_LIMIT_W = 1e30
 """Stands for "no pack power limit" (a finite number: the kernel is compiled with fastmath)."""
 DRIVEN_AXLE_LOAD_SHARE = {"fwd": 0.5, "rwd": 0.5, "awd": 1.0}
@@ -38,6 +49,8 @@ class Conditions:
     cell_temp_c: float | None = None  # None: soaked at ambient
     initial_soc: float | None = None  # None: start at the pack's soc_max (full)
     air_density_kg_per_m3: float | None = None  # None: dry air at ambient, standard pressure
+    hvac_on: bool = False  # hold the cabin at the vehicle's setpoint
+    cabin_temp_c: float | None = None  # None: soaked at ambient
 
     @property
     def air_density(self) -> float:
@@ -49,8 +62,13 @@ class Conditions:
 
     @property
     def cell_temperature_c(self) -> float:
-        """Cell temperature [degC]: given, or the ambient temperature."""
+        """Cell temperature at the start [degC]: given, or the ambient temperature."""
         return self.ambient_temp_c if self.cell_temp_c is None else self.cell_temp_c
+
+    @property
+    def cabin_temperature_c(self) -> float:
+        """Cabin temperature at the start [degC]: given, or the ambient temperature."""
+        return self.ambient_temp_c if self.cabin_temp_c is None else self.cabin_temp_c
 
 
 @dataclass(frozen=True)
@@ -114,15 +132,16 @@ def _param_row(
     road_load = spec.road_load
     battery = spec.battery
     initial_soc = battery.soc_max if cond.initial_soc is None else cond.initial_soc
+    cold_tires = rolling_resistance_factor(cond.ambient_temp_c)
     values = {
         "mass_kg": mass_kg,
         "inertial_mass_kg": mass_kg + spec.mass.rotating_kg,
         "drag_area_m2": spec.body.drag_coefficient * spec.body.frontal_area_m2,
         "air_density_kg_per_m3": cond.air_density,
-        "rolling_resistance_coefficient": spec.tires.rolling_resistance_coefficient,
+        "rolling_resistance_coefficient": spec.tires.rolling_resistance_coefficient * cold_tires,
         "use_road_load": 1.0 if road_load is not None else 0.0,
-        "f0_n": road_load.f0_n if road_load else 0.0,
-        "f1_n_per_mps": road_load.f1_n_per_kmh * KMH_PER_MPS if road_load else 0.0,
+        "f0_n": road_load.f0_n * cold_tires if road_load else 0.0,
+        "f1_n_per_mps": road_load.f1_n_per_kmh * KMH_PER_MPS * cold_tires if road_load else 0.0,
         "f2_n_per_mps2": road_load.f2_n_per_kmh2 * KMH_PER_MPS**2 if road_load else 0.0,
         "wheel_radius_m": spec.tires.rolling_radius_m,
         "gear_ratio": spec.drive.gear_ratio,
@@ -156,8 +175,48 @@ def _param_row(
         "pack_max_charge_power_w": _kw_or_inf(battery.max_charge_power_kw),
         "cell_temp_c": cond.cell_temperature_c,
         "initial_soc": initial_soc,
+        **_thermal_values(spec, cond, pack, chem),
     }
     return np.array([values[name] for name in PARAM_COLUMNS], dtype=float)
+
+
+def rolling_resistance_factor(ambient_temp_c: float) -> float:
+    """Rolling resistance at this ambient [degC] relative to 25 degC (ISO 28580 correction)."""
+    t = max(ambient_temp_c, ROLLING_RESISTANCE_COLDEST_C)
+    offset = t - ROLLING_RESISTANCE_REFERENCE_C
+    return 1.0 / (1.0 + ROLLING_RESISTANCE_TEMP_COEFFICIENT_PER_K * offset)
+
+
+def _thermal_values(
+    spec: VehicleSpec, cond: Conditions, pack: PackDesign, chem: Chemistry
+) -> dict[str, float]:
+    thermal = spec.thermal
+    cell_mass_kg = pack.gross_energy_wh / chem.specific_energy_wh_per_kg
+    return {
+        "ambient_temp_c": cond.ambient_temp_c,
+        "hvac_on": 1.0 if cond.hvac_on else 0.0,
+        "cabin_setpoint_c": thermal.cabin_setpoint_c,
+        "cabin_initial_temp_c": cond.cabin_temperature_c,
+        "cabin_heat_capacity_j_per_k": 1000.0 * thermal.cabin_heat_capacity_kj_per_k,
+        "cabin_conductance_w_per_k": thermal.cabin_conductance_w_per_k,
+        "cabin_conductance_per_speed_w_per_k_per_mps": (
+            thermal.cabin_conductance_per_speed_w_per_k_per_mps
+        ),
+        "cabin_ventilation_w_per_k": thermal.cabin_ventilation_w_per_k,
+        "cabin_internal_gain_w": thermal.cabin_internal_gain_w,
+        "hvac_max_heating_w": 1000.0 * thermal.hvac_max_heating_kw,
+        "hvac_max_cooling_w": 1000.0 * thermal.hvac_max_cooling_kw,
+        "heat_pump": 1.0 if thermal.cabin_heating == "heat_pump" else 0.0,
+        "heat_pump_min_ambient_c": thermal.heat_pump_min_ambient_c,
+        "pack_heat_capacity_j_per_k": cell_mass_kg
+        * CELL_SPECIFIC_HEAT_J_PER_KG_K
+        * (1.0 + PACK_STRUCTURE_HEAT_SHARE),
+        "pack_conductance_w_per_k": thermal.pack_conductance_w_per_k,
+        "battery_heater_w": 1000.0 * thermal.battery_heater_kw,
+        "battery_heating_below_c": thermal.battery_heating_below_c,
+        "battery_cooling_above_c": thermal.battery_cooling_above_c,
+        "battery_chiller_w": 1000.0 * thermal.battery_chiller_kw,
+    }
 
 
 def _kw_or_inf(kw: float | None) -> float:

@@ -16,6 +16,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from bevsim.engine import thermal
 from bevsim.engine.layout import TOT, TR, P
 
 GRAVITY_MPS2 = 9.80665
@@ -24,6 +25,9 @@ BISECTION_STEPS = 24
 MIN_SPEED_MPS = 1e-6
 TEMP_GRID_LO_C = -40.0  # temperature grid of the chemistry tables (engine/tables.py)
 TEMP_GRID_STEP_C = 5.0
+LIMITS_RETUNE_K = 0.02
+"""The temperature-dependent cell limits are looked up again once the cells have warmed or
+cooled by this much since the last look-up (the tables change by well under 0.1 % per 0.02 K)."""
 
 # Column indices as plain module constants, read by numba as compile-time values.
 _MASS = P.mass_kg
@@ -56,6 +60,7 @@ _PACK_DIS = P.pack_max_discharge_power_w
 _PACK_CHG = P.pack_max_charge_power_w
 _TEMP = P.cell_temp_c
 _SOC0 = P.initial_soc
+_CABIN0 = P.cabin_initial_temp_c
 
 _N_TOTALS = len(TOT)
 _N_TRACES = len(TR)
@@ -161,13 +166,12 @@ def _propulsion(p, drive, loss_map, wheel_w, v_avg, wheel_force_n):
 
 
 @njit(cache=True, fastmath=True, inline="always")
-def _pack_state(p, cell, decay_table, soc, polarization_v):
-    """Pack OCV and source voltage [V], resistance [ohm]; the cell's RC-pair resistance [ohm]
-    and its decay factor over one step, at this SOC, polarization [V] and the cell tables;
-    also 1 / resistance."""
-    ocv_tab, r0_tab, r1_tab, c, it, ft, cap_ah, i_dis_c, i_chg_c, v_min, v_max, r_scale, inv_cap = (
-        cell
-    )
+def _pack_state(p, cell, limits, decay_table, soc, polarization_v):
+    """Pack OCV and source voltage [V], resistance [ohm] and its inverse; the cell's RC-pair
+    resistance [ohm] and its decay factor over one step; at this SOC, polarization [V] and
+    the cell temperature's place on the grid (``limits``, from _cell_limits)."""
+    ocv_tab, r0_tab, r1_tab, c, cap_ah, v_min, v_max, r_scale, inv_cap = cell
+    it, ft = limits[0], limits[1]
     ns = p[_NS]
     n_soc = ocv_tab.shape[0] - 1
     i, f = _grid_pos(soc, 0.0, float(n_soc), n_soc)
@@ -181,50 +185,58 @@ def _pack_state(p, cell, decay_table, soc, polarization_v):
 
 
 @njit(cache=True, fastmath=True, inline="always")
-def _discharge_limit_w(p, cell, soc, source_v, r0, inv_r0, inv_dt):
+def _discharge_limit_w(p, cell, limits, soc, source_v, r0, inv_r0, inv_dt):
     """Highest terminal power the pack can deliver this step [W]: cell voltage floor, C-rate,
-    charge left above soc_min, and the pack (BMS) limit."""
-    cap_ah, i_dis_c, v_min = cell[6], cell[7], cell[9]
+    charge left above the SOC floor at this temperature, and the pack (BMS) limit."""
+    cap_ah, v_min = cell[4], cell[5]
+    soc_floor, i_dis_c = limits[2], limits[3]
     i_dis = min((source_v - p[_NS] * v_min) * inv_r0, i_dis_c)
-    i_dis = min(i_dis, max(soc - p[_SOC_MIN], 0.0) * cap_ah * 3600.0 * inv_dt)
+    i_dis = min(i_dis, max(soc - soc_floor, 0.0) * cap_ah * 3600.0 * inv_dt)
     i_dis = min(max(i_dis, 0.0), 0.5 * source_v * inv_r0)
     return max(min((source_v - r0 * i_dis) * i_dis, p[_PACK_DIS]), 0.0)
 
 
 @njit(cache=True, fastmath=True, inline="always")
-def _charge_limit_w(p, cell, soc, source_v, r0, inv_r0, inv_dt):
-    """Highest terminal power the pack can accept this step [W]: cell voltage ceiling, C-rate,
-    room below soc_max, and the pack limit."""
-    cap_ah, i_chg_c, v_max = cell[6], cell[8], cell[10]
-    i_chg = min((p[_NS] * v_max - source_v) * inv_r0, i_chg_c)
+def _charge_limit_w(p, cell, limits, soc, source_v, r0, inv_r0, inv_dt):
+    """Highest terminal power the pack can accept this step [W]: cell voltage ceiling, C-rate
+    at this temperature, room below soc_max, and the pack limit."""
+    cap_ah, v_max = cell[4], cell[6]
+    i_chg = min((p[_NS] * v_max - source_v) * inv_r0, limits[4])
     i_chg = min(max(i_chg, 0.0), max(p[_SOC_MAX] - soc, 0.0) * cap_ah * 3600.0 * inv_dt)
     return max(min((source_v + r0 * i_chg) * i_chg, p[_PACK_CHG]), 0.0)
 
 
 @njit(cache=True, fastmath=True, inline="always")
-def _cell_tables(p, tables, cell_temp_c):
-    """The chemistry tables of variant p and its temperature-dependent limits at cell_temp_c."""
+def _cell_tables(p, tables):
+    """Variant p's chemistry tables and pack constants: OCV, R0 and R1 tables, chemistry
+    index, pack capacity [Ah], cell voltage window [V], ohm*Ah -> pack ohm, 1 / cell Ah."""
     c = int(p[_CHEM])
-    n_temp = tables.capacity_fraction.shape[1] - 1
-    it, ft = _grid_pos(cell_temp_c, TEMP_GRID_LO_C, 1.0 / TEMP_GRID_STEP_C, n_temp)
-    cap_ah = p[_CAP] * p[_NP] * _lerp(tables.capacity_fraction[c], it, ft)
-    i_dis_c = _lerp(tables.max_discharge_c_rate[c], it, ft) * p[_CAP] * p[_NP]
-    i_chg_c = _lerp(tables.max_charge_c_rate[c], it, ft) * p[_CAP] * p[_NP]
     return (
         tables.ocv_v[c],
         tables.r0_ohm_ah[c],
         tables.r1_ohm_ah[c],
         c,
-        it,
-        ft,
-        cap_ah,
-        i_dis_c,
-        i_chg_c,
+        p[_CAP] * p[_NP],
         tables.min_voltage_v[c],
         tables.max_voltage_v[c],
         p[_NS] / (p[_CAP] * p[_NP]),
         1.0 / p[_CAP],
     )
+
+
+@njit(cache=True, fastmath=True, inline="always")
+def _cell_limits(p, tables, c, cell_temp_c):
+    """What the cell temperature [degC] sets: its place on the temperature grid (cell, fraction),
+    the SOC floor (cold hides the bottom of the usable window: the capacity the chemistry loses
+    at this temperature), and the pack's discharge and charge current limits [A]."""
+    n_temp = tables.capacity_fraction.shape[1] - 1
+    it, ft = _grid_pos(cell_temp_c, TEMP_GRID_LO_C, 1.0 / TEMP_GRID_STEP_C, n_temp)
+    lost = max(1.0 - _lerp(tables.capacity_fraction[c], it, ft), 0.0)
+    soc_floor = p[_SOC_MIN] + lost * (p[_SOC_MAX] - p[_SOC_MIN])
+    pack_ah = p[_CAP] * p[_NP]
+    i_dis_c = _lerp(tables.max_discharge_c_rate[c], it, ft) * pack_ah
+    i_chg_c = _lerp(tables.max_charge_c_rate[c], it, ft) * pack_ah
+    return it, ft, soc_floor, i_dis_c, i_chg_c
 
 
 @njit(cache=True, fastmath=True, inline="always")
@@ -236,7 +248,7 @@ def _wheel_force_n(p, wheel_w, v_avg, v1, v2, inv_dt):
 
 
 @njit(cache=True, fastmath=True)
-def _can_reach(p, drive, loss_map, v1, v2, cos_t, sin_t, inv_dt, p_dis):
+def _can_reach(p, drive, loss_map, v1, v2, cos_t, sin_t, inv_dt, aux_w, p_dis):
     """Whether the powertrain and pack can take the car from v1 to v2 [m/s] in one step."""
     aero, rolling, grade_w, inertia, v = _road_powers(p, v1, v2, cos_t, sin_t, inv_dt)
     wheel = aero + rolling + grade_w + inertia
@@ -244,7 +256,7 @@ def _can_reach(p, drive, loss_map, v1, v2, cos_t, sin_t, inv_dt, p_dis):
         return True
     force = _wheel_force_n(p, wheel, v, v1, v2, inv_dt)
     _, elec, _, _, ok = _propulsion(p, drive, loss_map, wheel, v, force)
-    return ok and elec + p[_AUX] <= p_dis
+    return ok and elec + aux_w <= p_dis
 
 
 @njit(cache=True, fastmath=True, inline="always")
@@ -303,15 +315,20 @@ def run_vehicle(
     """
     loss_map = tables.motor_loss_pu[int(p[_MAP])]
     drive = _drive_constants(p)
-    cell = _cell_tables(p, tables, p[_TEMP])
+    cell = _cell_tables(p, tables)
     inv_dt = 1.0 / dt
-    soc_per_amp = dt / (cell[6] * 3600.0)  # SOC drawn by 1 A over one step
+    soc_per_amp = dt / (cell[4] * 3600.0)  # SOC drawn by 1 A over one step
+    cell_c = p[_TEMP]
+    cabin_c = p[_CABIN0]
+    limits_c = cell_c
+    limits = _cell_limits(p, tables, cell[3], cell_c)
     soc = p[_SOC0]
     pol = 0.0  # RC-pair voltage per cell [V]
     v1 = speed_req[0]
     distance = trace_distance = chem_e = term_e = term_dis = term_chg = 0.0
     wheel_pos = wheel_neg = regen_e = aero_e = rolling_e = grade_e = kinetic_e = 0.0
     dl_e = motor_e = ohmic_e = pol_e = friction_e = aux_e = 0.0
+    hvac_e = pack_tm_e = cabin_heat_e = heater_heat_e = cells_heat_e = pack_amb_e = 0.0
     max_short = off_trace = off_run = 0.0
     broke_off = 0.0
     steps = 0
@@ -320,25 +337,33 @@ def run_vehicle(
     max_v = 0.0
     n = speed_req.shape[0]
     for step in range(1, n):
-        ocv, source_v, r0, inv_r0, r1, decay = _pack_state(p, cell, decay_table, soc, pol)
+        if abs(cell_c - limits_c) > LIMITS_RETUNE_K:
+            limits_c = cell_c
+            limits = _cell_limits(p, tables, cell[3], cell_c)
+        ocv, source_v, r0, inv_r0, r1, decay = _pack_state(p, cell, limits, decay_table, soc, pol)
         target = speed_req[step]
         cos_t = cos_slope[step]
         sin_t = sin_slope[step]
         v2 = target
         aero, rolling, grade_w, inertia, v = _road_powers(p, v1, v2, cos_t, sin_t, inv_dt)
         wheel = aero + rolling + grade_w + inertia
-        p_dis = _discharge_limit_w(p, cell, soc, source_v, r0, inv_r0, inv_dt)
+        p_dis = _discharge_limit_w(p, cell, limits, soc, source_v, r0, inv_r0, inv_dt)
         p_chg = 0.0
+        cabin_heat, hvac_w = thermal.cabin_hvac(p, cabin_c, v1)
+        pack_heat, pack_tm_w = thermal.pack_thermal_management(p, cell_c)
+        aux_want = p[_AUX] + hvac_w + pack_tm_w
         if wheel > 0.0:
             force = _wheel_force_n(p, wheel, v, v1, v2, inv_dt)
             motor_mech, motor_elec, motor_loss, dl_loss, ok = _propulsion(
                 p, drive, loss_map, wheel, v, force
             )
-            if not (ok and motor_elec + p[_AUX] <= p_dis):
+            if not (ok and motor_elec + aux_want <= p_dis):
                 lo, hi = 0.0, target
                 for _ in range(BISECTION_STEPS):
                     mid = 0.5 * (lo + hi)
-                    if _can_reach(p, drive, loss_map, v1, mid, cos_t, sin_t, inv_dt, p_dis):
+                    if _can_reach(
+                        p, drive, loss_map, v1, mid, cos_t, sin_t, inv_dt, aux_want, p_dis
+                    ):
                         lo = mid
                     else:
                         hi = mid
@@ -358,16 +383,24 @@ def run_vehicle(
                 motor_mech, motor_elec, motor_loss, dl_loss, ok = _propulsion(
                     p, drive, loss_map, max(wheel, 0.0), v, force
                 )
-            aux = min(p[_AUX], max(p_dis - motor_elec, 0.0))
             friction = 0.0
         if wheel <= 0.0:
-            p_chg = _charge_limit_w(p, cell, soc, source_v, r0, inv_r0, inv_dt)
+            p_chg = _charge_limit_w(p, cell, limits, soc, source_v, r0, inv_r0, inv_dt)
             motor_mech, motor_elec, motor_loss, dl_loss, friction = _regen(
-                p, drive, loss_map, wheel, v, p[_AUX], p_chg
+                p, drive, loss_map, wheel, v, aux_want, p_chg
             )
-            # accessories run on regen first, then on what the pack can still give
-            aux = min(p[_AUX], max(p_dis - motor_elec, 0.0))
-        battery_w = motor_elec + aux
+        # Accessories and thermal loads run on regen first, then on what the pack can still
+        # give; short of power, they all get the same share of what they asked for.
+        supplied = min(aux_want, max(p_dis - motor_elec, 0.0))
+        aux = p[_AUX]
+        if supplied < aux_want:
+            share = supplied / aux_want
+            aux *= share
+            hvac_w *= share
+            cabin_heat *= share
+            pack_tm_w *= share
+            pack_heat *= share
+        battery_w = motor_elec + supplied
         # Pack current from terminal power: P = (E - R I) I.
         disc = source_v * source_v - 4.0 * r0 * battery_w
         current = (source_v - math.sqrt(max(disc, 0.0))) * 0.5 * inv_r0
@@ -378,6 +411,11 @@ def run_vehicle(
         # RC pair, exact over the step for constant current.
         pol = pol * decay + r1 * (current / p[_NP]) * (1.0 - decay)
         soc -= current * soc_per_amp
+        # Heat: the cells' losses and the thermal management warm the pack, the air cools it.
+        cells_heat = ohmic_w + pol_w
+        pack_amb = thermal.pack_heat_to_ambient_w(p, cell_c)
+        cabin_c = thermal.cabin_temp_next(p, cabin_c, v, cabin_heat, dt)
+        cell_c = thermal.pack_temp_next(p, cell_c, cells_heat, pack_heat, dt)
 
         distance += v * dt
         trace_distance += 0.5 * (speed_req[step - 1] + target) * dt
@@ -402,6 +440,12 @@ def run_vehicle(
         pol_e += pol_w * dt
         friction_e += friction * dt
         aux_e += aux * dt
+        hvac_e += hvac_w * dt
+        pack_tm_e += pack_tm_w * dt
+        cabin_heat_e += cabin_heat * dt
+        heater_heat_e += pack_heat * dt
+        cells_heat_e += cells_heat * dt
+        pack_amb_e += pack_amb * dt
         shortfall = target - v2
         max_short = max(max_short, shortfall)
         if shortfall > TRACE_TOLERANCE_MPS:
@@ -425,7 +469,10 @@ def run_vehicle(
             row[TR.terminal_voltage_v] = terminal_v
             row[TR.open_circuit_voltage_v] = ocv
             row[TR.soc] = soc
-            row[TR.cell_temp_c] = p[_TEMP]
+            row[TR.cell_temp_c] = cell_c
+            row[TR.cabin_temp_c] = cabin_c
+            row[TR.cabin_hvac_power_w] = hvac_w
+            row[TR.battery_thermal_power_w] = pack_tm_w
             row[TR.aero_power_w] = aero
             row[TR.rolling_power_w] = rolling
             row[TR.grade_power_w] = grade_w
@@ -459,6 +506,14 @@ def run_vehicle(
     totals[TOT.battery_polarization_loss_j] = pol_e
     totals[TOT.friction_brake_energy_j] = friction_e
     totals[TOT.accessory_energy_j] = aux_e
+    totals[TOT.cabin_hvac_energy_j] = hvac_e
+    totals[TOT.battery_thermal_energy_j] = pack_tm_e
+    totals[TOT.cabin_heat_j] = cabin_heat_e
+    totals[TOT.battery_heater_heat_j] = heater_heat_e
+    totals[TOT.battery_heat_generated_j] = cells_heat_e
+    totals[TOT.pack_heat_to_ambient_j] = pack_amb_e
+    totals[TOT.final_cell_temp_c] = cell_c
+    totals[TOT.final_cabin_temp_c] = cabin_c
     totals[TOT.regen_energy_j] = regen_e
     totals[TOT.final_soc] = soc
     totals[TOT.min_soc] = min_soc
@@ -481,6 +536,7 @@ def run_vehicle(
         row[TR.terminal_voltage_v] = ocv0
         row[TR.open_circuit_voltage_v] = ocv0
         row[TR.cell_temp_c] = p[_TEMP]
+        row[TR.cabin_temp_c] = p[_CABIN0]
 
 
 @njit(cache=True, fastmath=True, parallel=True)

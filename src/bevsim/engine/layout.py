@@ -35,8 +35,27 @@ PARAM_COLUMNS = (
     "soc_max",
     "pack_max_discharge_power_w",
     "pack_max_charge_power_w",
-    "cell_temp_c",
+    "cell_temp_c",  # at the start: soaked at ambient, or preconditioned
     "initial_soc",
+    "ambient_temp_c",
+    "hvac_on",  # 1.0: the cabin is held at its setpoint (heating or cooling)
+    "cabin_setpoint_c",
+    "cabin_initial_temp_c",
+    "cabin_heat_capacity_j_per_k",
+    "cabin_conductance_w_per_k",
+    "cabin_conductance_per_speed_w_per_k_per_mps",
+    "cabin_ventilation_w_per_k",
+    "cabin_internal_gain_w",
+    "hvac_max_heating_w",  # heat into the cabin
+    "hvac_max_cooling_w",
+    "heat_pump",  # 1.0: heat pump, else PTC only
+    "heat_pump_min_ambient_c",
+    "pack_heat_capacity_j_per_k",
+    "pack_conductance_w_per_k",  # to ambient
+    "battery_heater_w",
+    "battery_heating_below_c",
+    "battery_cooling_above_c",
+    "battery_chiller_w",  # heat removed at most
 )
 
 TOTAL_COLUMNS = (
@@ -57,7 +76,15 @@ TOTAL_COLUMNS = (
     "battery_ohmic_loss_j",
     "battery_polarization_loss_j",
     "friction_brake_energy_j",
-    "accessory_energy_j",
+    "accessory_energy_j",  # base low-voltage loads
+    "cabin_hvac_energy_j",  # electric energy for cabin heating or cooling
+    "battery_thermal_energy_j",  # electric energy for the pack heater and chiller
+    "cabin_heat_j",  # heat put into the cabin by the HVAC (thermal)
+    "battery_heater_heat_j",  # heat put into the pack by its heater (- chiller)
+    "battery_heat_generated_j",  # ohmic and polarization heat in the cells
+    "pack_heat_to_ambient_j",
+    "final_cell_temp_c",
+    "final_cabin_temp_c",
     "regen_energy_j",  # mechanical energy recovered at the motor shaft
     "final_soc",
     "min_soc",
@@ -92,6 +119,9 @@ TRACE_COLUMNS = (
     "battery_loss_w",
     "friction_brake_power_w",
     "accessory_power_w",
+    "cabin_hvac_power_w",
+    "battery_thermal_power_w",
+    "cabin_temp_c",
     "max_discharge_power_w",
     "max_charge_power_w",
 )

@@ -35,6 +35,8 @@ LOSS_COLUMNS = {
     "battery_polarization_loss_kwh": "battery_polarization_loss_j",
     "friction_brake_energy_kwh": "friction_brake_energy_j",
     "accessory_energy_kwh": "accessory_energy_j",
+    "cabin_hvac_energy_kwh": "cabin_hvac_energy_j",
+    "battery_thermal_energy_kwh": "battery_thermal_energy_j",
 }
 """Where the chemical energy went: wheel work by road-load term, and every loss [kWh]."""
 

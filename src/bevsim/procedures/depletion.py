@@ -17,7 +17,7 @@ import pandas as pd
 from bevsim.cycles import Cycle
 from bevsim.engine.charging import CHARGE_COLUMNS, charge_batch
 from bevsim.engine.compile import CompiledBatch, Conditions, compile_vehicles, pack_of
-from bevsim.engine.layout import TOTAL_COLUMNS
+from bevsim.engine.layout import TOTAL_COLUMNS, P
 from bevsim.engine.run import run_cycle
 from bevsim.errors import BevsimError
 from bevsim.spec import VehicleSpec
@@ -67,7 +67,7 @@ def drive_to_depletion(
             f"of {cycle.name}; is its pack or consumption valid?"
         )
     _check_completed(specs, totals, cycle, procedure)
-    charge = _recharge(specs, batch, totals["final_soc"].to_numpy())
+    charge = _recharge(specs, batch, totals)
     return DepletionResult(totals, charge, batch.column("mass_kg"), cycle.distance_m)
 
 
@@ -103,14 +103,17 @@ def _check_completed(
         )
 
 
-def _recharge(specs: Sequence[VehicleSpec], batch: CompiledBatch, soc_end: np.ndarray):
-    """AC recharge of every variant from its end SOC to full, through its charging model."""
+def _recharge(specs: Sequence[VehicleSpec], batch: CompiledBatch, drive: pd.DataFrame):
+    """AC recharge of every variant from its end state (SOC, cell temperature) to full,
+    through its charging model, parked at the test's ambient temperature."""
     n = len(specs)
     out = np.zeros((n, len(CHARGE_COLUMNS)))
+    params = batch.params.copy()
+    params[:, P.cell_temp_c] = drive["final_cell_temp_c"].to_numpy()
     charge_batch(
-        batch.params,
+        params,
         batch.tables,
-        np.ascontiguousarray(soc_end),
+        np.ascontiguousarray(drive["final_soc"].to_numpy()),
         batch.column("soc_max").copy(),
         np.array([1000.0 * s.charging.onboard_charger_kw for s in specs]),
         np.array([s.charging.onboard_charger_efficiency for s in specs]),

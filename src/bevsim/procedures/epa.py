@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from bevsim.procedures.range_common import cycle_range
+from bevsim.procedures.range_common import ENERGY_USE, Environment, cycle_range
 from bevsim.spec import VehicleSpec
 
 NAME = "epa"
@@ -31,6 +31,7 @@ CITY_SHARE = 0.55
 KWH_PER_GALLON_EQUIVALENT = 33.705
 KM_PER_MILE = 1.609344
 AMBIENT_TEMP_C = 23.0
+STANDARD = Environment(ambient_temp_c=AMBIENT_TEMP_C)
 BREAK_OFF_S = 4.0
 
 
@@ -41,12 +42,12 @@ def test_mass_kg(spec: VehicleSpec) -> float:
 
 def run(
     specs: Sequence[VehicleSpec],
-    ambient_temp_c: float = AMBIENT_TEMP_C,
+    environment: Environment = STANDARD,
     adjustment_factor: float = ADJUSTMENT_FACTOR,
 ) -> pd.DataFrame:
     """EPA raw city/highway results and the adjusted label (one row per vehicle)."""
     city, hwy = (
-        cycle_range(specs, cycle, test_mass_kg, NAME, ambient_temp_c, BREAK_OFF_S)
+        cycle_range(specs, cycle, test_mass_kg, NAME, BREAK_OFF_S, environment)
         for cycle in (CITY_CYCLE, HIGHWAY_CYCLE)
     )
     return label_rows(city, hwy, adjustment_factor)
@@ -67,6 +68,8 @@ def label_rows(city: pd.DataFrame, hwy: pd.DataFrame, factor: float) -> pd.DataF
     rows["consumption_kwh_per_100km"] = label_comb / KM_PER_MILE * 100.0
     rows["battery_energy_kwh"] = (city["battery_energy_kwh"] + hwy["battery_energy_kwh"]) / 2.0
     rows["recharge_energy_kwh"] = (city["recharge_energy_kwh"] + hwy["recharge_energy_kwh"]) / 2.0
+    for name in ENERGY_USE:  # the mean of the city and highway depletion drives
+        rows[name] = (city[name] + hwy[name]) / 2.0
     rows["range_mi"] = range_mi
     rows["range_city_mi"] = range_city_mi
     rows["range_hwy_mi"] = range_hwy_mi

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from bevsim.procedures.range_common import cycle_range
+from bevsim.procedures.range_common import Environment, cycle_range
 from bevsim.spec import VehicleSpec
 
 NAME = "wltp"
@@ -30,6 +30,7 @@ FIXED_ADDITION_KG = 25.0
 VEHICLE_LOAD_SHARE = 0.15
 MAX_VEHICLE_LOAD_KG = 450.0
 AMBIENT_TEMP_C = 23.0
+STANDARD = Environment(ambient_temp_c=AMBIENT_TEMP_C)
 BREAK_OFF_S = 4.0
 
 
@@ -40,6 +41,6 @@ def test_mass_kg(spec: VehicleSpec) -> float:
     )
 
 
-def run(specs: Sequence[VehicleSpec], ambient_temp_c: float = AMBIENT_TEMP_C) -> pd.DataFrame:
+def run(specs: Sequence[VehicleSpec], environment: Environment = STANDARD) -> pd.DataFrame:
     """Range and grid consumption of each vehicle (one row per vehicle)."""
-    return cycle_range(specs, CYCLE, test_mass_kg, NAME, ambient_temp_c, BREAK_OFF_S)
+    return cycle_range(specs, CYCLE, test_mass_kg, NAME, BREAK_OFF_S, environment)

@@ -188,10 +188,39 @@ class Charging(_Strict):
 
 
 class Thermal(_Strict):
-    """Cabin heating system and setpoint [degC]."""
+    """Cabin and pack thermal system; defaults are class-typical (docs/research/winter.md).
+
+    Cabin: heating by PTC or heat pump (which hands over to the PTC below its lowest ambient),
+    setpoint [degC], heat capacity, conductance to ambient at rest and its rise with speed,
+    ventilation (fresh-air) conductance, heat from occupants and electronics. Pack: electric
+    heater that warms the cells toward a threshold while driving or charging in the cold, and
+    a chiller that cools them above another.
+    """
 
     cabin_heating: Literal["heat_pump", "ptc"] = "heat_pump"
     cabin_setpoint_c: float = Field(default=22.0, ge=10, le=30)
+    hvac_max_heating_kw: float = Field(default=7.0, gt=0, le=30)
+    hvac_max_cooling_kw: float = Field(default=5.0, gt=0, le=30)
+    heat_pump_min_ambient_c: float = Field(default=-15.0, ge=-40, le=10)
+    cabin_heat_capacity_kj_per_k: float = Field(default=80.0, gt=5, le=1000)
+    cabin_conductance_w_per_k: float = Field(default=50.0, gt=0, le=1000)
+    cabin_conductance_per_speed_w_per_k_per_mps: float = Field(default=1.5, ge=0, le=50)
+    cabin_ventilation_w_per_k: float = Field(default=60.0, ge=0, le=1000)
+    cabin_internal_gain_w: float = Field(default=150.0, ge=0, le=2000)
+    battery_heater_kw: float = Field(default=5.0, ge=0, le=30)
+    battery_heating_below_c: float = Field(default=5.0, ge=-40, le=40)
+    battery_cooling_above_c: float = Field(default=35.0, ge=10, le=60)
+    battery_chiller_kw: float = Field(default=5.0, ge=0, le=30)
+    pack_conductance_w_per_k: float = Field(default=8.0, gt=0, le=500)
+
+    @model_validator(mode="after")
+    def _heating_below_cooling(self) -> Self:
+        if self.battery_heating_below_c >= self.battery_cooling_above_c:
+            raise ValueError(
+                f"battery_heating_below_c ({self.battery_heating_below_c}) must be below "
+                f"battery_cooling_above_c ({self.battery_cooling_above_c})"
+            )
+        return self
 
 
 class Accessories(_Strict):
@@ -205,6 +234,36 @@ class Autonomy(_Strict):
 
     lidar: str | None = None
     compute_power_w: float = Field(default=0.0, ge=0, le=5000)
+
+
+class Chassis(_Strict):
+    """Geometry for longitudinal load transfer in full-throttle launches and hill starts.
+
+    Centre-of-gravity height above the road [m], wheelbase [m] and the static share of the
+    weight on the front axle [-] (default by layout: see DEFAULT_FRONT_AXLE_LOAD_SHARE).
+    Defaults are class-typical for a mid-size sedan with its pack in the floor:
+    cg_height_m 0.50: ICE passenger cars sit at about 0.50-0.60 m and a floor pack lowers it, to
+    about 0.45-0.55 m for floor-pack sedans [class-typical, unverified for any one car];
+    wheelbase_m 2.85: Model 3 2.875 m (S10), Ioniq 6 2.95 m, ID.3 2.765 m (S73), Dolphin 2.70 m
+    (S39): mid-size sedans 2.85-2.95 m.
+    """
+
+    cg_height_m: float = Field(default=0.50, gt=0.2, le=1.5)
+    wheelbase_m: float = Field(default=2.85, gt=1.5, le=5.0)
+    front_axle_load_share: float | None = Field(default=None, gt=0.2, lt=0.8)
+
+    def front_share(self, layout: str) -> float:
+        """Static share of the weight on the front axle [-]: given, or the layout's default."""
+        if self.front_axle_load_share is not None:
+            return self.front_axle_load_share
+        return DEFAULT_FRONT_AXLE_LOAD_SHARE[layout]
+
+
+DEFAULT_FRONT_AXLE_LOAD_SHARE = {"fwd": 0.60, "rwd": 0.48, "awd": 0.48}
+"""Static front-axle share by layout [-], class-typical: floor-pack RWD/AWD sedans carry
+47-50 % on the front axle (motor(s) and pack between the axles; Model 3 figures of 47-48 %
+front are widely reported [unverified]); FWD compact EVs (Leaf, Bolt, ID.3-class e-axle in the
+front) carry 57-62 % on the front [class-typical, unverified]."""
 
 
 class VehicleSpec(_Strict):
@@ -223,3 +282,4 @@ class VehicleSpec(_Strict):
     accessories: Accessories = Accessories()
     charging: Charging = Charging()
     autonomy: Autonomy | None = None
+    chassis: Chassis = Chassis()

@@ -1,0 +1,108 @@
+"""Lumped thermal models stepped by the kernel: the cabin with its HVAC, and the pack with its
+heater and chiller. Temperatures in degC, heat flows and electric powers in W.
+
+Cabin: C dT/dt = Q_hvac + Q_internal - (UA_rest + UA_speed v + UA_vent) (T - T_amb).
+HVAC control: the heat that holds the setpoint against the present loss, plus what closes the
+gap to it in CABIN_CONTROL_TIME_S, within the system's heating or cooling capacity. Heating by a
+heat pump (COP falling with ambient; below its lowest ambient a PTC takes over, COP 1) or a PTC;
+cooling by the A/C compressor.
+Pack: C dT/dt = Q_cells + Q_heater - Q_chiller - UA_pack (T - T_amb), with the cells' ohmic and
+polarization losses as Q_cells; the heater runs below a threshold, the chiller above another.
+"""
+
+from __future__ import annotations
+
+from numba import njit
+
+from bevsim.engine.layout import P
+
+CABIN_CONTROL_TIME_S = 300.0
+"""Time over which the HVAC closes the gap between cabin and setpoint (a proportional
+controller's time constant; the minutes a car takes to warm up)."""
+HEAT_PUMP_COP_AT_0C = 2.5
+HEAT_PUMP_COP_PER_K = 0.06
+"""Automotive heat-pump COP at 0 degC and its slope with ambient temperature [1/K] (COP 2.5 at
+0 degC, 1.9 at -10 degC, 3.1 at +10 degC); docs/research/winter.md gives the measured figures
+these follow."""
+AC_COP = 2.5
+"""Cooling COP of the A/C (and of the chiller, which uses the same compressor)."""
+PTC_COP = 1.0
+
+_AMB = P.ambient_temp_c
+_HVAC_ON = P.hvac_on
+_SET = P.cabin_setpoint_c
+_C_CAB = P.cabin_heat_capacity_j_per_k
+_UA_CAB = P.cabin_conductance_w_per_k
+_UA_CAB_V = P.cabin_conductance_per_speed_w_per_k_per_mps
+_UA_VENT = P.cabin_ventilation_w_per_k
+_GAIN = P.cabin_internal_gain_w
+_MAX_HEAT = P.hvac_max_heating_w
+_MAX_COOL = P.hvac_max_cooling_w
+_HEAT_PUMP = P.heat_pump
+_HP_MIN = P.heat_pump_min_ambient_c
+_C_PACK = P.pack_heat_capacity_j_per_k
+_UA_PACK = P.pack_conductance_w_per_k
+_HEATER = P.battery_heater_w
+_HEAT_BELOW = P.battery_heating_below_c
+_COOL_ABOVE = P.battery_cooling_above_c
+_CHILLER = P.battery_chiller_w
+
+
+@njit(cache=True, fastmath=True, inline="always")
+def heating_cop(p, ambient_c):
+    """COP of cabin heating at this ambient [degC]: heat pump above its limit, else PTC."""
+    if p[_HEAT_PUMP] > 0.5 and ambient_c >= p[_HP_MIN]:
+        return max(PTC_COP, HEAT_PUMP_COP_AT_0C + HEAT_PUMP_COP_PER_K * ambient_c)
+    return PTC_COP
+
+
+@njit(cache=True, fastmath=True, inline="always")
+def cabin_conductance_w_per_k(p, speed_mps):
+    """Total cabin conductance to ambient [W/K]: shell at rest, its rise with speed, fresh air."""
+    return p[_UA_CAB] + p[_UA_CAB_V] * speed_mps + p[_UA_VENT]
+
+
+@njit(cache=True, fastmath=True, inline="always")
+def cabin_hvac(p, cabin_c, speed_mps):
+    """HVAC heat into the cabin [W] (+ heating, - cooling) and its electric power [W]."""
+    if p[_HVAC_ON] < 0.5:
+        return 0.0, 0.0
+    ambient = p[_AMB]
+    loss = cabin_conductance_w_per_k(p, speed_mps) * (cabin_c - ambient) - p[_GAIN]
+    need = loss + p[_C_CAB] * (p[_SET] - cabin_c) / CABIN_CONTROL_TIME_S
+    if need > 0.0:
+        heat = min(need, p[_MAX_HEAT])
+        return heat, heat / heating_cop(p, ambient)
+    cool = min(-need, p[_MAX_COOL])
+    return -cool, cool / AC_COP
+
+
+@njit(cache=True, fastmath=True, inline="always")
+def cabin_temp_next(p, cabin_c, speed_mps, hvac_heat_w, dt):
+    """Cabin temperature after one step [degC]."""
+    loss = cabin_conductance_w_per_k(p, speed_mps) * (cabin_c - p[_AMB])
+    return cabin_c + (hvac_heat_w + p[_GAIN] - loss) * (dt / p[_C_CAB])
+
+
+@njit(cache=True, fastmath=True, inline="always")
+def pack_thermal_management(p, cell_c):
+    """Heat the pack's heater or chiller puts in [W] (+ heating, - cooling) and its electric
+    power [W], by thresholds on the cell temperature [degC]."""
+    if cell_c < p[_HEAT_BELOW] and p[_HEATER] > 0.0:
+        return p[_HEATER], p[_HEATER] / PTC_COP
+    if cell_c > p[_COOL_ABOVE] and p[_CHILLER] > 0.0:
+        return -p[_CHILLER], p[_CHILLER] / AC_COP
+    return 0.0, 0.0
+
+
+@njit(cache=True, fastmath=True, inline="always")
+def pack_heat_to_ambient_w(p, cell_c):
+    """Heat the pack loses to the ambient air [W]."""
+    return p[_UA_PACK] * (cell_c - p[_AMB])
+
+
+@njit(cache=True, fastmath=True, inline="always")
+def pack_temp_next(p, cell_c, cells_heat_w, management_heat_w, dt):
+    """Cell (pack) temperature after one step [degC]."""
+    net = cells_heat_w + management_heat_w - pack_heat_to_ambient_w(p, cell_c)
+    return cell_c + net * (dt / p[_C_PACK])

@@ -1,0 +1,126 @@
+"""Physics of the full-throttle launch, top speed and gradeability (engine/performance.py)."""
+
+import math
+
+import numpy as np
+import pytest
+
+import bevsim
+from bevsim.engine.compile import Conditions
+from bevsim.engine.performance import VEHICLE_COLUMNS, compile_performance
+from bevsim.procedures.performance import performance_run
+from bevsim.spec import vehicle_from_dict
+
+G = 9.80665
+
+
+def _variant(base_id: str, **changes) -> bevsim.VehicleSpec:
+    data = bevsim.load_vehicle(base_id).model_dump(exclude_none=True)
+    for path, value in changes.items():
+        node = data
+        *parents, leaf = path.split("__")
+        for key in parents:
+            node = node[key]
+        node[leaf] = value
+    data["id"] = f"{base_id}-variant"
+    return vehicle_from_dict(data)
+
+
+def _constants(spec):
+    setup = compile_performance(spec, Conditions(added_mass_kg=75.0))
+    return dict(zip(VEHICLE_COLUMNS, setup.vehicle, strict=True))
+
+
+@pytest.fixture(scope="module")
+def model3():
+    return performance_run("tesla-model3-rwd-2022")
+
+
+@pytest.fixture(scope="module")
+def low_mu():
+    spec = _variant("ms11-lfp", drive__tire_road_friction=0.3)
+    return spec, performance_run(spec)
+
+
+def test_distance_is_the_time_integral_of_speed(model3):
+    trace = model3.traces["tesla-model3-rwd-2022"]
+    distance = np.trapezoid(trace["speed_mps"], trace["time_s"])
+    assert distance == pytest.approx(trace["distance_m"].iloc[-1], rel=1e-9)
+    assert trace["distance_m"].iloc[-1] >= 402.336
+    assert trace["speed_kmh"].iloc[-1] >= 120.0
+    assert np.all(np.diff(trace["speed_mps"]) >= 0)
+
+
+def test_battery_energy_covers_kinetic_energy_and_road_losses(model3):
+    spec = bevsim.load_vehicle("tesla-model3-rwd-2022")
+    c = _constants(spec)
+    trace = model3.traces[spec.id]
+    t = trace["time_s"].to_numpy()
+    dt = np.diff(t)
+    battery_j = np.sum(trace["battery_power_w"].to_numpy()[:-1] * dt)
+    road_j = np.sum((trace["road_load_force_n"] * trace["speed_mps"]).to_numpy()[:-1] * dt)
+    kinetic_j = 0.5 * c["inertial_mass_kg"] * trace["speed_mps"].iloc[-1] ** 2
+    assert battery_j >= kinetic_j + road_j
+    # ... and not wildly more: drive unit + driveline losses stay below 20 %
+    assert battery_j <= 1.2 * (kinetic_j + road_j)
+    # the chemistry gives at least what the terminals deliver
+    assert np.all(trace["chemical_power_w"] >= trace["battery_power_w"] - 1e-6)
+
+
+def test_traction_limited_launch_follows_load_transfer(low_mu):
+    spec, result = low_mu
+    c = _constants(spec)
+    trace = result.traces[spec.id]
+    assert trace["limiter"].iloc[0] == "traction"
+    m, mi, mu = c["mass_kg"], c["inertial_mass_kg"], c["tire_road_friction"]
+    rear_share = 1.0 - c["front_axle_load_share"]
+    h_over_l = c["cg_height_m"] / c["wheelbase_m"]
+    rolling = c["rolling_resistance_coefficient"] * m * G
+    # F = mu (m g rear + m a h/L), a = (F - rolling) / mi  =>  closed form
+    expected = (mu * m * G * rear_share - rolling) / (mi - mu * m * h_over_l)
+    assert trace["acceleration_mps2"].iloc[0] == pytest.approx(expected, rel=1e-6)
+    # load transfer helps a rear-driven car: more than the static share alone gives
+    assert expected > (mu * m * G * rear_share - rolling) / mi * 1.05
+    assert result.summary.loc[0, "accel_0_100_kmh_limited_by"] == "traction"
+
+
+def test_front_drive_loses_grip_under_load_transfer():
+    spec = _variant("byd-dolphin-60kwh", drive__tire_road_friction=0.3)
+    c = _constants(spec)
+    trace = performance_run(spec).traces[spec.id]
+    m, mi, mu = c["mass_kg"], c["inertial_mass_kg"], c["tire_road_friction"]
+    h_over_l = c["cg_height_m"] / c["wheelbase_m"]
+    rolling = c["rolling_resistance_coefficient"] * m * G
+    expected = (mu * m * G * c["front_axle_load_share"] - rolling) / (mi + mu * m * h_over_l)
+    assert trace["acceleration_mps2"].iloc[0] == pytest.approx(expected, rel=1e-6)
+
+
+def test_top_speed_is_the_motor_speed_limit_when_the_gear_caps_it():
+    spec = _variant("ms11-lfp", drive__gear_ratio=16.0)
+    summary = performance_run(spec).summary
+    c = _constants(spec)
+    cap_kmh = 21000 * 2 * math.pi / 60 / 16.0 * c["wheel_radius_m"] * 3.6
+    assert summary.loc[0, "top_speed_kmh"] == pytest.approx(cap_kmh, rel=1e-3)
+    assert summary.loc[0, "top_speed_limited_by"] == "motor speed"
+
+
+def test_top_speed_is_power_limited_with_a_tall_gear():
+    spec = _variant("ms11-lfp", drive__gear_ratio=4.0)
+    row = performance_run(spec).summary.iloc[0]
+    assert row["top_speed_limited_by"] in {"motor power", "battery power"}
+    c = _constants(spec)
+    cap_kmh = 21000 * 2 * math.pi / 60 / 4.0 * c["wheel_radius_m"] * 3.6
+    assert row["top_speed_kmh"] < cap_kmh
+
+
+def test_hill_start_with_low_grip_is_traction_limited(low_mu):
+    spec, result = low_mu
+    c = _constants(spec)
+    row = result.summary.iloc[0]
+    assert row["grade_0kmh_limited_by"] == "traction"
+    mu, crr = c["tire_road_friction"], c["rolling_resistance_coefficient"]
+    rear, h_over_l = 1.0 - c["front_axle_load_share"], c["cg_height_m"] / c["wheelbase_m"]
+    # mu (cos rear + sin h/L) = sin + crr cos  =>  tan = (mu rear - crr) / (1 - mu h/L)
+    expected_pct = 100.0 * (mu * rear - crr) / (1.0 - mu * h_over_l)
+    assert row["grade_0kmh_pct"] == pytest.approx(expected_pct, rel=1e-6)
+    assert row["grade_80kmh_pct"] <= row["grade_0kmh_pct"]
