@@ -2,9 +2,11 @@
 
 from bevsim.cli import (  # noqa: F401  (importing registers the commands)
     library_commands,
+    lidar_commands,
     perf_commands,
     range_commands,
     run_commands,
+    winter_commands,
 )
 from bevsim.cli.app import app
 

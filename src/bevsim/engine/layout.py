@@ -98,6 +98,22 @@ TOTAL_COLUMNS = (
     "broke_off",  # 1.0 when the run stopped at the break-off criterion
 )
 
+ENERGY_SINKS = (
+    "aero_energy_j",
+    "rolling_energy_j",
+    "grade_energy_j",
+    "kinetic_energy_change_j",
+    "driveline_loss_j",
+    "motor_loss_j",
+    "battery_ohmic_loss_j",
+    "battery_polarization_loss_j",
+    "friction_brake_energy_j",
+    "accessory_energy_j",
+    "cabin_hvac_energy_j",
+    "battery_thermal_energy_j",
+)
+"""The totals that add up to the chemical energy drawn from the cells (energy balance)."""
+
 TRACE_COLUMNS = (
     "speed_requested_mps",
     "speed_achieved_mps",

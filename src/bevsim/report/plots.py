@@ -63,6 +63,22 @@ def plot_ranges(results: pd.DataFrame, path: str | Path) -> Path:
     return _save(fig, path)
 
 
+def plot_retention(results: pd.DataFrame, path: str | Path) -> Path:
+    """Range retained against ambient temperature, one line per vehicle."""
+    fig, ax = plt.subplots(figsize=(8, 5))
+    for vehicle, rows in results.groupby("vehicle_id", sort=False):
+        rows = rows.sort_values("ambient_temp_c")
+        ax.plot(rows["ambient_temp_c"], 100.0 * rows["range_retained"], marker="o", label=vehicle)
+    ax.axhline(100.0, color="0.5", lw=0.8)
+    ax.set_xlabel("ambient temperature [°C]")
+    ax.set_ylabel("range retained vs 23 °C [%]")
+    ax.set_title(f"Winter range retention ({results['procedure'].iloc[0].upper()})")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
 def plot_run(trace: pd.DataFrame, title: str, path: str | Path) -> Path:
     """Speed (requested and achieved), battery and wheel power, and SOC against time."""
     fig, (ax_v, ax_p, ax_soc) = plt.subplots(3, 1, figsize=(10, 7.5), sharex=True)
