@@ -147,6 +147,7 @@ def _param_row(
         "gear_ratio": spec.drive.gear_ratio,
         # Coast-down coefficients already hold the driveline's spin losses (DESIGN.md).
         "driveline_efficiency": 1.0 if road_load is not None else spec.drive.driveline_efficiency,
+        "braking_force_max_n": spec.drive.tire_road_friction * mass_kg * GRAVITY_MPS2,
         "traction_force_max_n": spec.drive.tire_road_friction
         * mass_kg
         * GRAVITY_MPS2

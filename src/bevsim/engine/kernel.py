@@ -43,6 +43,7 @@ _RADIUS = P.wheel_radius_m
 _GEAR = P.gear_ratio
 _ETA_DL = P.driveline_efficiency
 _TRACTION = P.traction_force_max_n
+_BRAKE_MAX = P.braking_force_max_n
 _MOT_P = P.motor_peak_power_w
 _MOT_T = P.motor_peak_torque_nm
 _MOT_W = P.motor_max_speed_radps
@@ -347,6 +348,12 @@ def run_vehicle(
         v2 = target
         aero, rolling, grade_w, inertia, v = _road_powers(p, v1, v2, cos_t, sin_t, inv_dt)
         wheel = aero + rolling + grade_w + inertia
+        if wheel < 0.0 and v > MIN_SPEED_MPS and -wheel > p[_BRAKE_MAX] * v:
+            # The tires cannot brake this hard: decelerate at the friction limit instead.
+            resist = (aero + rolling + grade_w) / v
+            v2 = max(v1 - (p[_BRAKE_MAX] + resist) * dt / p[_INERTIAL_MASS], target)
+            aero, rolling, grade_w, inertia, v = _road_powers(p, v1, v2, cos_t, sin_t, inv_dt)
+            wheel = aero + rolling + grade_w + inertia
         p_dis = _discharge_limit_w(p, cell, limits, soc, source_v, r0, inv_r0, inv_dt)
         p_chg = 0.0
         cabin_heat, hvac_w = thermal.cabin_hvac(p, cabin_c, v1)

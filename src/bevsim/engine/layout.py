@@ -20,6 +20,7 @@ PARAM_COLUMNS = (
     "gear_ratio",
     "driveline_efficiency",
     "traction_force_max_n",  # tire-road friction x load on the driven axles
+    "braking_force_max_n",  # tire-road friction x the whole weight (all four wheels brake)
     "motor_peak_power_w",
     "motor_peak_torque_nm",
     "motor_max_speed_radps",
