@@ -35,6 +35,9 @@ PLOT_SUFFIXES = {".png", ".svg", ".pdf"}
 EXIT_INPUT_ERROR = 2
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document instead.")]
+VehiclesArgument = Annotated[
+    list[str], typer.Argument(help="Library ids or vehicle YAML paths.", show_default=False)
+]
 LoadOption = Annotated[
     float, typer.Option("--load-kg", help="Load added to curb mass [kg] (driver + luggage).")
 ]

@@ -10,6 +10,7 @@ import typer
 from bevsim.cli.app import (
     PLOT_SUFFIXES,
     JsonOption,
+    VehiclesArgument,
     app,
     check_output_path,
     console,
@@ -47,7 +48,7 @@ SPEED_GRADE_COLUMNS = {
 @app.command(name="perf")
 @reports_input_errors
 def perf_command(
-    vehicles: Annotated[list[str], typer.Argument(help="Library ids or vehicle YAML paths.")],
+    vehicles: VehiclesArgument,
     plot: Annotated[
         Path | None, typer.Option(help="Write a speed-time plot of the launches (.png/.svg).")
     ] = None,

@@ -10,6 +10,7 @@ import typer
 from bevsim.cli.app import (
     PLOT_SUFFIXES,
     JsonOption,
+    VehiclesArgument,
     app,
     check_output_path,
     console,
@@ -43,7 +44,7 @@ EPA_COLUMNS = {
 @app.command(name="range")
 @reports_input_errors
 def range_command(
-    vehicles: Annotated[list[str], typer.Argument(help="Library ids or vehicle YAML paths.")],
+    vehicles: VehiclesArgument,
     procedure: Annotated[
         str, typer.Option(help="cltc (China), wltp (EU), epa (US label) or all.")
     ] = "cltc",

@@ -12,6 +12,7 @@ from bevsim.cli.app import (
     PLOT_SUFFIXES,
     JsonOption,
     LoadOption,
+    VehiclesArgument,
     app,
     check_output_path,
     console,
@@ -38,7 +39,7 @@ TRACE_SUFFIXES = {".parquet", ".csv"}
 @app.command()
 @reports_input_errors
 def compare(
-    vehicles: Annotated[list[str], typer.Argument(help="Library ids or vehicle YAML paths.")],
+    vehicles: VehiclesArgument,
     cycles: Annotated[
         str, typer.Option("--cycles", help="Comma-separated cycle names or CSV paths.")
     ] = "cltc-p,wltc-3b,udds,hwfet",

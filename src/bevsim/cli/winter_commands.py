@@ -10,6 +10,7 @@ import typer
 from bevsim.cli.app import (
     PLOT_SUFFIXES,
     JsonOption,
+    VehiclesArgument,
     app,
     check_output_path,
     console,
@@ -50,7 +51,7 @@ def parse_temps(text: str) -> list[float]:
 @app.command(name="winter")
 @reports_input_errors
 def winter_command(
-    vehicles: Annotated[list[str], typer.Argument(help="Library ids or vehicle YAML paths.")],
+    vehicles: VehiclesArgument,
     temps: Annotated[
         str, typer.Option(help="Ambient temperatures [°C], comma-separated.")
     ] = "-20,-7,0,23",
