@@ -71,7 +71,8 @@ def test_road_load_terms_match_the_cycle_when_the_trace_is_followed():
     v = cycle.speed_mps
     v_avg = 0.5 * (v[1:] + v[:-1])
     rho = batch.column("air_density_kg_per_m3")[0]
-    drag_area = spec.body.drag_coefficient * spec.body.frontal_area_m2
+    roof_pod = spec.autonomy.roof_drag_area_m2 if spec.autonomy else 0.0
+    drag_area = spec.body.drag_coefficient * spec.body.frontal_area_m2 + roof_pod
     assert t["aero_energy_j"] == pytest.approx(0.5 * rho * drag_area * np.sum(v_avg**3), rel=1e-9)
     mass = spec.mass.curb_kg + 100.0
     crr = spec.tires.rolling_resistance_coefficient * rolling_resistance_factor(23.0)

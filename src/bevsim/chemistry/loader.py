@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from bevsim.errors import BevsimError
 
-from .model import Chemistry, OcvTable, ResistanceTable
+from .model import ChargeMap, Chemistry, OcvTable, ResistanceTable
 
 __all__ = ["ChemistryError", "list_chemistries", "load_chemistry"]
 
@@ -31,6 +31,7 @@ _SECTION_MODELS: dict[str, type[BaseModel]] = {
     "": Chemistry,
     "ocv": OcvTable,
     "resistance": ResistanceTable,
+    "charge_c_rate_map": ChargeMap,
 }
 
 

@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-__all__ = ["Chemistry", "OcvTable", "ResistanceTable"]
+__all__ = ["ChargeMap", "Chemistry", "OcvTable", "ResistanceTable"]
 
 _CONFIG = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
@@ -89,6 +89,32 @@ class ResistanceTable(BaseModel):
         return _check_positive_table(v)
 
 
+class ChargeMap(BaseModel):
+    """Allowed DC charge current [C = A/Ah] on (temperature_c rows) x (soc columns): the
+    fast-charge map a BMS follows. Values >= 0; 0 where charging is barred (e.g. plating)."""
+
+    model_config = _CONFIG
+    soc: Floats
+    c_rate: Table
+
+    @field_validator("soc")
+    @classmethod
+    def _soc(cls, v: Floats) -> Floats:
+        _check_increasing(v, "soc values")
+        if v[0] < 0.0 or v[-1] > 1.0:
+            raise ValueError(f"expected soc within [0, 1], got {v[0]}..{v[-1]}")
+        return v
+
+    @field_validator("c_rate")
+    @classmethod
+    def _non_negative(cls, rows: Table) -> Table:
+        for i, row in enumerate(rows):
+            for j, v in enumerate(row):
+                if v < 0:
+                    raise ValueError(f"expected every value >= 0, got {v} at row {i}, column {j}")
+        return rows
+
+
 class Chemistry(BaseModel):
     """A cell chemistry as shipped in `bevsim/chemistry/data/*.yaml` (see SOURCES.md there)."""
 
@@ -107,6 +133,8 @@ class Chemistry(BaseModel):
     capacity_fraction: Floats
     max_charge_c_rate: Floats
     max_discharge_c_rate: Floats
+    charge_c_rate_map: ChargeMap | None = None
+    """DC fast-charge map; without one, DC charging follows max_charge_c_rate at every SOC."""
 
     @field_validator("temperature_c")
     @classmethod
@@ -160,6 +188,24 @@ class Chemistry(BaseModel):
             n = len(getattr(self, name))
             if n != n_t:
                 raise ValueError(f"{name}: expected {n_t} values (one per temperature_c), got {n}")
+        if self.charge_c_rate_map is not None:
+            cmap = self.charge_c_rate_map
+            n_cs = len(cmap.soc)
+            if len(cmap.c_rate) != n_t or any(len(r) != n_cs for r in cmap.c_rate):
+                shape = (
+                    f"{len(cmap.c_rate)} rows of lengths {sorted({len(r) for r in cmap.c_rate})}"
+                )
+                raise ValueError(
+                    f"charge_c_rate_map.c_rate: expected {n_t} rows (one per temperature_c) of "
+                    f"{n_cs} values (one per charge_c_rate_map.soc), got {shape}"
+                )
+            for i, (row, peak) in enumerate(zip(cmap.c_rate, self.max_charge_c_rate, strict=True)):
+                if max(row) > peak + 1e-9:
+                    raise ValueError(
+                        f"charge_c_rate_map.c_rate: row {i} ({self.temperature_c[i]:g} C) "
+                        f"exceeds max_charge_c_rate there ({max(row):g} > {peak:g}); the "
+                        "temperature envelope is the map's ceiling"
+                    )
         if 25.0 in self.temperature_c:
             cf25 = self.capacity_fraction[self.temperature_c.index(25.0)]
             if abs(cf25 - 1.0) > 1e-9:
@@ -191,6 +237,15 @@ class Chemistry(BaseModel):
         """Allowed charge current [C = A/Ah] at `temp_c` [degC]; 0 where charging is barred."""
         return np.interp(np.asarray(temp_c, float), self.temperature_c, self.max_charge_c_rate)
 
+    def charge_c_rate_map_at(self, temp_c: ArrayLike, soc: ArrayLike) -> NDArray[np.float64]:
+        """Allowed DC charge current [C = A/Ah] at `temp_c` [degC] and `soc` [-], from the
+        charge map (clamped at the grid ends), or the temperature envelope without one."""
+        if self.charge_c_rate_map is None:
+            t, _ = np.broadcast_arrays(np.asarray(temp_c, float), np.asarray(soc, float))
+            return self.max_charge_c_rate_at(t)
+        cmap = self.charge_c_rate_map
+        return _bilinear(self.temperature_c, cmap.soc, cmap.c_rate, temp_c, soc)
+
     def max_discharge_c_rate_at(self, temp_c: ArrayLike) -> NDArray[np.float64]:
         """Allowed discharge current [C = A/Ah] at `temp_c` [degC]."""
         return np.interp(np.asarray(temp_c, float), self.temperature_c, self.max_discharge_c_rate)
@@ -200,7 +255,8 @@ class Chemistry(BaseModel):
 
         Returns `ocv_v` (n_soc,) [V]; `r0_ohm_ah`, `r1_ohm_ah` [ohm*Ah] and `tau1_s` [s] as
         (n_temp, n_soc); `capacity_fraction`, `max_charge_c_rate`, `max_discharge_c_rate`
-        (n_temp,). Values outside the source grids are clamped (see module docstring).
+        (n_temp,); `charge_c_rate_map` [C] as (n_temp, n_soc). Values outside the source grids
+        are clamped (see module docstring).
         """
         s = np.asarray(soc_grid, dtype=float)
         t = np.asarray(temp_grid, dtype=float)
@@ -216,20 +272,28 @@ class Chemistry(BaseModel):
             "capacity_fraction": self.capacity_fraction_at(t),
             "max_charge_c_rate": self.max_charge_c_rate_at(t),
             "max_discharge_c_rate": self.max_discharge_c_rate_at(t),
+            "charge_c_rate_map": self.charge_c_rate_map_at(tt, ss),
         }
 
     def _table_at(self, table: Table, temp_c: ArrayLike, soc: ArrayLike) -> NDArray[np.float64]:
         """Bilinear interpolation on (temperature_c, resistance.soc), clamped at the ends."""
-        z = np.asarray(table, dtype=float)
-        t, s = np.broadcast_arrays(np.asarray(temp_c, float), np.asarray(soc, float))
-        it, ft = _locate(np.asarray(self.temperature_c), t)
-        js, fs = _locate(np.asarray(self.resistance.soc), s)
-        return (
-            z[it, js] * (1 - ft) * (1 - fs)
-            + z[it + 1, js] * ft * (1 - fs)
-            + z[it, js + 1] * (1 - ft) * fs
-            + z[it + 1, js + 1] * ft * fs
-        )
+        return _bilinear(self.temperature_c, self.resistance.soc, table, temp_c, soc)
+
+
+def _bilinear(
+    temps: Floats, socs: Floats, table: Table, temp_c: ArrayLike, soc: ArrayLike
+) -> NDArray[np.float64]:
+    """Bilinear interpolation of table[temperature, soc], clamped at the grid ends."""
+    z = np.asarray(table, dtype=float)
+    t, s = np.broadcast_arrays(np.asarray(temp_c, float), np.asarray(soc, float))
+    it, ft = _locate(np.asarray(temps), t)
+    js, fs = _locate(np.asarray(socs), s)
+    return (
+        z[it, js] * (1 - ft) * (1 - fs)
+        + z[it + 1, js] * ft * (1 - fs)
+        + z[it, js + 1] * (1 - ft) * fs
+        + z[it + 1, js + 1] * ft * fs
+    )
 
 
 def _locate(grid: NDArray, x: NDArray) -> tuple[NDArray[np.intp], NDArray[np.float64]]:

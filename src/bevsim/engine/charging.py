@@ -49,7 +49,7 @@ _C = {name: i for i, name in enumerate(CHARGE_COLUMNS)}
 _WALL, _CHG_LOSS, _STANDBY, _TERM, _BATT_LOSS, _CHEM, _DUR, _SOC_END, _REACHED = range(9)
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True, fastmath=True, error_model="numpy")
 def charge_vehicle(
     p, tables, decay_table, soc0, soc_target, ac_power_w, efficiency, standby_w, dt, out
 ):
@@ -59,6 +59,7 @@ def charge_vehicle(
     soc_per_amp = dt / (cell[4] * 3600.0)
     cutoff_a = CUTOFF_C_RATE * cell[4]
     cell_c = p[_TEMP]
+    pack_k_per_w = thermal.step_per_capacity(p, dt)[1]
     target = min(soc_target, p[_SOC_MAX])
     soc = soc0
     pol = 0.0
@@ -91,7 +92,7 @@ def charge_vehicle(
         out[_BATT_LOSS] += (r0 * current * current - p[_NS] * pol * current) * dt
         out[_CHEM] += ocv * current * dt
         cells_heat_w = r0 * current * current - p[_NS] * pol * current
-        cell_c = thermal.pack_temp_next(p, cell_c, cells_heat_w, heat_w, dt)
+        cell_c = thermal.pack_temp_next(p, cell_c, cells_heat_w, heat_w, pack_k_per_w)
         pol = pol * decay - r1 * (current / p[_NP]) * (1.0 - decay)
         soc += current * soc_per_amp
         t += dt
@@ -100,7 +101,7 @@ def charge_vehicle(
     out[_REACHED] = 1.0 if soc >= target - 1e-6 else 0.0
 
 
-@njit(cache=True, fastmath=True, parallel=True)
+@njit(cache=True, fastmath=True, error_model="numpy", parallel=True)
 def charge_batch(params, tables, soc0, soc_target, ac_power_w, efficiency, standby_w, dt, out):
     """Charge every variant (per-variant start SOC, target SOC, AC power, efficiency, standby)."""
     decay_table = np.exp(-dt / tables.tau1_s)

@@ -136,7 +136,8 @@ def _param_row(
     values = {
         "mass_kg": mass_kg,
         "inertial_mass_kg": mass_kg + spec.mass.rotating_kg,
-        "drag_area_m2": spec.body.drag_coefficient * spec.body.frontal_area_m2,
+        "drag_area_m2": spec.body.drag_coefficient * spec.body.frontal_area_m2
+        + (spec.autonomy.roof_drag_area_m2 if spec.autonomy else 0.0),
         "air_density_kg_per_m3": cond.air_density,
         "rolling_resistance_coefficient": spec.tires.rolling_resistance_coefficient * cold_tires,
         "use_road_load": 1.0 if road_load is not None else 0.0,
@@ -165,7 +166,7 @@ def _param_row(
         ),
         "regen_min_speed_mps": spec.drive.regen_min_speed_kmh / KMH_PER_MPS,
         "accessory_power_w": spec.accessories.base_power_w
-        + (spec.autonomy.compute_power_w if spec.autonomy else 0.0),
+        + (spec.autonomy.compute_power_w + spec.autonomy.sensor_power if spec.autonomy else 0.0),
         "chemistry_index": chem_index,
         "cells_in_series": pack.cells_in_series,
         "cells_in_parallel": pack.cells_in_parallel,

@@ -31,6 +31,7 @@ class Tables(NamedTuple):
     max_discharge_c_rate: np.ndarray
     min_voltage_v: np.ndarray  # [n_chem]
     max_voltage_v: np.ndarray
+    charge_c_rate_map: np.ndarray  # [n_chem, temp, soc], allowed DC charge C-rate
 
 
 def build_tables(maps: list[EfficiencyMap], chemistries: list[Chemistry]) -> Tables:
@@ -47,6 +48,7 @@ def build_tables(maps: list[EfficiencyMap], chemistries: list[Chemistry]) -> Tab
         max_discharge_c_rate=np.stack([c["max_discharge_c_rate"] for c in chem]),
         min_voltage_v=np.array([c.min_voltage_v for c in chemistries]),
         max_voltage_v=np.array([c.max_voltage_v for c in chemistries]),
+        charge_c_rate_map=np.stack([c["charge_c_rate_map"] for c in chem]),
     )
 
 

@@ -447,7 +447,7 @@ def bevsim_model3_equivalent(map_path: Path) -> tuple[Any, Any]:
     battery energy, SOC window, start SOC and power limits; regen at all speeds. The battery
     is bevsim's LFP equivalent circuit, so compare terminal (electrical) energy.
     """
-    from bevsim.engine.compile import Conditions
+    from bevsim.engine.compile import ROLLING_RESISTANCE_REFERENCE_C, Conditions
     from bevsim.spec import vehicle_from_dict
 
     p = model3_parameters()
@@ -502,5 +502,8 @@ def bevsim_model3_equivalent(map_path: Path) -> tuple[Any, Any]:
         added_mass_kg=0.0,
         initial_soc=p["battery_initial_soc"],
         air_density_kg_per_m3=p["air_density_kg_per_m3"],
+        # FASTSim's rolling resistance has no temperature term: run at the 25 degC reference
+        # of bevsim's tire correction (ISO 28580), where the correction is 1.
+        ambient_temp_c=ROLLING_RESISTANCE_REFERENCE_C,
     )
     return spec, conditions

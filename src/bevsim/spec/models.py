@@ -180,11 +180,32 @@ class Battery(_Strict):
 
 class Charging(_Strict):
     """AC charging from the grid: on-board charger power [kW] and efficiency, and the power the
-    car's systems draw while it charges [W]. Defaults: see DEFAULT_* in this module."""
+    car's systems draw while it charges [W]. Defaults: see DEFAULT_* in this module.
+
+    DC fast charging (the car's side of the inlet): peak power [kW], current [A] and voltage [V]
+    the car accepts. Defaults when not given: dc_max_power_kw = battery.max_charge_power_kw (no
+    extra limit beyond the pack's); dc_max_current_a = DEFAULT_DC_MAX_CURRENT_A; dc_max_voltage_v
+    = the pack's upper voltage (cells in series x the chemistry's max cell voltage).
+    """
 
     onboard_charger_kw: float = Field(default=11.0, gt=0.5, le=50.0)
     onboard_charger_efficiency: float = Field(default=0.94, gt=0.5, le=1.0)
     standby_power_w: float = Field(default=250.0, ge=0.0, le=3000.0)
+    dc_max_power_kw: float | None = Field(default=None, gt=0.0, le=1500.0)
+    dc_max_current_a: float | None = Field(default=None, gt=0.0, le=3000.0)
+    dc_max_voltage_v: float | None = Field(default=None, ge=100.0, le=1500.0)
+
+    @property
+    def dc_max_current(self) -> float:
+        """Highest DC current the car's inlet takes [A]: given, or DEFAULT_DC_MAX_CURRENT_A."""
+        return DEFAULT_DC_MAX_CURRENT_A if self.dc_max_current_a is None else self.dc_max_current_a
+
+
+DEFAULT_DC_MAX_CURRENT_A = 500.0
+"""DC inlet current when the vehicle file gives none [A]: the CCS (IEC 62196-3 Combo) rating of
+500 A that high-power chargers and inlets are built to (CharIN's CCS specification: up to 500 A
+with a cooled cable) [class-typical; individual cars may take less or, on other connectors,
+more]."""
 
 
 class Thermal(_Strict):
@@ -230,10 +251,58 @@ class Accessories(_Strict):
 
 
 class Autonomy(_Strict):
-    """Assisted-driving hardware: a lidar id and the compute power [W]."""
+    """Assisted-driving hardware: a lidar id, the compute power [W], the sensors' electrical
+    power [W] and the roof sensor pod's added drag area Cd*A [m^2].
+
+    ``sensor_power_w``: None takes the lidar's ``power_w`` from its sensor file
+    (``bevsim.autonomy.sensors``; AT128 13.5 W), 0 W without a lidar.
+    ``roof_sensor_drag_area_m2``: None takes DEFAULT_ROOF_SENSOR_DRAG_AREA_M2 when a lidar is
+    fitted, 0 without one. Both are added by the compile step to every procedure
+    (accessory load and drag area).
+    """
 
     lidar: str | None = None
     compute_power_w: float = Field(default=0.0, ge=0, le=5000)
+    sensor_power_w: float | None = Field(default=None, ge=0, le=2000)
+    roof_sensor_drag_area_m2: float | None = Field(default=None, ge=0, le=0.5)
+
+    @field_validator("lidar")
+    @classmethod
+    def _known_lidar(cls, value: str | None) -> str | None:
+        if value is not None:
+            from bevsim.autonomy.sensors import list_sensors
+            from bevsim.errors import did_you_mean
+
+            known = list_sensors()
+            if value not in known:
+                hint = did_you_mean(value, known)
+                raise ValueError(f"unknown lidar '{value}';{hint} known: {', '.join(known)}")
+        return value
+
+    @property
+    def sensor_power(self) -> float:
+        """Electrical power of the autonomy sensors [W]: given, or the lidar's datasheet power."""
+        if self.sensor_power_w is not None:
+            return self.sensor_power_w
+        if self.lidar is None:
+            return 0.0
+        from bevsim.autonomy.sensors import load_sensor
+
+        return load_sensor(self.lidar).power_w
+
+    @property
+    def roof_drag_area_m2(self) -> float:
+        """Drag area the roof sensor pod adds [m^2]: given, or the default with a lidar."""
+        if self.roof_sensor_drag_area_m2 is not None:
+            return self.roof_sensor_drag_area_m2
+        return DEFAULT_ROOF_SENSOR_DRAG_AREA_M2 if self.lidar is not None else 0.0
+
+
+DEFAULT_ROOF_SENSOR_DRAG_AREA_M2 = 0.009
+"""Added Cd*A of an integrated roof lidar housing [m^2]: Xiaomi quotes 4 drag counts
+(Delta Cd = 0.004) for the SU7's integrated lidar "watchtower" housing [S, autonomy.md A.1 and
+E.3, ylptlb.cn/nnzcw.cn quoting Xiaomi], times a ~2.2-2.3 m^2 sedan frontal area -> 0.009 m^2.
+A bolt-on pod is worth about Delta Cd 0.01-0.02 (0.02-0.05 m^2) [U, autonomy.md E.3]."""
 
 
 class Chassis(_Strict):

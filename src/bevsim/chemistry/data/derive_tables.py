@@ -36,6 +36,31 @@ R0_SOC_SHAPE = [1.30, 1.12, 1.05, 1.02, 1.00, 1.00, 1.03, 1.08]
 R1_SOC_SHAPE = [2.00, 1.40, 1.15, 1.05, 1.00, 1.00, 1.05, 1.15]
 
 
+# SOC grid of the DC fast-charge map (charge_c_rate_map).
+CHARGE_SOC = [round(0.1 * i, 1) for i in range(11)]
+
+
+def charge_map(c: dict) -> list[list[float]]:
+    """Allowed DC charge C-rate, rows = TEMP_C, columns = CHARGE_SOC:
+    min(max_charge_c_rate(T), warm taper(SOC)). The warm taper is the SOC shape of a BMS
+    charging map at 25-40 C; in the cold (and hot) the temperature envelope caps it, so its
+    row maximum is the envelope wherever the taper reaches it.
+    """
+    assert len(c["charge_taper"]) == len(CHARGE_SOC)
+    return [[float(f"{min(peak, x):.4g}") for x in c["charge_taper"]] for peak in c["max_charge"]]
+
+
+def cell_charge_minutes(
+    c: dict, temp_c: float, soc_from: float, soc_to: float, cap_c: float = 1e9
+) -> float:
+    """Minutes to charge a cell from soc_from to soc_to following the map at one temperature
+    (fine SOC grid, current capped at cap_c [C]): the check printed by main()."""
+    row = charge_map(c)[TEMP_C.index(temp_c)]
+    soc = np.linspace(soc_from, soc_to, 2001)
+    rate = np.minimum(np.interp(soc, CHARGE_SOC, row), cap_c)
+    return float(np.trapezoid(1.0 / rate, soc)) * 60.0
+
+
 def read_csv(path: Path) -> tuple[np.ndarray, np.ndarray]:
     data = np.loadtxt(path, delimiter=",", skiprows=1)
     return data[:, 0], data[:, 1]
@@ -102,6 +127,8 @@ CHEMS = {
         capacity_fraction=[0.65, 0.78, 0.85, 0.91, 0.96, 1.00, 1.01, 1.01],
         max_charge=[0.0, 0.0, 0.0, 0.0, 0.5, 2.0, 2.0, 0.5],
         max_discharge=[0.5, 1.5, 2.0, 3.0, 4.0, 4.0, 4.0, 2.0],
+        # allowed DC charge C-rate over CHARGE_SOC at 25-40 C (the warm taper)
+        charge_taper=[1.0, 2.0, 2.0, 2.0, 1.8, 1.5, 1.2, 0.9, 0.7, 0.45, 0.2],
     ),
     "sodium-ion": dict(
         r0=0.065,
@@ -112,6 +139,7 @@ CHEMS = {
         capacity_fraction=[0.89, 0.91, 0.93, 0.95, 0.97, 1.00, 1.01, 1.01],
         max_charge=[1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 5.0, 3.0],
         max_discharge=[2.0, 3.0, 4.0, 5.0, 5.0, 5.0, 5.0, 3.0],
+        charge_taper=[2.5, 3.5, 4.5, 5.0, 4.5, 4.0, 3.5, 3.0, 2.2, 1.2, 0.4],
     ),
     "nmc": dict(
         r0=0.075,
@@ -122,6 +150,7 @@ CHEMS = {
         capacity_fraction=[0.60, 0.89, 0.95, 0.975, 0.99, 1.00, 1.01, 1.01],
         max_charge=[0.0, 0.0, 0.0, 0.0, 1.0, 4.0, 4.0, 1.0],
         max_discharge=[0.5, 1.5, 2.5, 4.0, 5.0, 5.0, 5.0, 3.0],
+        charge_taper=[2.0, 4.0, 4.0, 4.0, 4.0, 4.0, 3.6, 3.0, 2.2, 1.2, 0.5],
     ),
 }
 
@@ -178,6 +207,10 @@ capacity_fraction: {fmt_list(c["capacity_fraction"])}
 max_charge_c_rate: {fmt_list(c["max_charge"])}
 # {notes["discharge"]}
 max_discharge_c_rate: {fmt_list(c["max_discharge"])}
+# {notes["charge_map"]}
+charge_c_rate_map:
+  soc: {fmt_list(CHARGE_SOC)}
+  c_rate:   # rows: temperature_c; = min(max_charge_c_rate, warm taper {fmt_list(c["charge_taper"])}){fmt_table(charge_map(c), "    ")}
 """
     (HERE / f"{chem_id}.yaml").write_text(text)
 
@@ -188,6 +221,15 @@ def main(src: Path) -> None:
     for cid, ocv in (("lfp", ocv_lfp(src)), ("nmc", ocv_nmc(src)), ("sodium-ion", na_ocv)):
         mean = float(np.trapezoid(ocv, OCV_SOC))
         print(f"{cid}: mean OCV {mean:.4f} V, OCV range {ocv[0]:.3f}-{ocv[-1]:.3f} V")
+    lfp, na, nmc = CHEMS["lfp"], CHEMS["sodium-ion"], CHEMS["nmc"]
+    print(
+        "cell-level checks of the charge maps [min]: "
+        f"lfp 30->80 % at 25 C capped at 1.27C (gen-1 Blade, 110 kW / ~86 kWh): "
+        f"{cell_charge_minutes(lfp, 25.0, 0.3, 0.8, 1.27):.1f} (claim 30); "
+        f"sodium-ion 0->80 % at 25 C: {cell_charge_minutes(na, 25.0, 0.0, 0.8):.1f} (claim 15); "
+        f"30->80 % at -30 C: {cell_charge_minutes(na, -30.0, 0.3, 0.8):.1f} (claim 30); "
+        f"nmc 10->80 % at 25 C: {cell_charge_minutes(nmc, 25.0, 0.1, 0.8):.1f} (claim 10)"
+    )
     for cid, (header, notes) in HEADERS.items():
         ocv = {"lfp": ocv_lfp(src), "nmc": ocv_nmc(src), "sodium-ion": na_ocv}[cid]
         write_yaml(cid, header, ocv, notes)
@@ -213,6 +255,7 @@ specific_energy_wh_per_kg: 160  # cell level, teardown
             capacity="usable capacity vs 25 C: -20 C 0.78 = middle of FACTS.md 70-85 %; 0 C 0.91; -30 C 0.65 class-typical extrapolation (steeper below -20 C); 40/55 C 1.01 class-typical",
             charge="no charging at or below 0 C (lithium plating; FACTS.md sec. 6); 25 C 2C class-typical peak for a gen-1 Blade (30->80 % in 30 min at 110 kW, FACTS.md); 10 C 0.5C and 55 C 0.5C class-typical derates",
             discharge="class-typical peak discharge: 4C at 10-40 C (traction peak), derated in the cold (discharge allowed to -20 C, FACTS.md sec. 6) and at 55 C",
+            charge_map="DC fast-charge map [C] over SOC x temperature (what the BMS allows; regen uses the envelope above): warm taper 2C to 30 % SOC, falling above 40 %, class-typical shape set so a gen-1 Blade pack capped at ~1.3C (110 kW) charges 30->80 % in ~28 min (claim 30 min at up to 110 kW, FACTS.md sec. 2); 0 at or below 0 C (plating)",
         ),
     ),
     "sodium-ion": (
@@ -234,6 +277,7 @@ specific_energy_wh_per_kg: 160  # CATL gen-1, 2021 (Naxtra: 175)
             capacity="usable capacity vs 25 C: -20 C 0.91 (CATL gen-1: > 90 % at -20 C); -30 C 0.89 (conservative: Naxtra claims 0.93 at -30 C [U], 0.90 at -40 C); linear between",
             charge="25 C 5C peak (Naxtra); -30 C 1C (Naxtra 30->80 % in 30 min at -30 C [U]); Naxtra fast-charges from -40 to 70 C; intermediate points and 55 C derate class-typical",
             discharge="class-typical peak discharge 5C (high-power cell, cf. Laufen et al. 2024 on a commercial Na-ion 18650), derated below -10 C and at 55 C",
+            charge_map="DC fast-charge map [C] over SOC x temperature: warm taper peaks at 5C at 30 % SOC (Naxtra 5C peak) and gives 0->80 % in ~13 min at 25 C (gen-1 claim 80 % in 15 min); capped at 1C at -30 C, giving 30->80 % in ~30 min (Naxtra claim [U]); taper shape class-typical",
         ),
     ),
     "nmc": (
@@ -255,6 +299,7 @@ specific_energy_wh_per_kg: 241  # NMC811 reference cell: Tesla 4680 teardown (Go
             capacity="usable capacity vs 25 C: PyBaMM OKane2022 0.5C isothermal capacity ratio vs 25 C (temperature_nmc.csv), rounded; 55 C held at the 40 C value",
             charge="no charging at or below 0 C without heating (graphite anode, same plating rule as LFP; class-typical); 25-40 C 4C (Qilin 10->80 % in 10 min); 10 C 1C and 55 C 1C class-typical derates",
             discharge="class-typical peak discharge 5C, derated in the cold (OKane2022 loses most capacity at >= 1C below -10 C) and at 55 C",
+            charge_map="DC fast-charge map [C] over SOC x temperature: warm taper 4C from 10 to 50 % SOC (the envelope), falling above 60 %: 10->80 % in ~12 min at 25 C (Qilin claim 10 min; '4C-rated pack, about 15 min' [U], FACTS.md sec. 3); 0 at or below 0 C (plating); taper shape class-typical",
         ),
     ),
 }

@@ -1,0 +1,249 @@
+"""``bevsim sweep``: design variants x procedures into a DuckDB store; ``bevsim results``."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from bevsim.cli.app import (
+    PLOT_SUFFIXES,
+    JsonOption,
+    app,
+    check_output_path,
+    console,
+    err_console,
+    print_records,
+    print_table,
+    reports_input_errors,
+)
+from bevsim.errors import BevsimError
+from bevsim.procedures.cycle_run import records_for_json
+
+STORE_SUFFIXES = {".duckdb", ".db"}
+FRONT_COLUMNS = {
+    "procedure": "Procedure",
+    "chemistry": "chemistry",
+    "pack_energy_kwh": "pack kWh",
+    "pack_cost_usd": "pack cost USD",
+    "range_km": "range km",
+    "consumption_kwh_per_100km": "grid kWh/100 km",
+}
+
+
+@app.command(name="sweep")
+@reports_input_errors
+def sweep_command(
+    vehicle: Annotated[str, typer.Argument(help="Base vehicle: library id or YAML path.")],
+    vary: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--vary",
+            help="PATH=SPEC, e.g. battery.cell_capacity_ah=100:250:10 (a:b integers, "
+            "a:b:step, or v1,v2,...). Repeat for more fields.",
+        ),
+    ] = None,
+    procedure: Annotated[
+        list[str] | None,
+        typer.Option("--procedure", help="Range test: cltc, wltp, epa or all (repeatable)."),
+    ] = None,
+    cycle: Annotated[
+        list[str] | None,
+        typer.Option("--cycle", help="Also (or instead) a cycle run (repeatable)."),
+    ] = None,
+    sample: Annotated[
+        str | None, typer.Option(help="lhs:N for a Latin hypercube of N variants (default: grid).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the LHS sample.")] = 0,
+    store: Annotated[
+        Path | None, typer.Option(help="DuckDB results file (.duckdb); a rerun resumes.")
+    ] = None,
+    chunk_size: Annotated[int, typer.Option(help="Variants per chunk.")] = 5_000,
+    executor: Annotated[str, typer.Option(help="local (this machine) or ray.")] = "local",
+    address: Annotated[
+        str | None, typer.Option(help="Ray cluster HOST:PORT (with --executor ray).")
+    ] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option(help="Write range vs pack energy and the range/cost Pareto front (.png)."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Run many design variants through range tests or cycle runs, keeping every row."""
+    from bevsim.sweep.executors import make_executor
+    from bevsim.sweep.run import plan_sweep
+
+    check_output_path(plot, PLOT_SUFFIXES, "plot")
+    check_output_path(store, STORE_SUFFIXES, "results store")
+    procedures = procedure if procedure else ([] if cycle else ["cltc"])
+    plan = plan_sweep(vehicle, vary or [], procedures, cycle or [], sample, seed)
+    if chunk_size < 1:
+        raise BevsimError(f"--chunk-size must be at least 1 (got {chunk_size})")
+    runner = make_executor(executor, address)  # connects to Ray now: errors before any run
+    collect = plot is not None or store is None
+    start = time.perf_counter()
+    results, counts = _run_with_progress(plan, store, chunk_size, runner, address, collect)
+    wall_s = time.perf_counter() - start
+    if plot is not None:
+        plot_sweep(results, plot)
+    summary = {
+        "base_vehicle": plan.base_vehicle,
+        "variants": len(plan.space),
+        "procedures": ",".join(plan.procedures),
+        "rows": plan.rows,
+        "computed_rows": counts.computed,
+        "already_stored_rows": counts.skipped,
+        "failed_rows": counts.failed,
+        "wall_time_s": round(wall_s, 3),
+        "computed_rows_per_s": round(counts.computed / wall_s, 1) if wall_s > 0 else None,
+        "store": str(store) if store is not None else None,
+        "model_version": plan.version,
+    }
+    if as_json:
+        print_records([summary])
+        return
+    for name, value in summary.items():
+        console.print(f"{name}: {value}", highlight=False)
+    if collect and len(results):
+        front = pareto_front(results)
+        if len(front):
+            print_table(front.head(20), FRONT_COLUMNS, "Pareto front: most range per pack cost")
+    if store is not None:
+        console.print(f'query it: bevsim results {store} --sql "select ... from results"')
+    if plot is not None:
+        console.print(f"plot written to {plot}")
+
+
+def _run_with_progress(plan, store, chunk_size, executor, address, collect):
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from bevsim.sweep.run import SweepProgress, execute_plan
+
+    started = time.perf_counter()
+    last = SweepProgress(total=plan.rows)
+    columns = (
+        TextColumn("sweep"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=False) as bar:
+        task = bar.add_task("sweep", total=plan.rows, rate="")
+
+        def update(state: SweepProgress) -> None:
+            elapsed = max(time.perf_counter() - started, 1e-9)
+            rate = state.computed / elapsed / len(plan.procedures)
+            bar.update(task, completed=state.done, rate=f"{rate:,.0f} variants/s")
+            last.__dict__.update(state.__dict__)
+
+        frame = execute_plan(plan, store, chunk_size, executor, None, update, collect)
+    return frame, last
+
+
+def pareto_front(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows no other row beats on both range (more) and pack cost (less), per procedure."""
+    ok = frame[frame["error"].isna()] if "error" in frame else frame
+    if "range_km" not in ok or ok.empty:
+        return ok.iloc[0:0]
+    parts = []
+    for _, group in ok.groupby("procedure", sort=False):
+        ordered = group.sort_values(["pack_cost_usd", "range_km"], ascending=[True, False])
+        best_before = ordered["range_km"].cummax().shift(1, fill_value=float("-inf"))
+        parts.append(ordered[ordered["range_km"] > best_before])
+    return pd.concat(parts).sort_values(["procedure", "pack_cost_usd"])
+
+
+def plot_sweep(frame: pd.DataFrame, path: Path) -> Path:
+    """Range vs pack energy coloured by chemistry, and range vs pack cost with its Pareto front."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from bevsim.report.files import write_atomically
+
+    ok = frame[frame["error"].isna()] if "error" in frame else frame
+    if "range_km" not in ok or ok.empty:
+        raise BevsimError(f"{path}: the sweep has no range results to plot (use --procedure)")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8))
+    size = 4 if len(ok) > 5000 else 14
+    for chem, group in ok.groupby("chemistry"):
+        left.scatter(
+            group["pack_energy_kwh"],
+            group["range_km"],
+            s=size,
+            label=chem,
+            alpha=0.6,
+            rasterized=True,
+        )
+        right.scatter(
+            group["pack_cost_usd"],
+            group["range_km"],
+            s=size,
+            alpha=0.3,
+            rasterized=True,
+            label=chem,
+        )
+    front = pareto_front(ok)
+    for proc, group in front.groupby("procedure"):
+        right.step(
+            group["pack_cost_usd"],
+            group["range_km"],
+            where="post",
+            color="black",
+            lw=1.2,
+            label=f"Pareto front ({proc.upper()})",
+        )
+    left.set_xlabel("pack energy [kWh]")
+    right.set_xlabel("pack cost [USD]")
+    for ax in (left, right):
+        ax.set_ylabel("range [km]")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    left.set_title("Range vs pack energy, by chemistry")
+    right.set_title("Range vs pack cost")
+    fig.tight_layout()
+
+    def save(tmp: Path) -> None:
+        fig.savefig(tmp, dpi=120)
+
+    try:
+        return write_atomically(path, save)
+    finally:
+        plt.close(fig)
+
+
+@app.command(name="results")
+@reports_input_errors
+def results_command(
+    store: Annotated[Path, typer.Argument(help="A DuckDB results file written by bevsim sweep.")],
+    sql: Annotated[
+        str, typer.Option(help="One SQL query over the table 'results'.")
+    ] = "select * from results limit 20",
+    as_json: JsonOption = False,
+) -> None:
+    """Query a sweep's results store with SQL (table ``results``)."""
+    from bevsim.sweep.store import ResultStore
+
+    with ResultStore(store, read_only=True) as results:
+        frame = results.query(sql)
+    if as_json:
+        print_records(records_for_json(frame))
+        return
+    print_table(frame, {c: c for c in frame.columns}, f"{store}: {len(frame)} rows")
+
+
+if __name__ == "__main__":  # python -m bevsim.cli.sweep_commands (before main.py imports it)
+    app()

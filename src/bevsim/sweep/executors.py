@@ -1,0 +1,195 @@
+"""Where chunks of variants run: in this process (local) or as Ray tasks on a cluster.
+
+A chunk is a list of variant dicts and one procedure; ``run_chunk`` validates them, runs the
+procedure through the public procedure API (the one numba kernel, parallel over all cores of the
+machine it runs on) and returns one row per variant, in order. The local executor runs chunks one
+after another (the kernel already uses every core); the Ray executor keeps a few chunks in flight
+per node and yields them as they finish.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bevsim.errors import BevsimError
+from bevsim.spec import VehicleSpec, vehicle_from_dict
+from bevsim.sweep.costs import pack_cost_usd_per_kwh
+
+CYCLE_PREFIX = "cycle:"
+DROPPED_COLUMNS = ("vehicle_id", "vehicle", "procedure", "cycle")
+"""Result columns that repeat what the store keeps elsewhere (base vehicle, procedure)."""
+
+
+@dataclass
+class ChunkTask:
+    """One chunk: the variants to run for one procedure, and driver-side bookkeeping."""
+
+    variants: list[dict[str, Any]]
+    procedure: str
+    pack_costs: dict[str, float] | None = None
+    meta: dict[str, Any] = field(default_factory=dict)  # stays on the driver
+
+
+def run_procedure(specs: Sequence[VehicleSpec], procedure: str) -> pd.DataFrame:
+    """Result rows (one per spec, in order) of a range procedure or ``cycle:NAME`` run."""
+    if procedure.startswith(CYCLE_PREFIX):
+        from bevsim.procedures.cycle_run import simulate
+
+        frame = simulate(list(specs), procedure.removeprefix(CYCLE_PREFIX)).summary
+    else:
+        from bevsim.procedures.range_test import range_test
+
+        frame = range_test(list(specs), procedure)
+    return frame.drop(columns=[c for c in DROPPED_COLUMNS if c in frame.columns])
+
+
+def run_chunk(
+    variants: Sequence[dict[str, Any]],
+    procedure: str,
+    pack_costs: dict[str, float] | None = None,
+    source: str = "variant",
+) -> pd.DataFrame:
+    """Validate and run one chunk; a variant that fails gets its message in ``error``."""
+    from bevsim.engine.compile import pack_of
+
+    n = len(variants)
+    errors: list[str | None] = [None] * n
+    specs: list[VehicleSpec | None] = [None] * n
+    for i, data in enumerate(variants):
+        try:
+            specs[i] = vehicle_from_dict(data, source=source)
+        except BevsimError as exc:
+            errors[i] = str(exc)
+    inputs = {
+        "pack_energy_kwh": np.full(n, np.nan),
+        "chemistry": [None] * n,
+        "curb_mass_kg": np.full(n, np.nan),
+        "drag_coefficient": np.full(n, np.nan),
+        "pack_cost_usd_per_kwh": np.full(n, np.nan),
+        "pack_cost_usd": np.full(n, np.nan),
+    }
+    for i, spec in enumerate(specs):
+        if spec is None:
+            continue
+        energy_kwh = pack_of(spec).gross_energy_wh / 1000.0
+        price = pack_cost_usd_per_kwh(spec.battery.chemistry, pack_costs)
+        inputs["pack_energy_kwh"][i] = energy_kwh
+        inputs["chemistry"][i] = spec.battery.chemistry
+        inputs["curb_mass_kg"][i] = spec.mass.curb_kg
+        inputs["drag_coefficient"][i] = spec.body.drag_coefficient
+        inputs["pack_cost_usd_per_kwh"][i] = price
+        inputs["pack_cost_usd"][i] = price * energy_kwh
+    valid = [i for i, s in enumerate(specs) if s is not None]
+    results = _run_bisecting([specs[i] for i in valid], procedure, [errors, valid])
+    frame = pd.DataFrame(inputs)
+    if results is not None:
+        results.index = valid
+        frame = frame.join(results)
+    frame["error"] = pd.Series(errors, dtype=object)
+    return frame
+
+
+def _run_bisecting(
+    specs: list[Any], procedure: str, errors_and_rows: list[Any]
+) -> pd.DataFrame | None:
+    """Run all specs; when the procedure refuses the batch, split it to find the variants it
+    refuses (their rows get NaN results and the message)."""
+    errors, rows = errors_and_rows
+    if not specs:
+        return None
+    try:
+        return run_procedure(specs, procedure).reset_index(drop=True)
+    except BevsimError as exc:
+        if len(specs) == 1:
+            errors[rows[0]] = str(exc)
+            return pd.DataFrame(index=[0])
+    half = len(specs) // 2
+    parts = [
+        _run_bisecting(specs[:half], procedure, [errors, rows[:half]]),
+        _run_bisecting(specs[half:], procedure, [errors, rows[half:]]),
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+class LocalExecutor:
+    """Chunks one after another in this process (the kernel is parallel over all cores)."""
+
+    name = "local"
+
+    def map(self, tasks: Iterable[ChunkTask]) -> Iterator[tuple[ChunkTask, pd.DataFrame]]:
+        for task in tasks:
+            yield task, run_chunk(task.variants, task.procedure, task.pack_costs)
+
+    def close(self) -> None:
+        pass
+
+
+class RayExecutor:
+    """Chunks as Ray tasks on a cluster (``address`` HOST:PORT, or ``auto``; None: a local
+    one). bevsim must be installed on the workers. Results come back as chunks finish."""
+
+    name = "ray"
+
+    def __init__(self, address: str | None = None, in_flight_per_cpu: float = 1.0) -> None:
+        try:
+            import ray
+        except ImportError:
+            raise BevsimError("--executor ray needs Ray: pip install 'bevsim[ray]'") from None
+        self._ray = ray
+        self._owns = not ray.is_initialized()
+        if self._owns:
+            try:
+                ray.init(
+                    address=address,
+                    log_to_driver=False,
+                    include_dashboard=False,
+                    configure_logging=False,
+                )
+            except (ConnectionError, ValueError, RuntimeError) as exc:
+                raise BevsimError(f"--address {address}: cannot connect to Ray: {exc}") from None
+        cpus = int(ray.cluster_resources().get("CPU", 1))
+        self.max_in_flight = max(2, int(cpus * in_flight_per_cpu))
+        self._remote = ray.remote(run_chunk)
+
+    def map(self, tasks: Iterable[ChunkTask]) -> Iterator[tuple[ChunkTask, pd.DataFrame]]:
+        ray = self._ray
+        pending: dict[Any, ChunkTask] = {}
+        source = iter(tasks)
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < self.max_in_flight:
+                task = next(source, None)
+                if task is None:
+                    exhausted = True
+                    break
+                ref = self._remote.remote(task.variants, task.procedure, task.pack_costs)
+                pending[ref] = task
+            if not pending:
+                return
+            done, _ = ray.wait(list(pending), num_returns=1)
+            for ref in done:
+                yield pending.pop(ref), ray.get(ref)
+
+    def close(self) -> None:
+        if self._owns and self._ray.is_initialized():
+            self._ray.shutdown()
+
+
+def make_executor(name: str, address: str | None = None) -> LocalExecutor | RayExecutor:
+    """An executor by name: ``local`` (default) or ``ray``."""
+    if name == "local":
+        if address is not None:
+            raise BevsimError("--address goes with --executor ray")
+        return LocalExecutor()
+    if name == "ray":
+        return RayExecutor(address)
+    from bevsim.errors import did_you_mean
+
+    raise BevsimError(
+        f"unknown executor '{name}';{did_you_mean(name, ['local', 'ray'])} known: local, ray"
+    )

@@ -1,0 +1,151 @@
+"""The results store: one DuckDB file, one row per (variant, procedure), keyed by content hash.
+
+``key`` = sha256 of (canonical variant JSON, procedure, model version) is the PRIMARY KEY, so a
+row is never stored twice; each chunk is written in one transaction, so a killed sweep leaves
+only whole chunks behind and the same command finishes the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from bevsim.errors import BevsimError
+
+TABLE = "results"
+CORE_COLUMNS = {
+    "key": "VARCHAR PRIMARY KEY",
+    "model_version": "VARCHAR NOT NULL",
+    "procedure": "VARCHAR NOT NULL",
+    "base_vehicle": "VARCHAR NOT NULL",
+    "error": "VARCHAR",
+}
+MODEL_PACKAGES = ("engine", "spec", "chemistry", "cycles", "procedures", "vehicles", "sweep")
+MODEL_SUFFIXES = (".py", ".yaml", ".csv")
+
+
+@cache
+def model_version() -> str:
+    """``bevsim.__version__`` plus a digest of the sources and data that decide a result."""
+    import bevsim
+
+    digest = hashlib.sha256()
+    root = resources.files("bevsim")
+    for package in MODEL_PACKAGES:
+        folder = Path(str(root / package))
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in MODEL_SUFFIXES and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(folder.parent)).encode())
+                digest.update(path.read_bytes())
+    return f"{bevsim.__version__}+{digest.hexdigest()[:12]}"
+
+
+def content_key(variant_json: str, procedure: str, version: str) -> str:
+    """The row key: sha256 of the canonical variant JSON, the procedure and the model version."""
+    return hashlib.sha256(f"{variant_json}\n{procedure}\n{version}".encode()).hexdigest()
+
+
+class ResultStore:
+    """A DuckDB results file (created on first write)."""
+
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        import duckdb
+
+        self.path = Path(path)
+        if read_only and not self.path.is_file():
+            raise BevsimError(f"{self.path}: results store not found")
+        if not read_only and not self.path.parent.resolve().is_dir():
+            raise BevsimError(f"{self.path}: folder {self.path.parent} does not exist")
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise BevsimError(f"{self.path}: cannot open results store: {exc}") from None
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> ResultStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def has_table(self) -> bool:
+        found = self.con.execute(
+            "select count(*) from information_schema.tables where table_name = ?", [TABLE]
+        ).fetchall()
+        return bool(found and found[0][0])
+
+    def columns(self) -> list[str]:
+        rows = self.con.execute(
+            "select column_name from information_schema.columns where table_name = ? "
+            "order by ordinal_position",
+            [TABLE],
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def known_keys(self, keys: Sequence[str]) -> set[str]:
+        """The keys among ``keys`` already stored."""
+        if not keys or not self.has_table():
+            return set()
+        wanted = pd.DataFrame({"key": list(keys)})  # noqa: F841  (read by DuckDB by name)
+        rows = self.con.execute(f"select key from {TABLE} semi join wanted using (key)").fetchall()
+        return {r[0] for r in rows}
+
+    def fetch(self, keys: Sequence[str]) -> pd.DataFrame:
+        """The stored rows of ``keys`` (any order)."""
+        if not keys or not self.has_table():
+            return pd.DataFrame()
+        wanted = pd.DataFrame({"key": list(keys)})  # noqa: F841
+        return self.con.execute(f"select * from {TABLE} semi join wanted using (key)").df()
+
+    def write(self, frame: pd.DataFrame) -> int:
+        """Insert the rows of one chunk in one transaction (keys already stored are skipped);
+        new columns are added to the table. Returns the number of rows given."""
+        if frame.empty:
+            return 0
+        chunk = frame.loc[:, frame.notna().any() | frame.columns.isin(list(CORE_COLUMNS))]
+        chunk = chunk.drop_duplicates("key")
+        self.con.register("chunk", chunk)
+        run = self._run
+        try:
+            run("begin transaction")
+            if not self.has_table():
+                core = ", ".join(f'"{c}" {t}' for c, t in CORE_COLUMNS.items())
+                run(f"create table {TABLE} ({core})")
+            have = set(self.columns())
+            types = dict(
+                self.con.execute("select column_name, column_type from (describe chunk)").fetchall()
+            )
+            for column in chunk.columns:
+                if column not in have:
+                    run(f'alter table {TABLE} add column "{column}" {types[column]}')
+            run(f"insert or ignore into {TABLE} by name select * from chunk")
+            run("commit")
+        except Exception:
+            run("rollback")
+            raise
+        finally:
+            self.con.unregister("chunk")
+        return len(chunk)
+
+    def _run(self, sql: str) -> None:
+        self.con.execute(sql).fetchall()
+
+    def query(self, sql: str) -> pd.DataFrame:
+        """Run one SQL statement; DuckDB errors become a BevsimError naming the store."""
+        import duckdb
+
+        try:
+            result = self.con.execute(sql)
+        except duckdb.Error as exc:
+            message = " ".join(str(exc).split())
+            raise BevsimError(f"{self.path}: {message}") from None
+        if result.description is None:
+            return pd.DataFrame()
+        return result.df()
