@@ -1,6 +1,7 @@
 """The ``bevsim`` command line entry point: the app with every command registered."""
 
 from bevsim.cli import (  # noqa: F401  (importing registers the commands)
+    adas_commands,
     charge_commands,
     library_commands,
     lidar_commands,

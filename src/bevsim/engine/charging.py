@@ -49,7 +49,7 @@ _C = {name: i for i, name in enumerate(CHARGE_COLUMNS)}
 _WALL, _CHG_LOSS, _STANDBY, _TERM, _BATT_LOSS, _CHEM, _DUR, _SOC_END, _REACHED = range(9)
 
 
-@njit(cache=True, fastmath=True, error_model="numpy")
+@njit(cache=True, error_model="numpy")
 def charge_vehicle(
     p, tables, decay_table, soc0, soc_target, ac_power_w, efficiency, standby_w, dt, out
 ):
@@ -101,7 +101,7 @@ def charge_vehicle(
     out[_REACHED] = 1.0 if soc >= target - 1e-6 else 0.0
 
 
-@njit(cache=True, fastmath=True, error_model="numpy", parallel=True)
+@njit(cache=True, error_model="numpy", parallel=True)
 def charge_batch(params, tables, soc0, soc_target, ac_power_w, efficiency, standby_w, dt, out):
     """Charge every variant (per-variant start SOC, target SOC, AC power, efficiency, standby)."""
     decay_table = np.exp(-dt / tables.tau1_s)

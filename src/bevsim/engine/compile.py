@@ -30,7 +30,7 @@ CELL_SPECIFIC_HEAT_J_PER_KG_K = 1000.0
 PACK_STRUCTURE_HEAT_SHARE = 0.3
 """Heat capacity of the pack's housing, cooling plates and coolant as a share of the cells'."""
 NO_LIMIT_W = 1e30
-"""Stands for "no pack power limit" (a finite number: the kernel is compiled with fastmath)."""
+"""Stands for "no pack power limit" [W] (a finite number keeps the kernel's min() simple)."""
 DRIVEN_AXLE_LOAD_SHARE = {"fwd": 0.5, "rwd": 0.5, "awd": 1.0}
 """Static share of the weight on the driven axles (50/50 axle loads; awd drives both)."""
 

@@ -119,7 +119,7 @@ _R = {name: i for i, name in enumerate(DC_TRACE)}
 _TEMP = P.cell_temp_c
 
 
-@njit(cache=True, fastmath=True, inline="always")
+@njit(cache=True, inline="always")
 def map_c_rate(tables, c, it, ft, soc):
     """Allowed DC charge C-rate [A/Ah] of chemistry c at SOC [-] and the temperature's grid
     place (it, ft) (from _cell_limits)."""
@@ -129,7 +129,7 @@ def map_c_rate(tables, c, it, ft, soc):
     return _bilerp(table, it, ft, i, f)
 
 
-@njit(cache=True, fastmath=True, inline="always")
+@njit(cache=True, inline="always")
 def _current_for_power(source_v, r0, inv_r0, power_w):
     """Charging current [A] at which (E + R I) I = power_w [W] (0 when power_w <= 0)."""
     if power_w <= 0.0:
@@ -137,7 +137,7 @@ def _current_for_power(source_v, r0, inv_r0, power_w):
     return (-source_v + math.sqrt(source_v * source_v + 4.0 * r0 * power_w)) * (0.5 * inv_r0)
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True)
 def dc_charge_session(
     p,
     tables,

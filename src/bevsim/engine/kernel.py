@@ -67,7 +67,7 @@ _N_TOTALS = len(TOT)
 _N_TRACES = len(TR)
 
 
-@njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _grid_pos(x, lo, inv_step, n_cells):
     """Cell index and fraction of x on a uniform grid lo + k / inv_step, k = 0..n_cells
     (clamped to the grid)."""
@@ -77,13 +77,13 @@ def _grid_pos(x, lo, inv_step, n_cells):
     return i, pos - i
 
 
-@njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _lerp(table, i, f):
     """Linear interpolation in a 1-D table at cell i, fraction f."""
     return table[i] * (1.0 - f) + table[i + 1] * f
 
 
-@njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _bilerp(table, i, f, j, g):
     """Bilinear interpolation in a 2-D table at cells (i, j), fractions (f, g)."""
     lo = table[i, j] * (1.0 - g) + table[i, j + 1] * g
@@ -91,7 +91,7 @@ def _bilerp(table, i, f, j, g):
     return lo * (1.0 - f) + hi * f
 
 
-@njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _motor_loss_w(loss_maps, speed_radps, torque_nm, drive):
     """Drive-unit loss [W] at a shaft speed and torque (< 0: generating), from per-unit maps.
 
@@ -110,7 +110,7 @@ def _motor_loss_w(loss_maps, speed_radps, torque_nm, drive):
     return (lo * (1.0 - fs) + hi * fs) * drive[4]
 
 
-@njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _road_powers(p, v1, v2, cos_t, sin_t, inv_dt):
     """Aero, rolling, grade and inertia powers [W] at the wheels for a step from v1 to v2.
 
@@ -130,7 +130,7 @@ def _road_powers(p, v1, v2, cos_t, sin_t, inv_dt):
     return aero, rolling, grade_w, inertia, v
 
 
-@njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _drive_constants(p):
     """Driveline constants of variant p: motor rad/s per m/s of road speed, 1 / driveline
     efficiency, 1 / motor max speed [s/rad], 1 / peak torque [1/N m], loss scale [W],
@@ -146,7 +146,7 @@ def _drive_constants(p):
     )
 
 
-@njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _propulsion(p, drive, loss_map, wheel_w, v_avg, wheel_force_n):
     """Motor mech/elec power [W], loss [W], driveline loss [W] and feasibility for wheel_w > 0.
 
@@ -166,7 +166,7 @@ def _propulsion(p, drive, loss_map, wheel_w, v_avg, wheel_force_n):
     return motor_mech, motor_mech + loss, loss, motor_mech - wheel_w, ok
 
 
-@njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _pack_state(p, cell, limits, decay_table, soc, polarization_v):
     """Pack OCV and source voltage [V], resistance [ohm] and its inverse; the cell's RC-pair
     resistance [ohm] and its decay factor over one step; at this SOC, polarization [V] and
@@ -185,7 +185,7 @@ def _pack_state(p, cell, limits, decay_table, soc, polarization_v):
     return ocv, source_v, r0, inv_r0, r1, decay
 
 
-@njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _discharge_limit_w(p, cell, limits, soc, source_v, r0, inv_r0, inv_dt):
     """Highest terminal power the pack can deliver this step [W]: cell voltage floor, C-rate,
     charge left above the SOC floor at this temperature, and the pack (BMS) limit."""
@@ -197,7 +197,7 @@ def _discharge_limit_w(p, cell, limits, soc, source_v, r0, inv_r0, inv_dt):
     return max(min((source_v - r0 * i_dis) * i_dis, p[_PACK_DIS]), 0.0)
 
 
-@njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _charge_limit_w(p, cell, limits, soc, source_v, r0, inv_r0, inv_dt):
     """Highest terminal power the pack can accept this step [W]: cell voltage ceiling, C-rate
     at this temperature, room below soc_max, and the pack limit."""
@@ -207,7 +207,7 @@ def _charge_limit_w(p, cell, limits, soc, source_v, r0, inv_r0, inv_dt):
     return max(min((source_v + r0 * i_chg) * i_chg, p[_PACK_CHG]), 0.0)
 
 
-@njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _cell_tables(p, tables):
     """Variant p's chemistry tables and pack constants: OCV, R0 and R1 tables, chemistry
     index, pack capacity [Ah], cell voltage window [V], ohm*Ah -> pack ohm, 1 / cell Ah."""
@@ -225,7 +225,7 @@ def _cell_tables(p, tables):
     )
 
 
-@njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _cell_limits(p, tables, c, cell_temp_c):
     """What the cell temperature [degC] sets: its place on the temperature grid (cell, fraction),
     the SOC floor (cold hides the bottom of the usable window: the capacity the chemistry loses
@@ -240,7 +240,7 @@ def _cell_limits(p, tables, c, cell_temp_c):
     return it, ft, soc_floor, i_dis_c, i_chg_c
 
 
-@njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _wheel_force_n(p, wheel_w, v_avg, v1, v2, inv_dt):
     """Tractive force [N]: wheel power over speed, or the inertial force when (nearly) at rest."""
     if v_avg > MIN_SPEED_MPS:
@@ -248,7 +248,7 @@ def _wheel_force_n(p, wheel_w, v_avg, v1, v2, inv_dt):
     return p[_INERTIAL_MASS] * (v2 - v1) * inv_dt
 
 
-@njit(cache=True, fastmath=True, error_model="numpy")
+@njit(cache=True, error_model="numpy")
 def _can_reach(p, drive, loss_map, v1, v2, cos_t, sin_t, inv_dt, aux_w, p_dis):
     """Whether the powertrain and pack can take the car from v1 to v2 [m/s] in one step."""
     aero, rolling, grade_w, inertia, v = _road_powers(p, v1, v2, cos_t, sin_t, inv_dt)
@@ -260,7 +260,7 @@ def _can_reach(p, drive, loss_map, v1, v2, cos_t, sin_t, inv_dt, aux_w, p_dis):
     return ok and elec + aux_w <= p_dis
 
 
-@njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _regen(p, drive, loss_map, wheel, v, aux, p_chg):
     """Braking step: motor mech/elec power, motor, driveline and friction-brake losses [W].
 
@@ -295,7 +295,7 @@ def _regen(p, drive, loss_map, wheel, v, aux, p_chg):
     )
 
 
-@njit(cache=True, fastmath=True, error_model="numpy")
+@njit(cache=True, error_model="numpy")
 def run_vehicle(
     p,
     tables,
@@ -547,7 +547,7 @@ def run_vehicle(
         row[TR.cabin_temp_c] = p[_CABIN0]
 
 
-@njit(cache=True, fastmath=True, error_model="numpy", parallel=True)
+@njit(cache=True, error_model="numpy", parallel=True)
 def run_batch(params, tables, speed_req, grade, dt, break_off_s, totals, traces, record):
     """Run every variant (row of params) over the trace, in parallel across variants.
 

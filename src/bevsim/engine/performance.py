@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from bevsim.engine.compile import KMH_PER_MPS, RPM_PER_RADPS, Conditions, compile_vehicles
+from bevsim.engine.compile import RPM_PER_RADPS, Conditions, compile_vehicles
 from bevsim.engine.kernel import (
     _cell_limits,
     _cell_tables,
@@ -107,7 +107,7 @@ _TEMP = P.cell_temp_c
 _NP = P.cells_in_parallel
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True)
 def road_load_n(veh, v, sin_t, cos_t):
     """Aero + rolling + grade force [N] at speed v [m/s] on a slope (sine, cosine)."""
     if veh[_USE_RL] > 0.5:
@@ -117,7 +117,7 @@ def road_load_n(veh, v, sin_t, cos_t):
     return resist + veh[_M] * GRAVITY_MPS2 * sin_t
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True)
 def _envelope_torque(motor, w):
     """Peak torque [N m] of one motor at shaft speed w [rad/s]: torque, then power, 0 at max."""
     if w >= motor[_WMAX]:
@@ -127,7 +127,7 @@ def _envelope_torque(motor, w):
     return motor[_PPK] / w
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True)
 def _electric_power_w(motors, loss_maps, w, torques, scale):
     """Electric power [W] of all motors at shaft speed w with torques x scale."""
     total = 0.0
@@ -139,7 +139,7 @@ def _electric_power_w(motors, loss_maps, w, torques, scale):
     return total
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True)
 def _forces_at(veh, motors, loss_maps, v, sin_t, cos_t, accel, p_avail_w, torques):
     """Tractive force [N] and its limiter at speed v, slope and acceleration ``accel``.
 
@@ -198,7 +198,7 @@ def _forces_at(veh, motors, loss_maps, v, sin_t, cos_t, accel, p_avail_w, torque
     return force, elec, scale, MOTOR_TORQUE
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True)
 def solve_acceleration(veh, motors, loss_maps, v, sin_t, cos_t, p_avail_w, torques):
     """Acceleration [m/s^2] at full throttle at speed v on a slope, with load transfer.
 
@@ -223,7 +223,7 @@ def solve_acceleration(veh, motors, loss_maps, v, sin_t, cos_t, p_avail_w, torqu
     return lo, force, elec, limiter
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True)
 def pack_available_w(veh, pack_row, tables, cell, decay_table, soc, polarization_v, inv_dt):
     """Electric power [W] the motors may draw (the pack's discharge limit minus accessories),
     with the pack's OCV and source voltage [V], resistance [ohm], RC-pair resistance [ohm] and
@@ -239,13 +239,13 @@ def pack_available_w(veh, pack_row, tables, cell, decay_table, soc, polarization
     return max(p_dis - veh[_AUX], 0.0), ocv, source_v, r0, r1, decay
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True)
 def _pack_capacity_ah(cell):
     """Pack capacity [Ah] from _cell_tables' tuple."""
     return cell[4]
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True)
 def rested_pack_available_w(veh, pack_row, tables, soc):
     """Electric power [W] the motors may draw from a rested pack (no polarization) at soc,
     sustained for a second: for steady driving (top speed, gradeability)."""
@@ -270,7 +270,7 @@ TRACE_COLUMNS = (
 N_TRACE = len(TRACE_COLUMNS)
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True)
 def launch(
     veh,
     motors,
@@ -341,7 +341,7 @@ def launch(
     return n
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True)
 def top_speed(veh, motors, loss_maps, p_avail_w, v_max_mps, step_mps):
     """Top speed [m/s] on a level road and its limiter: the first speed, scanning up by
     ``step_mps`` to ``v_max_mps``, where the tractive force no longer exceeds the road load,
@@ -374,7 +374,7 @@ def top_speed(veh, motors, loss_maps, p_avail_w, v_max_mps, step_mps):
     return v_max_mps, MOTOR_SPEED
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True)
 def max_grade(veh, motors, loss_maps, p_avail_w, v):
     """Steepest slope angle [rad] the car climbs at steady speed v [m/s], and the limiter:
     the largest angle where the tractive force (with the grade's load transfer) covers the
@@ -413,29 +413,21 @@ class PerformanceSetup:
 
 def compile_performance(spec: VehicleSpec, conditions: Conditions) -> PerformanceSetup:
     """Compile a spec and test conditions (added mass, temperatures, start SOC, air)."""
-    mass_kg = spec.mass.curb_kg + conditions.added_mass_kg
-    road_load = spec.road_load
+    # Everything the drive-cycle kernel also uses comes from its compile step (test load, cold
+    # tires, air density, autonomy pod drag and sensor power), so the two cannot drift apart.
+    row = compile_vehicles([spec], conditions).params[0]
+    shared = {name: row[getattr(P, name)] for name in VEHICLE_COLUMNS if hasattr(P, name)}
     drive = spec.drive
     chassis = spec.chassis
     values = {
-        "mass_kg": mass_kg,
-        "inertial_mass_kg": mass_kg + spec.mass.rotating_kg,
-        "drag_area_m2": spec.body.drag_coefficient * spec.body.frontal_area_m2,
-        "air_density_kg_per_m3": conditions.air_density,
-        "rolling_resistance_coefficient": spec.tires.rolling_resistance_coefficient,
-        "use_road_load": 1.0 if road_load is not None else 0.0,
-        "f0_n": road_load.f0_n if road_load else 0.0,
-        "f1_n_per_mps": road_load.f1_n_per_kmh * KMH_PER_MPS if road_load else 0.0,
-        "f2_n_per_mps2": road_load.f2_n_per_kmh2 * KMH_PER_MPS**2 if road_load else 0.0,
-        "wheel_radius_m": spec.tires.rolling_radius_m,
-        "gear_ratio": drive.gear_ratio,
+        **shared,
+        # At full torque the gear loss grows with torque, which a coast-down does not measure,
+        # so the driveline efficiency applies even with road-load coefficients.
         "driveline_efficiency": drive.driveline_efficiency,
         "tire_road_friction": drive.tire_road_friction,
         "cg_height_m": chassis.cg_height_m,
         "wheelbase_m": chassis.wheelbase_m,
         "front_axle_load_share": chassis.front_share(drive.layout),
-        "accessory_power_w": spec.accessories.base_power_w
-        + (spec.autonomy.compute_power_w if spec.autonomy else 0.0),
     }
     vehicle = np.array([values[name] for name in VEHICLE_COLUMNS], dtype=float)
     motors = np.empty((len(drive.motors), len(MOTOR_COLUMNS)))

@@ -48,7 +48,7 @@ _COOL_ABOVE = P.battery_cooling_above_c
 _CHILLER = P.battery_chiller_w
 
 
-@njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def heating_cop(p, ambient_c):
     """COP of cabin heating at this ambient [degC]: heat pump above its limit, else PTC."""
     if p[_HEAT_PUMP] > 0.5 and ambient_c >= p[_HP_MIN]:
@@ -56,13 +56,13 @@ def heating_cop(p, ambient_c):
     return PTC_COP
 
 
-@njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def cabin_conductance_w_per_k(p, speed_mps):
     """Total cabin conductance to ambient [W/K]: shell at rest, its rise with speed, fresh air."""
     return p[_UA_CAB] + p[_UA_CAB_V] * speed_mps + p[_UA_VENT]
 
 
-@njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def cabin_hvac(p, cabin_c, speed_mps):
     """HVAC heat into the cabin [W] (+ heating, - cooling) and its electric power [W]."""
     if p[_HVAC_ON] < 0.5:
@@ -77,14 +77,14 @@ def cabin_hvac(p, cabin_c, speed_mps):
     return -cool, cool / AC_COP
 
 
-@njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def cabin_temp_next(p, cabin_c, speed_mps, hvac_heat_w, dt_per_capacity):
     """Cabin temperature after one step [degC]; ``dt_per_capacity``: step / heat capacity."""
     loss = cabin_conductance_w_per_k(p, speed_mps) * (cabin_c - p[_AMB])
     return cabin_c + (hvac_heat_w + p[_GAIN] - loss) * dt_per_capacity
 
 
-@njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def pack_thermal_management(p, cell_c):
     """Heat the pack's heater or chiller puts in [W] (+ heating, - cooling) and its electric
     power [W], by thresholds on the cell temperature [degC]."""
@@ -95,13 +95,13 @@ def pack_thermal_management(p, cell_c):
     return 0.0, 0.0
 
 
-@njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def pack_heat_to_ambient_w(p, cell_c):
     """Heat the pack loses to the ambient air [W]."""
     return p[_UA_PACK] * (cell_c - p[_AMB])
 
 
-@njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def pack_temp_next(p, cell_c, cells_heat_w, management_heat_w, dt_per_capacity):
     """Cell (pack) temperature after one step [degC]; ``dt_per_capacity``: step / heat
     capacity [K/W]."""
@@ -109,7 +109,7 @@ def pack_temp_next(p, cell_c, cells_heat_w, management_heat_w, dt_per_capacity):
     return cell_c + net * dt_per_capacity
 
 
-@njit(cache=True, fastmath=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def step_per_capacity(p, dt):
     """Step over heat capacity [K/W] of the cabin and of the pack, for the two updates above."""
     return dt / p[_C_CAB], dt / p[_C_PACK]
