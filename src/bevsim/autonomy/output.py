@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bevsim.report.files import write_atomically
+from bevsim.report.files import save_figure, write_atomically
 
 CLOUD_SUFFIXES = {".ply"}
 
@@ -68,14 +68,7 @@ def plot_bird_eye(path: str | Path, result, title: str, truth_box=None) -> Path:
     ax.set_ylabel("y left [m]")
     ax.set_title(title, fontsize=10)
     fig.tight_layout()
-
-    def save(tmp: Path) -> None:
-        fig.savefig(tmp, dpi=130)
-
-    try:
-        return write_atomically(path, save)
-    finally:
-        plt.close(fig)
+    return save_figure(fig, path, dpi=130)
 
 
 def _corners(det) -> np.ndarray:

@@ -921,7 +921,7 @@ def plot_scenario(path: str | Path, result: ScenarioResult) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from bevsim.report.files import write_atomically
+    from bevsim.report.files import save_figure
 
     acc = isinstance(result.scenario, AccScenario)
     fig, axes = plt.subplots(3 if acc else 2, 1, figsize=(10, 9 if acc else 7), sharex=True)
@@ -960,11 +960,4 @@ def plot_scenario(path: str | Path, result: ScenarioResult) -> Path:
     for ax in axes:
         ax.grid(alpha=0.3)
     fig.tight_layout()
-
-    def save(tmp: Path) -> None:
-        fig.savefig(tmp, dpi=120)
-
-    try:
-        return write_atomically(path, save)
-    finally:
-        plt.close(fig)
+    return save_figure(fig, path, dpi=120)

@@ -90,7 +90,7 @@ def plot_session(trace: pd.DataFrame, summary: dict, path: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from bevsim.report.files import write_atomically
+    from bevsim.report.files import save_figure
 
     minutes = trace["time_s"] / 60.0
     panels = (
@@ -117,8 +117,4 @@ def plot_session(trace: pd.DataFrame, summary: dict, path: Path) -> Path:
         fontsize=10,
     )
     fig.tight_layout()
-    suffix = path.suffix.lower().lstrip(".") or "png"
-    try:
-        return write_atomically(path, lambda tmp: fig.savefig(tmp, dpi=120, format=suffix))
-    finally:
-        plt.close(fig)
+    return save_figure(fig, path, dpi=120)

@@ -79,7 +79,7 @@ def plot_launches(traces, summary, path: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from bevsim.report.files import write_atomically
+    from bevsim.report.files import save_figure
 
     fig, ax = plt.subplots(figsize=(9, 5))
     times = summary.set_index("vehicle_id")["accel_0_100_kmh_s"]
@@ -104,8 +104,4 @@ def plot_launches(traces, summary, path: Path) -> Path:
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
-    suffix = path.suffix.lower().lstrip(".") or "png"
-    try:
-        return write_atomically(path, lambda tmp: fig.savefig(tmp, dpi=130, format=suffix))
-    finally:
-        plt.close(fig)
+    return save_figure(fig, path, dpi=130)

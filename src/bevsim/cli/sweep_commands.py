@@ -172,7 +172,7 @@ def plot_sweep(frame: pd.DataFrame, path: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from bevsim.report.files import write_atomically
+    from bevsim.report.files import save_figure
 
     ok = frame[frame["error"].isna()] if "error" in frame else frame
     if "range_km" not in ok or ok.empty:
@@ -215,14 +215,7 @@ def plot_sweep(frame: pd.DataFrame, path: Path) -> Path:
     left.set_title("Range vs pack energy, by chemistry")
     right.set_title("Range vs pack cost")
     fig.tight_layout()
-
-    def save(tmp: Path) -> None:
-        fig.savefig(tmp, dpi=120)
-
-    try:
-        return write_atomically(path, save)
-    finally:
-        plt.close(fig)
+    return save_figure(fig, path, dpi=120)
 
 
 @app.command(name="results")

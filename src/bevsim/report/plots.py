@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from bevsim.report.files import write_atomically  # noqa: E402
+from bevsim.report.files import save_figure  # noqa: E402
 
 
 def plot_comparison(summary: pd.DataFrame, path: str | Path) -> Path:
@@ -33,7 +33,7 @@ def plot_comparison(summary: pd.DataFrame, path: str | Path) -> Path:
     ax.set_ylim(0, float(np.nanmax(table.to_numpy())) * 1.15)
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_ranges(results: pd.DataFrame, path: str | Path) -> Path:
@@ -60,7 +60,7 @@ def plot_ranges(results: pd.DataFrame, path: str | Path) -> Path:
     )
     fig.suptitle("Official-procedure range and consumption (EPA: label values)")
     fig.tight_layout()
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_retention(results: pd.DataFrame, path: str | Path) -> Path:
@@ -76,7 +76,7 @@ def plot_retention(results: pd.DataFrame, path: str | Path) -> Path:
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_run(trace: pd.DataFrame, title: str, path: str | Path) -> Path:
@@ -99,14 +99,4 @@ def plot_run(trace: pd.DataFrame, title: str, path: str | Path) -> Path:
         ax.grid(alpha=0.3)
     fig.suptitle(title)
     fig.tight_layout()
-    return _save(fig, path)
-
-
-def _save(fig, path: str | Path) -> Path:
-    try:
-        suffix = Path(path).suffix.lower().lstrip(".") or "png"
-        if suffix not in {"png", "svg", "pdf"}:
-            raise ValueError(f"{path}: plot format must be .png, .svg or .pdf")
-        return write_atomically(path, lambda tmp: fig.savefig(tmp, dpi=130, format=suffix))
-    finally:
-        plt.close(fig)
+    return save_figure(fig, path)
