@@ -121,6 +121,13 @@ def test_aaa_2019_cold_range_retention_within_8_points(hvac_on, published):
     assert np.all(np.abs(retention - published) <= 0.08), retention.to_dict()
 
 
+def test_epa_cold_ftp_at_20_degf_keeps_less_range_than_at_75_degf():
+    cold = winter_test("ms11-naion", [-6.7], "ftp75")
+    assert cold["procedure"].iloc[0] == "ftp75"
+    assert 0.3 < cold["range_retained"].iloc[0] < 0.9
+    assert cold["cabin_hvac_kwh"].iloc[0] > 1.0
+
+
 def test_winter_cli_json_and_bad_temperatures(tmp_path):
     runner = CliRunner()
     ok = runner.invoke(app, ["winter", "ms11-naion", "--temps", "-7", "--json"])

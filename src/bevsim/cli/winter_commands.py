@@ -55,7 +55,7 @@ def winter_command(
     temps: Annotated[
         str, typer.Option(help="Ambient temperatures [°C], comma-separated.")
     ] = "-20,-7,0,23",
-    procedure: Annotated[str, typer.Option(help="cltc, wltp or epa.")] = "cltc",
+    procedure: Annotated[str, typer.Option(help="cltc, wltp, epa or ftp75 (cold FTP).")] = "cltc",
     precondition: Annotated[
         bool, typer.Option("--precondition", help="Warm cabin and pack on the plug first.")
     ] = False,

@@ -10,7 +10,8 @@ the test also starts from the cold pack. Retention is range at each temperature 
 23 degC with the same settings.
 
 What it answers: the -7 degC low-temperature test of GB/T 18386.1 (procedure cltc), the EPA's
-20 degF (-6.7 degC) cold test (procedure epa, heater on), or any procedure at any temperature.
+20 degF (-6.7 degC) cold FTP with the heater on (procedure ftp75; epa runs the UDDS and HWFET
+label tests), or any procedure at any temperature.
 """
 
 from __future__ import annotations
@@ -23,11 +24,19 @@ import pandas as pd
 from bevsim.engine.compile import pack_of
 from bevsim.errors import BevsimError, did_you_mean
 from bevsim.procedures import cltc, epa, wltp
-from bevsim.procedures.range_common import PRECONDITION_CELL_TEMP_C, Environment
+from bevsim.procedures.range_common import PRECONDITION_CELL_TEMP_C, Environment, cycle_range
 from bevsim.spec import VehicleSpec, load_vehicle
 
 REFERENCE_TEMP_C = 23.0
-PROCEDURES = {"cltc": cltc.run, "wltp": wltp.run, "epa": epa.run}
+
+
+def cold_ftp(specs: Sequence[VehicleSpec], environment: Environment) -> pd.DataFrame:
+    """FTP-75 driven to depletion at the EPA test weight: the cycle of the EPA's cold test
+    (40 CFR 1066.710: -7 degC, heater on), here to depletion so it gives a range."""
+    return cycle_range(specs, "ftp75", epa.test_mass_kg, "ftp75", epa.BREAK_OFF_S, environment)
+
+
+PROCEDURES = {"cltc": cltc.run, "wltp": wltp.run, "epa": epa.run, "ftp75": cold_ftp}
 CHARGER_EFFICIENCY_FOR_PRECONDITIONING = 0.94
 MIN_TEMP_C = -40.0
 MAX_TEMP_C = 50.0
