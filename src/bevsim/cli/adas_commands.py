@@ -9,6 +9,7 @@ import pandas as pd
 import typer
 
 from bevsim.cli.app import (
+    PANEL_AUTONOMY,
     PLOT_SUFFIXES,
     JsonOption,
     VehiclesArgument,
@@ -55,7 +56,7 @@ COST_COLUMNS = {
 }
 
 
-@app.command(name="adas")
+@app.command(name="adas", rich_help_panel=PANEL_AUTONOMY)
 @reports_input_errors
 def adas_command(
     vehicle: Annotated[str, typer.Argument(help="Library id or vehicle YAML path.")],
@@ -120,7 +121,7 @@ def adas_command(
         console.print(f"written: {plot}")
 
 
-@app.command(name="autonomy-cost")
+@app.command(name="autonomy-cost", rich_help_panel=PANEL_AUTONOMY)
 @reports_input_errors
 def autonomy_cost_command(
     vehicles: VehiclesArgument,

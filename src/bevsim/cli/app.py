@@ -32,6 +32,11 @@ console = Console() if sys.stdout.isatty() else Console(width=WIDTH_WHEN_PIPED)
 err_console = Console(stderr=True) if sys.stderr.isatty() else Console(stderr=True, width=500)
 
 PLOT_SUFFIXES = {".png", ".svg", ".pdf"}
+PANEL_CYCLES = "Drive cycles"
+PANEL_PROCEDURES = "Official procedures, winter, performance, charging"
+PANEL_SWEEPS = "Design sweeps"
+PANEL_AUTONOMY = "Autonomy"
+PANEL_LIBRARY = "Library"
 EXIT_INPUT_ERROR = 2
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document instead.")]

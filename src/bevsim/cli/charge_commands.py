@@ -9,6 +9,7 @@ import pandas as pd
 import typer
 
 from bevsim.cli.app import (
+    PANEL_PROCEDURES,
     PLOT_SUFFIXES,
     JsonOption,
     app,
@@ -37,7 +38,7 @@ CHARGE_COLUMNS = {
 }
 
 
-@app.command(name="charge")
+@app.command(name="charge", rich_help_panel=PANEL_PROCEDURES)
 @reports_input_errors
 def charge_command(
     vehicle: Annotated[str, typer.Argument(help="Library id or vehicle YAML path.")],

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bevsim.cli.app import JsonOption, app, print_records, print_table, reports_input_errors
+from bevsim.cli.app import (
+    PANEL_LIBRARY,
+    JsonOption,
+    app,
+    print_records,
+    print_table,
+    reports_input_errors,
+)
 from bevsim.cycles import list_cycles, load_cycle
 from bevsim.engine.compile import pack_of
 from bevsim.spec import list_vehicles, load_vehicle
 
 
-@app.command()
+@app.command(rich_help_panel=PANEL_LIBRARY)
 @reports_input_errors
 def vehicles(as_json: JsonOption = False) -> None:
     """List the built-in vehicles with their key figures."""
@@ -52,7 +59,7 @@ def vehicles(as_json: JsonOption = False) -> None:
     )
 
 
-@app.command()
+@app.command(rich_help_panel=PANEL_LIBRARY)
 @reports_input_errors
 def cycles(as_json: JsonOption = False) -> None:
     """List the built-in drive cycles."""

@@ -9,6 +9,7 @@ import pandas as pd
 import typer
 
 from bevsim.cli.app import (
+    PANEL_AUTONOMY,
     PLOT_SUFFIXES,
     JsonOption,
     app,
@@ -31,7 +32,7 @@ DETECTION_COLUMNS = {
 }
 
 
-@app.command(name="lidar")
+@app.command(name="lidar", rich_help_panel=PANEL_AUTONOMY)
 @reports_input_errors
 def lidar_command(
     sensor: Annotated[str, typer.Argument(help="Sensor id (e.g. hesai-at128) or sensor YAML.")],

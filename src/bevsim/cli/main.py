@@ -1,17 +1,26 @@
-"""The ``bevsim`` command line entry point: the app with every command registered."""
+"""The ``bevsim`` command line entry point: the app with every command registered.
 
-from bevsim.cli import (  # noqa: F401  (importing registers the commands)
-    adas_commands,
-    charge_commands,
-    library_commands,
-    lidar_commands,
-    perf_commands,
-    range_commands,
-    run_commands,
-    sweep_commands,
-    winter_commands,
-)
+Importing a command module registers its commands; the order here is the order of the
+panels in ``bevsim --help`` (drive cycles first: the main job).
+"""
+
+from importlib import import_module
+
 from bevsim.cli.app import app
+
+COMMAND_MODULES = (
+    "run_commands",
+    "range_commands",
+    "winter_commands",
+    "perf_commands",
+    "charge_commands",
+    "sweep_commands",
+    "lidar_commands",
+    "adas_commands",
+    "library_commands",
+)
+for _module in COMMAND_MODULES:
+    import_module(f"bevsim.cli.{_module}")
 
 __all__ = ["app"]
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from bevsim.cli.app import (
+    PANEL_PROCEDURES,
     PLOT_SUFFIXES,
     JsonOption,
     VehiclesArgument,
@@ -45,7 +46,7 @@ SPEED_GRADE_COLUMNS = {
 }
 
 
-@app.command(name="perf")
+@app.command(name="perf", rich_help_panel=PANEL_PROCEDURES)
 @reports_input_errors
 def perf_command(
     vehicles: VehiclesArgument,

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from bevsim.cli.app import (
+    PANEL_PROCEDURES,
     PLOT_SUFFIXES,
     JsonOption,
     VehiclesArgument,
@@ -41,7 +42,7 @@ EPA_COLUMNS = {
 }
 
 
-@app.command(name="range")
+@app.command(name="range", rich_help_panel=PANEL_PROCEDURES)
 @reports_input_errors
 def range_command(
     vehicles: VehiclesArgument,

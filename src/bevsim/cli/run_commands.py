@@ -9,6 +9,7 @@ import pandas as pd
 import typer
 
 from bevsim.cli.app import (
+    PANEL_CYCLES,
     PLOT_SUFFIXES,
     JsonOption,
     LoadOption,
@@ -36,7 +37,7 @@ SUMMARY_COLUMNS = {
 TRACE_SUFFIXES = {".parquet", ".csv"}
 
 
-@app.command()
+@app.command(rich_help_panel=PANEL_CYCLES)
 @reports_input_errors
 def compare(
     vehicles: VehiclesArgument,
@@ -66,7 +67,7 @@ def compare(
         console.print(f"plot written to {plot}")
 
 
-@app.command(name="simulate")
+@app.command(name="simulate", rich_help_panel=PANEL_CYCLES)
 @reports_input_errors
 def simulate_command(
     vehicle: Annotated[str, typer.Argument(help="Library id or vehicle YAML path.")],

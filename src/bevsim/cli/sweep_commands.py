@@ -10,6 +10,7 @@ import pandas as pd
 import typer
 
 from bevsim.cli.app import (
+    PANEL_SWEEPS,
     PLOT_SUFFIXES,
     JsonOption,
     app,
@@ -34,7 +35,7 @@ FRONT_COLUMNS = {
 }
 
 
-@app.command(name="sweep")
+@app.command(name="sweep", rich_help_panel=PANEL_SWEEPS)
 @reports_input_errors
 def sweep_command(
     vehicle: Annotated[str, typer.Argument(help="Base vehicle: library id or YAML path.")],
@@ -218,7 +219,7 @@ def plot_sweep(frame: pd.DataFrame, path: Path) -> Path:
     return save_figure(fig, path, dpi=120)
 
 
-@app.command(name="results")
+@app.command(name="results", rich_help_panel=PANEL_SWEEPS)
 @reports_input_errors
 def results_command(
     store: Annotated[Path, typer.Argument(help="A DuckDB results file written by bevsim sweep.")],

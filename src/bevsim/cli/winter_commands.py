@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from bevsim.cli.app import (
+    PANEL_PROCEDURES,
     PLOT_SUFFIXES,
     JsonOption,
     VehiclesArgument,
@@ -48,7 +49,7 @@ def parse_temps(text: str) -> list[float]:
     return temps
 
 
-@app.command(name="winter")
+@app.command(name="winter", rich_help_panel=PANEL_PROCEDURES)
 @reports_input_errors
 def winter_command(
     vehicles: VehiclesArgument,
