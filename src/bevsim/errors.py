@@ -1,5 +1,11 @@
 """Errors raised at the edge when input is read: each names the source, field and expectation."""
 
+from __future__ import annotations
+
+from typing import Any, get_args
+
+from pydantic import BaseModel, ValidationError
+
 
 class BevsimError(ValueError):
     """Base class for every input error bevsim reports to a user."""
@@ -19,3 +25,50 @@ def did_you_mean(name: str, known: list[str]) -> str:
 
     close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.5)
     return f" did you mean '{close[0]}'?" if close else ""
+
+
+def format_validation_error(model: type[BaseModel], source: str, exc: ValidationError) -> str:
+    """One line: ``source: field.path: what was expected (got value)`` plus a count of others.
+
+    A misspelt field is also reported missing by pydantic; the unknown one is shown first, with
+    a did-you-mean over the fields allowed at that place of ``model``.
+    """
+    errors = exc.errors(include_url=False)
+    errors.sort(key=lambda e: e["type"] != "extra_forbidden")
+    first = errors[0]
+    loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    msg = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        parent, _, leaf = loc.rpartition(".")
+        known = _fields_at(model, parent)
+        hint = did_you_mean(leaf, known) if known else ""
+        msg = f"unknown field;{hint}" if hint else "unknown field"
+    elif first["type"] == "missing":
+        msg = "required field is missing"
+    got = first.get("input")
+    hidden = first["type"] in {"missing", "extra_forbidden"} or isinstance(got, dict | list)
+    shown = "" if hidden else f" (got {got!r})"
+    more = f" [+{len(errors) - 1} more]" if len(errors) > 1 else ""
+    return f"{source}: {loc}: {msg}{shown}{more}"
+
+
+def _fields_at(model: type[BaseModel], parent: str) -> list[str]:
+    """Field names of the (nested) model found at the dotted path ``parent``."""
+    current: Any = model
+    for part in [p for p in parent.split(".") if p and not p.isdigit()]:
+        field = current.model_fields.get(part)
+        current = _inner_model(field.annotation) if field is not None else None
+        if current is None:
+            return []
+    return list(current.model_fields)
+
+
+def _inner_model(annotation: Any) -> Any:
+    """The pydantic model inside an annotation such as ``list[Motor]`` or ``Autonomy | None``."""
+    stack = [annotation]
+    while stack:
+        cand = stack.pop()
+        if isinstance(cand, type) and issubclass(cand, BaseModel):
+            return cand
+        stack.extend(get_args(cand))
+    return None

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar, get_args
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from bevsim.errors import BevsimError, did_you_mean
+from bevsim.errors import BevsimError, did_you_mean, format_validation_error
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -59,48 +59,4 @@ def validate(model: type[M], data: dict[str, Any], source: str, error: type[Bevs
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise error(format_error(model, source, exc)) from None
-
-
-def format_error(model: type[BaseModel], source: str, exc: ValidationError) -> str:
-    """``source: field.path: what was expected (got value)`` plus a count of other errors."""
-    errors = exc.errors(include_url=False)
-    errors.sort(key=lambda e: e["type"] != "extra_forbidden")
-    first = errors[0]
-    loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
-    msg = first["msg"].removeprefix("Value error, ")
-    if first["type"] == "extra_forbidden":
-        parent, _, leaf = loc.rpartition(".")
-        known = _fields_at(model, parent)
-        hint = did_you_mean(leaf, known) if known else ""
-        msg = f"unknown field;{hint}" if hint else "unknown field"
-    elif first["type"] == "missing":
-        msg = "required field is missing"
-    got = first.get("input")
-    shown = (
-        ""
-        if first["type"] in {"missing", "extra_forbidden"} or isinstance(got, dict | list)
-        else f" (got {got!r})"
-    )
-    more = f" [+{len(errors) - 1} more]" if len(errors) > 1 else ""
-    return f"{source}: {loc}: {msg}{shown}{more}"
-
-
-def _fields_at(model: type[BaseModel], parent: str) -> list[str]:
-    current: Any = model
-    for part in [p for p in parent.split(".") if p and not p.isdigit()]:
-        field = current.model_fields.get(part)
-        current = _inner_model(field.annotation) if field is not None else None
-        if current is None:
-            return []
-    return list(current.model_fields)
-
-
-def _inner_model(annotation: Any) -> Any:
-    stack = [annotation]
-    while stack:
-        cand = stack.pop()
-        if isinstance(cand, type) and issubclass(cand, BaseModel):
-            return cand
-        stack.extend(get_args(cand))
-    return None
+        raise error(format_validation_error(model, source, exc)) from None

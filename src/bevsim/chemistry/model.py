@@ -25,6 +25,14 @@ Table = tuple[tuple[float, ...], ...]
 PositiveFloat = Annotated[float, Field(gt=0)]
 
 
+def _check_soc_grid(values: Floats) -> Floats:
+    """An SOC grid: strictly increasing, within [0, 1]."""
+    _check_increasing(values, "soc values")
+    if values[0] < 0.0 or values[-1] > 1.0:
+        raise ValueError(f"expected soc within [0, 1], got {values[0]}..{values[-1]}")
+    return values
+
+
 def _check_increasing(values: Floats, what: str = "values") -> Floats:
     if len(values) < 2:
         raise ValueError(f"expected at least 2 {what}, got {len(values)}")
@@ -78,10 +86,7 @@ class ResistanceTable(BaseModel):
     @field_validator("soc")
     @classmethod
     def _soc(cls, v: Floats) -> Floats:
-        _check_increasing(v, "soc values")
-        if v[0] < 0.0 or v[-1] > 1.0:
-            raise ValueError(f"expected soc within [0, 1], got {v[0]}..{v[-1]}")
-        return v
+        return _check_soc_grid(v)
 
     @field_validator("r0_ohm_ah", "r1_ohm_ah", "tau1_s")
     @classmethod
@@ -100,10 +105,7 @@ class ChargeMap(BaseModel):
     @field_validator("soc")
     @classmethod
     def _soc(cls, v: Floats) -> Floats:
-        _check_increasing(v, "soc values")
-        if v[0] < 0.0 or v[-1] > 1.0:
-            raise ValueError(f"expected soc within [0, 1], got {v[0]}..{v[-1]}")
-        return v
+        return _check_soc_grid(v)
 
     @field_validator("c_rate")
     @classmethod

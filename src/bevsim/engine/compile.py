@@ -189,11 +189,17 @@ def rolling_resistance_factor(ambient_temp_c: float) -> float:
     return 1.0 / (1.0 + ROLLING_RESISTANCE_TEMP_COEFFICIENT_PER_K * offset)
 
 
+def pack_heat_capacity_j_per_k(pack: PackDesign, chemistry: Chemistry) -> float:
+    """Pack heat capacity [J/K]: cell mass (gross energy over the cells' specific energy) times
+    the cells' specific heat, plus the housing, cooling plates and coolant."""
+    cell_mass_kg = pack.gross_energy_wh / chemistry.specific_energy_wh_per_kg
+    return cell_mass_kg * CELL_SPECIFIC_HEAT_J_PER_KG_K * (1.0 + PACK_STRUCTURE_HEAT_SHARE)
+
+
 def _thermal_values(
     spec: VehicleSpec, cond: Conditions, pack: PackDesign, chem: Chemistry
 ) -> dict[str, float]:
     thermal = spec.thermal
-    cell_mass_kg = pack.gross_energy_wh / chem.specific_energy_wh_per_kg
     return {
         "ambient_temp_c": cond.ambient_temp_c,
         "hvac_on": 1.0 if cond.hvac_on else 0.0,
@@ -210,9 +216,7 @@ def _thermal_values(
         "hvac_max_cooling_w": 1000.0 * thermal.hvac_max_cooling_kw,
         "heat_pump": 1.0 if thermal.cabin_heating == "heat_pump" else 0.0,
         "heat_pump_min_ambient_c": thermal.heat_pump_min_ambient_c,
-        "pack_heat_capacity_j_per_k": cell_mass_kg
-        * CELL_SPECIFIC_HEAT_J_PER_KG_K
-        * (1.0 + PACK_STRUCTURE_HEAT_SHARE),
+        "pack_heat_capacity_j_per_k": pack_heat_capacity_j_per_k(pack, chem),
         "pack_conductance_w_per_k": thermal.pack_conductance_w_per_k,
         "battery_heater_w": 1000.0 * thermal.battery_heater_kw,
         "battery_heating_below_c": thermal.battery_heating_below_c,

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from bevsim.engine.compile import pack_of
+from bevsim.chemistry import load_chemistry
+from bevsim.engine.compile import pack_heat_capacity_j_per_k, pack_of
 from bevsim.errors import BevsimError, did_you_mean
 from bevsim.procedures import cltc, epa, wltp
 from bevsim.procedures.range_common import PRECONDITION_CELL_TEMP_C, Environment, cycle_range
@@ -89,12 +90,8 @@ def _precondition_energy_kwh(spec: VehicleSpec, ambient_c: float) -> float:
     """Grid energy to warm the cells and the cabin on the plug [kWh]: their heat capacity times
     the temperature rise, through a PTC (COP 1) behind the on-board charger. A lower bound: the
     heat lost while warming is not counted."""
-    from bevsim.chemistry import load_chemistry
-    from bevsim.engine.compile import CELL_SPECIFIC_HEAT_J_PER_KG_K, PACK_STRUCTURE_HEAT_SHARE
-
     chem = load_chemistry(spec.battery.chemistry)
-    cell_mass = pack_of(spec).gross_energy_wh / chem.specific_energy_wh_per_kg
-    pack_j_per_k = cell_mass * CELL_SPECIFIC_HEAT_J_PER_KG_K * (1 + PACK_STRUCTURE_HEAT_SHARE)
+    pack_j_per_k = pack_heat_capacity_j_per_k(pack_of(spec), chem)
     cabin_j_per_k = 1000.0 * spec.thermal.cabin_heat_capacity_kj_per_k
     heat_j = pack_j_per_k * max(PRECONDITION_CELL_TEMP_C - ambient_c, 0.0) + cabin_j_per_k * max(
         spec.thermal.cabin_setpoint_c - ambient_c, 0.0

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from bevsim.errors import SpecError, did_you_mean
+from bevsim.errors import SpecError, did_you_mean, format_validation_error
 from bevsim.spec.models import VehicleSpec
 
 LIBRARY_PACKAGE = "bevsim.vehicles"
@@ -77,59 +77,7 @@ def vehicle_from_dict(data: dict[str, Any], source: str = "<dict>") -> VehicleSp
     try:
         return VehicleSpec.model_validate(data)
     except ValidationError as exc:
-        raise SpecError(format_validation_error(source, exc)) from None
-
-
-def format_validation_error(source: str, exc: ValidationError) -> str:
-    """One line: ``source: field.path: what was expected (got value)`` plus a count of others."""
-    errors = exc.errors(include_url=False)
-    # a misspelt field is also reported missing; show the unknown one (with its did-you-mean)
-    errors.sort(key=lambda e: e["type"] != "extra_forbidden")
-    first = errors[0]
-    loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
-    msg = first["msg"].removeprefix("Value error, ")
-    if first["type"] == "extra_forbidden":
-        parent, _, leaf = loc.rpartition(".")
-        known = _known_fields(parent)
-        hint = did_you_mean(leaf, known) if known else ""
-        msg = f"unknown field;{hint}" if hint else "unknown field"
-    elif first["type"] == "missing":
-        msg = "required field is missing"
-    got = first.get("input")
-    shown = (
-        ""
-        if first["type"] in {"missing", "extra_forbidden"} or isinstance(got, dict)
-        else (f" (got {got!r})")
-    )
-    more = f" [+{len(errors) - 1} more]" if len(errors) > 1 else ""
-    return f"{source}: {loc}: {msg}{shown}{more}"
-
-
-def _known_fields(parent: str) -> list[str]:
-    model: Any = VehicleSpec
-    for part in [p for p in parent.split(".") if p]:
-        if part.isdigit():
-            continue
-        field = model.model_fields.get(part)
-        if field is None:
-            return []
-        model = _inner_model(field.annotation)
-        if model is None:
-            return []
-    return list(model.model_fields)
-
-
-def _inner_model(annotation: Any) -> Any:
-    from typing import get_args
-
-    from pydantic import BaseModel
-
-    candidates = [annotation, *get_args(annotation)]
-    for cand in candidates:
-        for inner in [cand, *get_args(cand)]:
-            if isinstance(inner, type) and issubclass(inner, BaseModel):
-                return inner
-    return None
+        raise SpecError(format_validation_error(VehicleSpec, source, exc)) from None
 
 
 def _resolve_relative_paths(data: dict[str, Any], base: Path) -> None:
