@@ -124,3 +124,79 @@ def test_hill_start_with_low_grip_is_traction_limited(low_mu):
     expected_pct = 100.0 * (mu * rear - crr) / (1.0 - mu * h_over_l)
     assert row["grade_0kmh_pct"] == pytest.approx(expected_pct, rel=1e-6)
     assert row["grade_80kmh_pct"] <= row["grade_0kmh_pct"]
+
+
+# ------------------------------------------------------------------- speed limiter
+SUMMARY_BELOW_180_KMH = [
+    "accel_0_100_kmh_s",
+    "accel_0_60_mph_s",
+    "accel_80_120_kmh_s",
+    "quarter_mile_s",
+    "quarter_mile_trap_speed_kmh",
+    "grade_0kmh_pct",
+    "grade_30kmh_pct",
+    "grade_80kmh_pct",
+]
+
+
+@pytest.fixture(scope="module")
+def unlimited():
+    return performance_run("ms11-lfp").summary.iloc[0]
+
+
+def test_speed_limiter_caps_the_top_speed_and_is_named(unlimited):
+    assert unlimited["top_speed_kmh"] > 200.0  # ms11-lfp: about 270 km/h, motor speed
+    row = performance_run(_variant("ms11-lfp", drive__speed_limiter_kmh=180.0)).summary.iloc[0]
+    assert row["top_speed_kmh"] == pytest.approx(180.0)
+    assert row["top_speed_limited_by"] == "speed limiter"
+    assert row["speed_limiter_kmh"] == 180.0
+    # the physical capability is still reported, unchanged
+    assert row["top_speed_physical_kmh"] == pytest.approx(unlimited["top_speed_kmh"])
+    assert row["top_speed_physical_limited_by"] == unlimited["top_speed_limited_by"]
+    # a launch that never reaches 180 km/h (trap speed ~170) is not touched
+    for column in SUMMARY_BELOW_180_KMH:
+        assert row[column] == unlimited[column], column
+
+
+def test_no_limiter_or_one_above_the_top_speed_changes_nothing(unlimited):
+    assert unlimited["top_speed_physical_kmh"] == unlimited["top_speed_kmh"]
+    assert math.isnan(unlimited["speed_limiter_kmh"] or math.nan)
+    row = performance_run(_variant("ms11-lfp", drive__speed_limiter_kmh=300.0)).summary.iloc[0]
+    assert row["top_speed_kmh"] == unlimited["top_speed_kmh"]
+    assert row["top_speed_limited_by"] == unlimited["top_speed_limited_by"] == "motor speed"
+    for column in SUMMARY_BELOW_180_KMH:
+        assert row[column] == unlimited[column], column
+
+
+def test_launch_holds_the_limit_speed_at_part_throttle(unlimited):
+    spec = _variant("ms11-lfp", drive__speed_limiter_kmh=100.0)
+    result = performance_run(spec)
+    row, trace = result.summary.iloc[0], result.traces[spec.id]
+    assert trace["speed_kmh"].max() == pytest.approx(100.0, abs=1e-9)
+    held = trace[(trace["limiter"] == "speed limiter") & (trace["speed_kmh"] >= 100.0 - 1e-9)]
+    assert len(held) > 100
+    # holding the speed: the tractive force balances the road load, no acceleration
+    assert np.allclose(held["acceleration_mps2"], 0.0)
+    assert np.allclose(held["tractive_force_n"], held["road_load_force_n"], rtol=1e-9)
+    full_power_w = trace["motor_elec_power_w"][trace["limiter"] == "motor power"]
+    assert held["motor_elec_power_w"].max() < 0.5 * full_power_w.max()
+    # the quarter mile is finished at the limit speed; 0-100 km/h is within a time step
+    assert trace["distance_m"].iloc[-1] >= 402.336
+    assert row["quarter_mile_trap_speed_kmh"] == pytest.approx(100.0)
+    assert row["quarter_mile_s"] > unlimited["quarter_mile_s"]
+    assert row["accel_0_100_kmh_s"] == pytest.approx(unlimited["accel_0_100_kmh_s"], abs=0.011)
+    assert row["accel_0_60_mph_s"] == unlimited["accel_0_60_mph_s"]
+    # nothing above the limit: 80-120 km/h is out of reach; grades below it are unchanged
+    assert math.isnan(row["accel_80_120_kmh_s"])
+    assert row["accel_80_120_kmh_limited_by"] == "speed limiter"
+    assert row["grade_80kmh_pct"] == unlimited["grade_80kmh_pct"]
+    assert row["top_speed_kmh"] == pytest.approx(100.0)
+
+
+def test_no_grade_or_sprint_above_the_limit(unlimited):
+    row = performance_run(_variant("ms11-lfp", drive__speed_limiter_kmh=60.0)).summary.iloc[0]
+    for figure in ("accel_0_100_kmh", "accel_0_60_mph", "accel_80_120_kmh"):
+        assert math.isnan(row[f"{figure}_s"]) and row[f"{figure}_limited_by"] == "speed limiter"
+    assert math.isnan(row["grade_80kmh_pct"]) and row["grade_80kmh_limited_by"] == "speed limiter"
+    assert row["grade_30kmh_pct"] == unlimited["grade_30kmh_pct"]
+    assert row["quarter_mile_trap_speed_kmh"] == pytest.approx(60.0)

@@ -37,6 +37,7 @@ SPEED_GRADE_COLUMNS = {
     "vehicle_id": "Vehicle",
     "top_speed_kmh": "top speed km/h",
     "top_speed_limited_by": "limited by",
+    "top_speed_physical_kmh": "without limiter km/h",
     "grade_0kmh_pct": "grade at 0 km/h %",
     "grade_0kmh_limited_by": "limited by",
     "grade_30kmh_pct": "at 30 km/h %",

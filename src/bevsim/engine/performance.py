@@ -17,6 +17,11 @@ scaled to its own rating. When the pack binds, all motors are scaled back by the
 Net force = tractive force - road load (aero with air density, rolling, grade, or coast-down
 coefficients); acceleration = net force / (mass + equivalent mass of rotating parts).
 
+An electronic speed limiter (``drive.speed_limiter_kmh``) cuts the torque back at its speed:
+the launch reaches the limit speed and holds it there (part throttle: the force that balances
+the road load), no steady-state figure is given above it, and the top speed is the smaller of
+the limit and the physical top speed of the envelopes above (which ``top_speed`` returns).
+
 Driveline efficiency is applied even when coast-down coefficients are given: at full torque the
 gear-mesh loss grows with torque, which a coast-down (no torque) does not measure.
 Aerodynamic lift and the drag's pitching moment are neglected in the load transfer.
@@ -30,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from bevsim.engine.compile import RPM_PER_RADPS, Conditions, compile_vehicles
+from bevsim.engine.compile import KMH_PER_MPS, RPM_PER_RADPS, Conditions, compile_vehicles
 from bevsim.engine.kernel import (
     _cell_limits,
     _cell_tables,
@@ -44,9 +49,16 @@ from bevsim.spec.models import VehicleSpec
 from bevsim.spec.motor_map import load_efficiency_map, loss_scale_w
 
 GRAVITY_MPS2 = 9.80665
-LIMITERS = ("traction", "motor torque", "motor power", "battery power", "motor speed")
-"""What limited the tractive force, by the code the functions here return."""
-TRACTION, MOTOR_TORQUE, MOTOR_POWER, BATTERY_POWER, MOTOR_SPEED = range(5)
+LIMITERS = (
+    "traction",
+    "motor torque",
+    "motor power",
+    "battery power",
+    "motor speed",
+    "speed limiter",
+)
+"""What limited the tractive force (or the speed), by the code the functions here return."""
+TRACTION, MOTOR_TORQUE, MOTOR_POWER, BATTERY_POWER, MOTOR_SPEED, SPEED_LIMITER = range(6)
 SOLVE_STEPS = 40
 """Bisection steps for the acceleration (load transfer makes traction depend on it) and for
 the pack's power scale: 40 halvings of the bracket are below 1e-10 of it."""
@@ -70,6 +82,7 @@ VEHICLE_COLUMNS = (
     "wheelbase_m",
     "front_axle_load_share",
     "accessory_power_w",
+    "speed_limit_mps",  # electronic speed limiter; inf without one
 )
 (
     _M,
@@ -89,6 +102,7 @@ VEHICLE_COLUMNS = (
     _L,
     _FS,
     _AUX,
+    _VLIM,
 ) = range(len(VEHICLE_COLUMNS))
 
 # Motors: one row per motor.
@@ -224,6 +238,21 @@ def solve_acceleration(veh, motors, loss_maps, v, sin_t, cos_t, p_avail_w, torqu
 
 
 @njit(cache=True)
+def limited_forces(veh, motors, loss_maps, v, accel, p_avail_w, torques):
+    """Tractive force [N] and electric power [W] on a level road at speed v [m/s] when the speed
+    limiter holds the acceleration to ``accel`` [m/s^2], below what full throttle gives: every
+    motor's torque is scaled back by the same factor until the force covers road load +
+    inertial mass x accel."""
+    needed = road_load_n(veh, v, 0.0, 1.0) + veh[_MI] * accel
+    full, _, pack_scale, _ = _forces_at(
+        veh, motors, loss_maps, v, 0.0, 1.0, accel, p_avail_w, torques
+    )
+    scale = pack_scale * min(max(needed / full, 0.0), 1.0) if full > 0.0 else 0.0
+    w = v * veh[_GEAR] / veh[_R]
+    return min(needed, full), _electric_power_w(motors, loss_maps, w, torques, scale)
+
+
+@njit(cache=True)
 def pack_available_w(veh, pack_row, tables, cell, decay_table, soc, polarization_v, inv_dt):
     """Electric power [W] the motors may draw (the pack's discharge limit minus accessories),
     with the pack's OCV and source voltage [V], resistance [ohm], RC-pair resistance [ohm] and
@@ -286,12 +315,16 @@ def launch(
 ):
     """Full-throttle launch from rest on a level road; fills ``out`` [rows, TRACE_COLUMNS].
 
-    Runs until both ``stop_speed_mps`` and ``stop_distance_m`` are passed, the car stops
-    gaining speed (its top speed, 2 s below 1e-3 m/s^2) or ``max_time_s``. Speed by explicit
-    Euler over ``dt`` [s], distance by the trapezoid rule; the pack's SOC and polarization
-    advance with the current drawn (the kernel's cell model). Returns the rows written.
+    Runs until both ``stop_speed_mps`` (or the speed limiter's speed, if lower) and
+    ``stop_distance_m`` are passed, the car stops gaining speed below its limiter (its top
+    speed, 2 s below 1e-3 m/s^2) or ``max_time_s``. At the limiter's speed the car holds that
+    speed at part throttle (limiter code SPEED_LIMITER). Speed by explicit Euler over ``dt``
+    [s], distance by the trapezoid rule; the pack's SOC and polarization advance with the
+    current drawn (the kernel's cell model). Returns the rows written.
     """
     inv_dt = 1.0 / dt
+    v_lim = veh[_VLIM]
+    stop_speed_mps = min(stop_speed_mps, v_lim)
     cell = _cell_tables(pack_row, tables)
     decay_table = np.exp(-dt / tables.tau1_s)
     cap_ah = _pack_capacity_ah(cell)
@@ -310,6 +343,11 @@ def launch(
         accel, force, elec, limiter = solve_acceleration(
             veh, motors, loss_maps, v, 0.0, 1.0, p_avail, torques
         )
+        limited = v + accel * dt >= v_lim
+        if limited:  # reach the limit speed within this step, then hold it
+            accel = max((v_lim - v) * inv_dt, 0.0)
+            force, elec = limited_forces(veh, motors, loss_maps, v, accel, p_avail, torques)
+            limiter = SPEED_LIMITER
         battery_w = elec + veh[_AUX]
         # Pack current from terminal power: P = (E - R I) I.
         disc = source_v * source_v - 4.0 * r0 * battery_w
@@ -329,10 +367,10 @@ def launch(
         n += 1
         if (v >= stop_speed_mps and x >= stop_distance_m) or t >= max_time_s:
             break
-        stalled = stalled + dt if accel < 1e-3 else 0.0
+        stalled = stalled + dt if accel < 1e-3 and not limited else 0.0
         if stalled >= 2.0:
             break
-        v_next = max(v + accel * dt, 0.0)
+        v_next = v_lim if limited else max(v + accel * dt, 0.0)
         x += 0.5 * (v + v_next) * dt
         v = v_next
         t += dt
@@ -343,9 +381,9 @@ def launch(
 
 @njit(cache=True)
 def top_speed(veh, motors, loss_maps, p_avail_w, v_max_mps, step_mps):
-    """Top speed [m/s] on a level road and its limiter: the first speed, scanning up by
-    ``step_mps`` to ``v_max_mps``, where the tractive force no longer exceeds the road load,
-    refined by bisection."""
+    """Physical top speed [m/s] on a level road and its limiter: the first speed, scanning up
+    by ``step_mps`` to ``v_max_mps``, where the tractive force no longer exceeds the road load,
+    refined by bisection. The speed limiter is not applied here (see the module notes)."""
     torques = np.zeros(motors.shape[0])
     v = 0.0
     while v < v_max_mps:
@@ -378,7 +416,10 @@ def top_speed(veh, motors, loss_maps, p_avail_w, v_max_mps, step_mps):
 def max_grade(veh, motors, loss_maps, p_avail_w, v):
     """Steepest slope angle [rad] the car climbs at steady speed v [m/s], and the limiter:
     the largest angle where the tractive force (with the grade's load transfer) covers the
-    road load incl. the grade, by bisection up to 60 degrees."""
+    road load incl. the grade, by bisection up to 60 degrees. Returns (-1, limiter) when the
+    car cannot hold v even on the level, or above its speed limiter."""
+    if v > veh[_VLIM]:
+        return -1.0, SPEED_LIMITER
     torques = np.zeros(motors.shape[0])
     lo, hi = 0.0, math.radians(60.0)
     force, _, _, limiter = _forces_at(veh, motors, loss_maps, v, 0.0, 1.0, 0.0, p_avail_w, torques)
@@ -428,6 +469,9 @@ def compile_performance(spec: VehicleSpec, conditions: Conditions) -> Performanc
         "cg_height_m": chassis.cg_height_m,
         "wheelbase_m": chassis.wheelbase_m,
         "front_axle_load_share": chassis.front_share(drive.layout),
+        "speed_limit_mps": (
+            math.inf if drive.speed_limiter_kmh is None else drive.speed_limiter_kmh / KMH_PER_MPS
+        ),
     }
     vehicle = np.array([values[name] for name in VEHICLE_COLUMNS], dtype=float)
     motors = np.empty((len(drive.motors), len(MOTOR_COLUMNS)))

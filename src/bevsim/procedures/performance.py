@@ -7,6 +7,12 @@ Regulation (EU) 1230/2012; press tests use one driver), level dry road, 23 degC,
 temperature soaked at ambient, pack at its soc_max (full). Times from a standing start with no
 roll-out (some US magazines subtract a 1-ft roll-out, about 0.2-0.3 s). A limiter is the one
 that held the tractive force down for most of the time of that interval.
+
+With an electronic speed limiter (``drive.speed_limiter_kmh``) the top speed is the smaller of
+the limit and the physical top speed (then "limited by: speed limiter"); the physical top speed
+of the motor, pack and road-load envelopes is reported beside it (``top_speed_physical_kmh``).
+An interval ending above the limit (e.g. 80-120 km/h with a 100 km/h limiter) and a grade at a
+speed above it have no value (NaN), limited by "speed limiter".
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from bevsim.engine.compile import Conditions
 from bevsim.engine.performance import (
     LIMITERS,
     N_TRACE,
+    SPEED_LIMITER,
     TRACE_COLUMNS,
     VEHICLE_COLUMNS,
     compile_performance,
@@ -60,8 +67,9 @@ def performance_test(
     ambient_temp_c: float = 23.0,
     dt_s: float = DEFAULT_DT_S,
 ) -> pd.DataFrame:
-    """Acceleration times [s], quarter mile [s, km/h], top speed [km/h] and the steepest grade
-    [%] at 0, 30 and 80 km/h, each with a ``*_limited_by`` column; one row per vehicle.
+    """Acceleration times [s], quarter mile [s, km/h], top speed [km/h] (and the physical top
+    speed without the speed limiter [km/h]) and the steepest grade [%] at 0, 30 and 80 km/h,
+    each with a ``*_limited_by`` column; one row per vehicle.
 
     ``load_kg`` [kg] is added to curb mass (default: a 75 kg driver); ``initial_soc`` [-]
     defaults to the pack's soc_max; ``ambient_temp_c`` [degC] sets air density and the soaked
@@ -120,6 +128,8 @@ def _one_vehicle(spec: VehicleSpec, conditions: Conditions, dt_s: float):
         out,
     )
     trace = pd.DataFrame(out[:n], columns=TRACE_COLUMNS)
+    col = {name: setup.vehicle[i] for i, name in enumerate(VEHICLE_COLUMNS)}
+    v_limit = col["speed_limit_mps"]
     row: dict[str, object] = {
         "vehicle_id": spec.id,
         "vehicle": spec.name,
@@ -131,6 +141,10 @@ def _one_vehicle(spec: VehicleSpec, conditions: Conditions, dt_s: float):
         ("accel_0_60_mph", 0.0, 60.0 * MPS_PER_MPH),
         ("accel_80_120_kmh", 80.0 / KMH_PER_MPS, 120.0 / KMH_PER_MPS),
     ):
+        if v_to > v_limit:
+            row[f"{name}_s"] = math.nan
+            row[f"{name}_limited_by"] = LIMITERS[SPEED_LIMITER]
+            continue
         t0 = _time_at(trace, "speed_mps", v_from) if v_from > 0 else 0.0
         t1 = _time_at(trace, "speed_mps", v_to)
         row[f"{name}_s"] = t1 - t0
@@ -146,14 +160,16 @@ def _one_vehicle(spec: VehicleSpec, conditions: Conditions, dt_s: float):
     p_avail = rested_pack_available_w(
         setup.vehicle, setup.pack_row, setup.tables, setup.initial_soc
     )
-    col = {name: setup.vehicle[i] for i, name in enumerate(VEHICLE_COLUMNS)}
     gear_over_radius = col["gear_ratio"] / col["wheel_radius_m"]
     v_cap = float(setup.motors[:, 3].max()) / gear_over_radius
     v_top, limiter = top_speed(
         setup.vehicle, setup.motors, setup.loss_maps, p_avail, v_cap, TOP_SPEED_SCAN_STEP_MPS
     )
-    row["top_speed_kmh"] = v_top * KMH_PER_MPS
-    row["top_speed_limited_by"] = LIMITERS[limiter]
+    row["top_speed_kmh"] = min(v_top, v_limit) * KMH_PER_MPS
+    row["top_speed_limited_by"] = LIMITERS[SPEED_LIMITER if v_limit < v_top else limiter]
+    row["top_speed_physical_kmh"] = v_top * KMH_PER_MPS
+    row["top_speed_physical_limited_by"] = LIMITERS[limiter]
+    row["speed_limiter_kmh"] = spec.drive.speed_limiter_kmh
     for speed_kmh in GRADE_SPEEDS_KMH:
         angle, limiter = max_grade(
             setup.vehicle, setup.motors, setup.loss_maps, p_avail, speed_kmh / KMH_PER_MPS

@@ -113,7 +113,8 @@ class Motor(_Strict):
 
 
 class Drive(_Strict):
-    """Driveline: motors, single-speed reduction, efficiency and the tire-road friction limit."""
+    """Driveline: motors, single-speed reduction, efficiency, the tire-road friction limit and an
+    optional electronic speed limiter."""
 
     layout: Literal["fwd", "rwd", "awd"]
     motors: list[Motor] = Field(min_length=1, max_length=4)
@@ -125,6 +126,16 @@ class Drive(_Strict):
         ge=0,
         le=30,
         description="below this speed friction brakes take over (regen fades to zero)",
+    )
+    speed_limiter_kmh: float | None = Field(
+        default=None,
+        gt=0,
+        le=500,
+        strict=True,
+        allow_inf_nan=False,
+        description="electronic top-speed limit [km/h] (the drive unit cuts torque at this "
+        "speed); default None: no limiter, the car runs to its physical top speed. Read by the "
+        "full-throttle performance procedures only: on a drive cycle the trace sets the speed",
     )
 
     @model_validator(mode="after")
