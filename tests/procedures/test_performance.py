@@ -1,5 +1,6 @@
 """``performance_test`` and ``bevsim perf``: published figures, plausibility, bad input."""
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -15,13 +16,16 @@ from bevsim.procedures.performance import performance_test
 from bevsim.spec import vehicle_from_dict
 from bevsim.validation.performance import performance_validation_table
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "reference"
-GOVERNED = "160 km/h is an electronic speed limit; motor max speed and gear are class guesses"
-KNOWN_MISSES = {
-    ("byd_dolphin_60kwh_eu", "top_speed_kmh"): GOVERNED,
-    ("vw_id3_pro_58kwh_2020", "top_speed_kmh"): GOVERNED,
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data" / "reference"
+LIMITERS = {
+    "traction",
+    "motor torque",
+    "motor power",
+    "battery power",
+    "motor speed",
+    "speed limiter",
 }
-LIMITERS = {"traction", "motor torque", "motor power", "battery power", "motor speed"}
 
 
 @pytest.fixture(scope="module")
@@ -52,18 +56,42 @@ def test_every_published_figure_is_checked(validation):
     ],
 )
 def test_published_figure_within_tolerance(validation, vehicle_id, figure):
-    reason = KNOWN_MISSES.get((vehicle_id, figure))
-    if reason:
-        pytest.xfail(reason)
     row = validation.set_index(["vehicle_id", "figure"]).loc[(vehicle_id, figure)]
     assert row["within_tolerance"], row.to_dict()
 
 
-def test_known_misses_still_miss(validation):
-    """Strict: when a known miss starts to pass, take it off the list."""
-    table = validation.set_index(["vehicle_id", "figure"])
-    for key in KNOWN_MISSES:
-        assert not table.loc[key, "within_tolerance"], key
+@pytest.mark.parametrize("vehicle_id", ["byd_dolphin_60kwh_eu", "vw_id3_pro_58kwh_2020"])
+def test_governed_top_speed_is_the_limiter_and_the_car_reaches_it(validation, vehicle_id):
+    """Both 160 km/h figures are electronic limits (SOURCES.md L01-L04): the reported top speed
+    is the limiter and the physical top speed of the envelopes is not below it."""
+    row = validation.set_index(["vehicle_id", "figure"]).loc[(vehicle_id, "top_speed_kmh")]
+    assert row["limited_by"] == "speed limiter"
+    assert row["bevsim"] == pytest.approx(row["speed_limiter_kmh"]) == pytest.approx(160.0)
+    assert row["reaches_limiter"] and row["physical_kmh"] >= row["speed_limiter_kmh"]
+    assert row["physical_limited_by"] != "speed limiter"
+
+
+def test_limiter_the_car_cannot_reach_is_a_miss(tmp_path):
+    """Not circular: a limiter above the physical top speed fails even though the reported
+    top speed then is the physical one and the published figure equals the limiter."""
+    data = yaml.safe_load((DATA / "vw_id3_pro_58kwh_2020.yaml").read_text())
+    data["drive"]["speed_limiter_kmh"] = 250.0
+    (tmp_path / "vw_id3_pro_58kwh_2020.yaml").write_text(yaml.safe_dump(data))
+    reference = {"vehicles": [{"id": "vw_id3_pro_58kwh_2020", "top_speed_kmh": 250.0}]}
+    (tmp_path / "vehicles.yaml").write_text(yaml.safe_dump(reference))
+    row = performance_validation_table(tmp_path / "vehicles.yaml", tmp_path).iloc[0]
+    assert row["limited_by"] == "motor speed"
+    assert row["bevsim"] == pytest.approx(row["physical_kmh"])
+    assert not row["reaches_limiter"]
+    assert not row["within_tolerance"]
+
+
+def test_performance_validation_doc_is_current(validation):
+    path = ROOT / "tools" / "make_performance_validation.py"
+    spec = importlib.util.spec_from_file_location("make_performance_validation", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert (ROOT / module.OUT).read_text(encoding="utf-8") == module.render(validation)
 
 
 def test_library_cars_are_plausible(library):
@@ -94,6 +122,37 @@ def test_invalid_chassis_is_refused_naming_the_field():
     data["chassis"] = {"front_axle_load_share": 0.95}
     with pytest.raises(SpecError, match=r"chassis\.front_axle_load_share"):
         vehicle_from_dict(data)
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (0, "greater than 0"),
+        (-160.0, "greater than 0"),
+        (600, "less than or equal to 500"),
+        ("fast", "valid number"),
+        ("160", "valid number"),
+        (True, "valid number"),
+        (float("nan"), "finite number"),
+    ],
+)
+def test_invalid_speed_limiter_is_refused_naming_file_and_field(tmp_path, value, expected):
+    data = bevsim.load_vehicle("ms11-lfp").model_dump(exclude_none=True)
+    data.pop("id")
+    data["drive"]["speed_limiter_kmh"] = value
+    path = tmp_path / "limited.yaml"
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(SpecError) as error:
+        bevsim.load_vehicle(path)
+    message = str(error.value)
+    assert "limited.yaml" in message and "drive.speed_limiter_kmh" in message, message
+    assert expected in message
+
+
+def test_speed_limiter_defaults_to_none():
+    for vehicle_id in ("ms11-lfp", "ms11-naion", "tesla-model3-rwd-2022"):
+        assert bevsim.load_vehicle(vehicle_id).drive.speed_limiter_kmh is None
+    assert bevsim.load_vehicle("byd-dolphin-60kwh").drive.speed_limiter_kmh == 160.0
 
 
 def test_bad_options_are_refused():
