@@ -39,6 +39,7 @@ EPA_COLUMNS = {
     "mpge": "MPGe",
     "mpge_city": "MPGe city",
     "mpge_hwy": "MPGe hwy",
+    "adjustment_factor": "label factor",
 }
 
 
@@ -49,12 +50,19 @@ def range_command(
     procedure: Annotated[
         str, typer.Option(help="cltc (China), wltp (EU), epa (US label) or all.")
     ] = "cltc",
+    label_method: Annotated[
+        str,
+        typer.Option(
+            help="EPA label adjustment: two-cycle (x 0.7) or five-cycle (vehicle-specific, "
+            "from bevsim's FTP, cold FTP, US06, SC03 and HWFET runs)."
+        ),
+    ] = "two-cycle",
     plot: Annotated[Path | None, typer.Option(help="Write a range chart (.png/.svg).")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Official range and consumption from the grid, driven to depletion and recharged."""
     check_output_path(plot, PLOT_SUFFIXES, "plot")
-    results = range_test(vehicles, procedure)
+    results = range_test(vehicles, procedure, label_method)
     if plot is not None:
         from bevsim.report.plots import plot_ranges
 
@@ -65,6 +73,11 @@ def range_command(
     print_table(results, RANGE_COLUMNS, "bevsim range (consumption from the grid)")
     epa = results[results["procedure"] == "epa"]
     if len(epa):
-        print_table(epa, EPA_COLUMNS, "EPA label (2-cycle adjustment x 0.7, 55 % city)")
+        title = (
+            "EPA label (2-cycle adjustment x 0.7, 55 % city)"
+            if label_method.lower().replace("_", "-") == "two-cycle"
+            else "EPA label (vehicle-specific 5-cycle adjustment, 55 % city)"
+        )
+        print_table(epa, EPA_COLUMNS, title)
     if plot is not None:
         console.print(f"plot written to {plot}")

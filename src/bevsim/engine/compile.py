@@ -42,7 +42,8 @@ KELVIN_OFFSET = 273.15
 
 @dataclass(frozen=True)
 class Conditions:
-    """Test conditions: added load [kg], ambient and cell temperature [degC], start SOC, air."""
+    """Test conditions: added load [kg], ambient and cell temperature [degC], start SOC, air,
+    HVAC, start cabin temperature [degC] and solar heat gain into the cabin [W]."""
 
     added_mass_kg: float = 0.0
     ambient_temp_c: float = 23.0
@@ -51,6 +52,7 @@ class Conditions:
     air_density_kg_per_m3: float | None = None  # None: dry air at ambient, standard pressure
     hvac_on: bool = False  # hold the cabin at the vehicle's setpoint
     cabin_temp_c: float | None = None  # None: soaked at ambient
+    cabin_solar_gain_w: float = 0.0  # sunlight through the glazing, a heat gain into the cabin
 
     @property
     def air_density(self) -> float:
@@ -211,7 +213,7 @@ def _thermal_values(
             thermal.cabin_conductance_per_speed_w_per_k_per_mps
         ),
         "cabin_ventilation_w_per_k": thermal.cabin_ventilation_w_per_k,
-        "cabin_internal_gain_w": thermal.cabin_internal_gain_w,
+        "cabin_internal_gain_w": thermal.cabin_internal_gain_w + cond.cabin_solar_gain_w,
         "hvac_max_heating_w": 1000.0 * thermal.hvac_max_heating_kw,
         "hvac_max_cooling_w": 1000.0 * thermal.hvac_max_cooling_kw,
         "heat_pump": 1.0 if thermal.cabin_heating == "heat_pump" else 0.0,

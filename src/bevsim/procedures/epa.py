@@ -7,8 +7,10 @@ What this module follows (docs/research/procedures.md has the sources and what i
   same per-cycle consumption and usable energy in one run, with constant-speed phases for the
   depletion), then recharged from the grid: raw ("unadjusted") consumption = AC energy /
   distance, raw range = distance;
-- label values with the 2-cycle adjustment: range x 0.7, consumption / 0.7 (manufacturers may
-  use 5-cycle testing instead; Tesla does, so its labels sit above 0.7 x raw);
+- label values with the 2-cycle adjustment (``label_method="two-cycle"``, the default): range
+  x 0.7, consumption / 0.7; or, with ``label_method="five-cycle"``, the vehicle-specific factor
+  from bevsim's own runs of the five tests (procedures/five_cycle.py, 40 CFR 600.114), which a
+  maker may use instead (Tesla does, so its labels sit above 0.7 x raw);
 - combined: 55 % city, 45 % highway (consumption per mile and range alike);
 - MPGe = 33.705 kWh per gallon / (kWh per mile).
 """
@@ -19,6 +21,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from bevsim.errors import BevsimError, did_you_mean
+from bevsim.procedures import five_cycle
 from bevsim.procedures.range_common import ENERGY_USE, Environment, cycle_range
 from bevsim.spec import VehicleSpec
 
@@ -33,6 +37,7 @@ KM_PER_MILE = 1.609344
 AMBIENT_TEMP_C = 23.0
 STANDARD = Environment(ambient_temp_c=AMBIENT_TEMP_C)
 BREAK_OFF_S = 4.0
+LABEL_METHODS = ("two-cycle", "five-cycle")
 
 
 def test_mass_kg(spec: VehicleSpec) -> float:
@@ -43,18 +48,41 @@ def test_mass_kg(spec: VehicleSpec) -> float:
 def run(
     specs: Sequence[VehicleSpec],
     environment: Environment = STANDARD,
-    adjustment_factor: float = ADJUSTMENT_FACTOR,
+    label_method: str = "two-cycle",
 ) -> pd.DataFrame:
-    """EPA raw city/highway results and the adjusted label (one row per vehicle)."""
+    """EPA raw city/highway results and the adjusted label (one row per vehicle); the label
+    adjustment by ``label_method``: two-cycle (x 0.7) or five-cycle (vehicle-specific)."""
+    method = check_label_method(label_method)
     city, hwy = (
         cycle_range(specs, cycle, test_mass_kg, NAME, BREAK_OFF_S, environment)
         for cycle in (CITY_CYCLE, HIGHWAY_CYCLE)
     )
-    return label_rows(city, hwy, adjustment_factor)
+    if method == "two-cycle":
+        return label_rows(city, hwy, ADJUSTMENT_FACTOR, method)
+    phases = five_cycle.phase_consumption(specs, test_mass_kg)
+    factors = five_cycle.adjustment_factor(phases)
+    rows = label_rows(city, hwy, factors["adjustment_factor"], method)
+    for column in factors.columns.drop(["vehicle_id", "adjustment_factor"]):
+        rows[column] = factors[column]
+    return rows
 
 
-def label_rows(city: pd.DataFrame, hwy: pd.DataFrame, factor: float) -> pd.DataFrame:
-    """Combine raw city and highway rows into label rows (km, kWh/100 km, miles, MPGe)."""
+def check_label_method(name: str) -> str:
+    """The label method by name (two-cycle or five-cycle), or a BevsimError naming the known."""
+    key = name.lower().replace("_", "-")
+    if key not in LABEL_METHODS:
+        raise BevsimError(
+            f"unknown EPA label method '{name}';{did_you_mean(key, list(LABEL_METHODS))} "
+            f"known: {', '.join(LABEL_METHODS)}"
+        )
+    return key
+
+
+def label_rows(
+    city: pd.DataFrame, hwy: pd.DataFrame, factor: float | pd.Series, method: str = "two-cycle"
+) -> pd.DataFrame:
+    """Combine raw city and highway rows into label rows (km, kWh/100 km, miles, MPGe) with
+    the label adjustment ``factor`` (one for all, or one per row) from ``method``."""
     kwh_per_mi_city = city["consumption_kwh_per_100km"] / 100.0 * KM_PER_MILE
     kwh_per_mi_hwy = hwy["consumption_kwh_per_100km"] / 100.0 * KM_PER_MILE
     label_city = kwh_per_mi_city / factor
@@ -86,4 +114,5 @@ def label_rows(city: pd.DataFrame, hwy: pd.DataFrame, factor: float) -> pd.DataF
     rows["raw_range_city_mi"] = city["range_km"] / KM_PER_MILE
     rows["raw_range_hwy_mi"] = hwy["range_km"] / KM_PER_MILE
     rows["adjustment_factor"] = factor
+    rows["label_method"] = method
     return rows

@@ -17,11 +17,14 @@ PROCEDURES = {"cltc": cltc.run, "wltp": wltp.run, "epa": epa.run}
 def range_test(
     vehicles: str | Path | VehicleSpec | Sequence[str | Path | VehicleSpec],
     procedure: str = "cltc",
+    label_method: str = "two-cycle",
 ) -> pd.DataFrame:
     """Range [km] and grid consumption [kWh/100 km] by procedure: cltc, wltp, epa or all.
 
-    One row per (vehicle, procedure); EPA rows also carry miles, kWh/100 mi and MPGe.
+    One row per (vehicle, procedure); EPA rows also carry miles, kWh/100 mi and MPGe, with the
+    label adjustment by ``label_method``: two-cycle (x 0.7) or five-cycle (vehicle-specific).
     """
+    epa.check_label_method(label_method)
     refs = [vehicles] if isinstance(vehicles, str | Path | VehicleSpec) else list(vehicles)
     specs = [load_vehicle(v) for v in refs]
     names = list(PROCEDURES) if procedure == "all" else [procedure.lower()]
@@ -32,4 +35,8 @@ def range_test(
                 f"unknown procedure '{procedure}';{did_you_mean(name, known)} "
                 f"known: {', '.join(known)}"
             )
-    return pd.concat([PROCEDURES[name](specs) for name in names], ignore_index=True)
+    frames = [
+        epa.run(specs, label_method=label_method) if name == "epa" else PROCEDURES[name](specs)
+        for name in names
+    ]
+    return pd.concat(frames, ignore_index=True)

@@ -3,7 +3,9 @@ bevsim result, and the comparison table (official, bevsim, error).
 
 The reference set is a YAML file with ``vehicles: [{id, official: {...},
 epa_test_car_list: {...}}]`` as in ``tests/data/reference/official/vehicles.yaml``; each vehicle
-is simulated from its own vehicle file (built from its specification only).
+is simulated from its own vehicle file (built from its specification only). Which EPA label
+method each maker used (two-cycle or five-cycle) comes from a separate sourced file such as
+``tests/data/reference/label_methods.yaml`` (``{id: {epa_label_method: ...}}``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from bevsim.procedures import epa
 from bevsim.procedures.range_test import range_test
 
 TOLERANCE = 0.05
@@ -83,17 +86,30 @@ def published_figures(vehicle: dict) -> Iterator[Figure]:
             )
 
 
-def validation_table(reference_path: str | Path, vehicle_dir: str | Path) -> pd.DataFrame:
-    """Official figure, bevsim's prediction and the error, for every published figure."""
+def load_label_methods(path: str | Path | None) -> dict[str, str]:
+    """EPA label method per vehicle id from a label-methods YAML file (none: empty)."""
+    if path is None:
+        return {}
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    return {vid: epa.check_label_method(entry["epa_label_method"]) for vid, entry in data.items()}
+
+
+def validation_table(
+    reference_path: str | Path,
+    vehicle_dir: str | Path,
+    label_methods_path: str | Path | None = None,
+) -> pd.DataFrame:
+    """Official figure, bevsim's prediction and the error, for every published figure; EPA
+    labels with the method each maker used (label_methods_path; default two-cycle)."""
     vehicles = load_reference(reference_path)
+    methods = load_label_methods(label_methods_path)
     figures = [f for v in vehicles for f in published_figures(v)]
     rows = []
     for procedure in ("cltc", "wltp", "epa"):
         ids = sorted({f.vehicle_id for f in figures if f.procedure == procedure})
         if not ids:
             continue
-        paths = [Path(vehicle_dir) / f"{vid}.yaml" for vid in ids]
-        results = range_test([str(p) for p in paths], procedure).set_index("vehicle_id")
+        results = _results(ids, procedure, vehicle_dir, methods)
         for figure in (f for f in figures if f.procedure == procedure):
             predicted = float(results.loc[figure.vehicle_id, figure.column])
             rows.append(
@@ -105,8 +121,27 @@ def validation_table(reference_path: str | Path, vehicle_dir: str | Path) -> pd.
                     "official": figure.official,
                     "bevsim": predicted,
                     "error_pct": 100.0 * (predicted / figure.official - 1.0),
+                    "label_method": results.loc[figure.vehicle_id].get("label_method", ""),
+                    "adjustment_factor": results.loc[figure.vehicle_id].get(
+                        "adjustment_factor", float("nan")
+                    ),
                 }
             )
     table = pd.DataFrame(rows)
     table["within_tolerance"] = table["error_pct"].abs() <= 100.0 * TOLERANCE
     return table
+
+
+def _results(
+    ids: list[str], procedure: str, vehicle_dir: str | Path, methods: dict[str, str]
+) -> pd.DataFrame:
+    """range_test rows of the vehicles, indexed by id; EPA runs grouped by label method."""
+    groups: dict[str, list[str]] = {}
+    for vid in ids:
+        method = methods.get(vid, "two-cycle") if procedure == "epa" else "two-cycle"
+        groups.setdefault(method, []).append(vid)
+    frames = [
+        range_test([str(Path(vehicle_dir) / f"{vid}.yaml") for vid in group], procedure, method)
+        for method, group in groups.items()
+    ]
+    return pd.concat(frames, ignore_index=True).set_index("vehicle_id")
