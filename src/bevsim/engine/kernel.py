@@ -12,12 +12,13 @@ Sign conventions: powers in W, + = propulsion / discharge; losses are >= 0.
 from __future__ import annotations
 
 import math
+from collections import namedtuple
 
 import numpy as np
 from numba import njit, prange
 
 from bevsim.engine import thermal
-from bevsim.engine.layout import TOT, TR, P
+from bevsim.engine.layout import TOT, TOTAL_COLUMNS, TR, P
 
 GRAVITY_MPS2 = 9.80665
 TRACE_TOLERANCE_MPS = 2.0 / 3.6  # +-2 km/h speed band of GB/T 18386 / GTR 15 cycle following
@@ -147,21 +148,27 @@ def _drive_constants(p):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _propulsion(p, drive, loss_map, wheel_w, v_avg, wheel_force_n):
-    """Motor mech/elec power [W], loss [W], driveline loss [W] and feasibility for wheel_w > 0.
-
-    Feasible when the torque is within the motor's peak torque and power, the motor within its
-    speed, and the wheel force within the driven axle's traction.
-    """
+def _propulsion_demand(p, drive, wheel_w, v_avg, wheel_force_n):
+    """Motor mech power [W], speed [rad/s], torque [N m] and whether they are within the
+    motor's peak torque, power and speed and the wheel force within the driven axle's traction
+    (wheel_w > 0)."""
     motor_mech = wheel_w * drive[1]
     speed = v_avg * drive[0]
     torque = wheel_force_n * drive[1] * drive[5]
     ok = (
-        torque <= p[_MOT_T] * (1.0 + 1e-9)
-        and motor_mech <= p[_MOT_P] * (1.0 + 1e-9)
-        and speed <= p[_MOT_W] * (1.0 + 1e-9)
-        and wheel_force_n <= p[_TRACTION]
+        (torque <= p[_MOT_T] * (1.0 + 1e-9))
+        & (motor_mech <= p[_MOT_P] * (1.0 + 1e-9))
+        & (speed <= p[_MOT_W] * (1.0 + 1e-9))
+        & (wheel_force_n <= p[_TRACTION])
     )
+    return motor_mech, speed, torque, ok
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _propulsion(p, drive, loss_map, wheel_w, v_avg, wheel_force_n):
+    """Motor mech/elec power [W], loss [W], driveline loss [W] and feasibility for wheel_w > 0
+    (see _propulsion_demand)."""
+    motor_mech, speed, torque, ok = _propulsion_demand(p, drive, wheel_w, v_avg, wheel_force_n)
     loss = _motor_loss_w(loss_map, speed, torque, drive)
     return motor_mech, motor_mech + loss, loss, motor_mech - wheel_w, ok
 
@@ -243,9 +250,8 @@ def _cell_limits(p, tables, c, cell_temp_c):
 @njit(cache=True, error_model="numpy", inline="always")
 def _wheel_force_n(p, wheel_w, v_avg, v1, v2, inv_dt):
     """Tractive force [N]: wheel power over speed, or the inertial force when (nearly) at rest."""
-    if v_avg > MIN_SPEED_MPS:
-        return wheel_w / v_avg
-    return p[_INERTIAL_MASS] * (v2 - v1) * inv_dt
+    at_rest = p[_INERTIAL_MASS] * (v2 - v1) * inv_dt
+    return wheel_w / v_avg if v_avg > MIN_SPEED_MPS else at_rest
 
 
 @njit(cache=True, error_model="numpy")
@@ -295,77 +301,253 @@ def _regen(p, drive, loss_map, wheel, v, aux, p_chg):
     )
 
 
-@njit(cache=True, error_model="numpy")
-def run_vehicle(
-    p,
-    tables,
-    decay_table,
-    speed_req,
-    cos_slope,
-    sin_slope,
-    dt,
-    break_off_s,
-    totals,
-    traces,
-    record,
-):
-    """Drive one variant over the trace; write its totals row and, if record, its traces.
+LANE_STATE = (
+    "v1",  # speed at the start of the step [m/s]
+    "soc",
+    "pol",  # RC-pair voltage per cell [V]
+    "cell_c",  # cell temperature [degC]
+    "cabin_c",  # cabin temperature [degC]
+    "limits_c",  # cell temperature at the last look-up of the cell limits [degC]
+    "grid_cell",  # the five values of _cell_limits: temperature grid cell and fraction,
+    "grid_frac",
+    "soc_floor",  # SOC floor,
+    "i_dis_max",  # discharge and charge current limits [A]
+    "i_chg_max",
+    "off_run",  # time off the trace without a break [s]
+    "active",  # 1 while the variant still drives
+    "drive0",  # the seven constants of _drive_constants
+    "drive1",
+    "drive2",
+    "drive3",
+    "drive4",
+    "drive5",
+    "drive6",
+    "soc_per_amp",  # SOC drawn by 1 A over one step
+    "cabin_k_per_w",  # step over cabin heat capacity [K/W]
+    "pack_k_per_w",  # step over pack heat capacity [K/W]
+)
+LANE_WORK = (
+    "ocv",
+    "source_v",
+    "r0",
+    "inv_r0",
+    "r1",
+    "decay",
+    "p_dis",
+    "p_chg",
+    "v2",
+    "aero",
+    "rolling",
+    "grade_w",
+    "inertia",
+    "v",
+    "wheel",
+    "cabin_heat",
+    "hvac_w",
+    "pack_heat",
+    "pack_tm_w",
+    "aux_want",
+    "aux",
+    "motor_mech",
+    "motor_elec",
+    "motor_loss",
+    "dl_loss",
+    "friction",
+    "speed",
+    "torque",
+    "ok",
+    "battery_w",
+    "current",
+    "terminal_v",
+    "battery_loss",
+    "chem_w",
+    "ohmic_w",
+    "pol_w",
+    "pack_amb",
+    "off",
+    "broke",
+    "was_active",
+)
+LANES = 32
+"""Variants stepped side by side in one block: each step runs through the block's lanes in a
+few loops. The loops without table look-ups (road loads, HVAC, pack current, thermal and the
+totals) compile to SIMD instructions over the lanes; look-ups and the rare re-solves of a step
+the car cannot follow run lane by lane."""
 
-    With ``break_off_s`` > 0 the run stops once the car has been more than the trace tolerance
-    below the requested speed for that many consecutive seconds (the range tests' end).
-    """
-    loss_map = tables.motor_loss_pu[int(p[_MAP])]
-    drive = _drive_constants(p)
+_N_ROWS = len(LANE_STATE) + len(LANE_WORK) + len(TOTAL_COLUMNS)
+S = namedtuple("LaneState", LANE_STATE)(*(LANES * i for i in range(len(LANE_STATE))))
+W = namedtuple("LaneWork", LANE_WORK)(
+    *(LANES * (len(LANE_STATE) + i) for i in range(len(LANE_WORK)))
+)
+T = namedtuple("LaneTotals", TOTAL_COLUMNS)(
+    *(LANES * (len(LANE_STATE) + len(LANE_WORK) + i) for i in range(len(TOTAL_COLUMNS)))
+)
+"""A block keeps its lanes' state (S), the step's intermediate values (W) and the totals (T)
+in one flat array ``m``: quantity q of lane k is ``m[S.q + k]``. Each quantity is contiguous
+over the lanes and every offset is a constant, so the compiler sees that the lane loops'
+reads and writes do not overlap and vectorizes them."""
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _lane_limits(m, k):
+    """The cell limits of lane k (see _cell_limits)."""
+    return (
+        int(m[S.grid_cell + k]),
+        m[S.grid_frac + k],
+        m[S.soc_floor + k],
+        m[S.i_dis_max + k],
+        m[S.i_chg_max + k],
+    )
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _store_limits(m, k, limits):
+    """Keep the cell limits (see _cell_limits) in lane k's state."""
+    it, ft, soc_floor, i_dis_max, i_chg_max = limits
+    m[S.grid_cell + k] = it
+    m[S.grid_frac + k] = ft
+    m[S.soc_floor + k] = soc_floor
+    m[S.i_dis_max + k] = i_dis_max
+    m[S.i_chg_max + k] = i_chg_max
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _lane_drive(m, k):
+    """The driveline constants of lane k (see _drive_constants)."""
+    return (
+        m[S.drive0 + k],
+        m[S.drive1 + k],
+        m[S.drive2 + k],
+        m[S.drive3 + k],
+        m[S.drive4 + k],
+        m[S.drive5 + k],
+        m[S.drive6 + k],
+    )
+
+
+@njit(cache=True, error_model="numpy")
+def _start_lane(p, tables, dt, speed0, m, k):
+    """Lane k's state at the start of the trace and its running extremes."""
+    d0, d1, d2, d3, d4, d5, d6 = _drive_constants(p)
+    m[S.drive0 + k] = d0
+    m[S.drive1 + k] = d1
+    m[S.drive2 + k] = d2
+    m[S.drive3 + k] = d3
+    m[S.drive4 + k] = d4
+    m[S.drive5 + k] = d5
+    m[S.drive6 + k] = d6
     cell = _cell_tables(p, tables)
-    inv_dt = 1.0 / dt
-    soc_per_amp = dt / (cell[4] * 3600.0)  # SOC drawn by 1 A over one step
-    cell_c = p[_TEMP]
-    cabin_c = p[_CABIN0]
-    cabin_k_per_w, pack_k_per_w = thermal.step_per_capacity(p, dt)
-    limits_c = cell_c
-    limits = _cell_limits(p, tables, cell[3], cell_c)
-    soc = p[_SOC0]
-    pol = 0.0  # RC-pair voltage per cell [V]
-    v1 = speed_req[0]
-    distance = trace_distance = chem_e = term_e = term_dis = term_chg = 0.0
-    wheel_pos = wheel_neg = regen_e = aero_e = rolling_e = grade_e = kinetic_e = 0.0
-    dl_e = motor_e = ohmic_e = pol_e = friction_e = aux_e = 0.0
-    hvac_e = pack_tm_e = cabin_heat_e = heater_heat_e = cells_heat_e = pack_amb_e = 0.0
-    max_short = off_trace = off_run = 0.0
-    broke_off = 0.0
-    steps = 0
-    min_soc = soc
-    min_v = 1e12
-    max_v = 0.0
-    n = speed_req.shape[0]
-    for step in range(1, n):
-        if abs(cell_c - limits_c) > LIMITS_RETUNE_K:
-            limits_c = cell_c
-            limits = _cell_limits(p, tables, cell[3], cell_c)
-        ocv, source_v, r0, inv_r0, r1, decay = _pack_state(p, cell, limits, decay_table, soc, pol)
-        target = speed_req[step]
-        cos_t = cos_slope[step]
-        sin_t = sin_slope[step]
-        v2 = target
-        aero, rolling, grade_w, inertia, v = _road_powers(p, v1, v2, cos_t, sin_t, inv_dt)
+    m[S.soc_per_amp + k] = dt / (cell[4] * 3600.0)
+    cabin_k, pack_k = thermal.step_per_capacity(p, dt)
+    m[S.cabin_k_per_w + k] = cabin_k
+    m[S.pack_k_per_w + k] = pack_k
+    m[S.v1 + k] = speed0
+    m[S.cell_c + k] = p[_TEMP]
+    m[S.cabin_c + k] = p[_CABIN0]
+    m[S.limits_c + k] = p[_TEMP]
+    _store_limits(m, k, _cell_limits(p, tables, cell[3], p[_TEMP]))
+    m[S.soc + k] = p[_SOC0]
+    m[S.pol + k] = 0.0
+    m[S.off_run + k] = 0.0
+    m[S.active + k] = 1.0
+    m[T.min_soc + k] = p[_SOC0]
+    m[T.min_terminal_voltage_v + k] = 1e12
+    m[T.max_terminal_voltage_v + k] = 0.0
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _pack_lookups(pt, tables, decay_table, m, inv_dt):
+    """Per lane: the cell limits when the cells' temperature has moved, the pack's voltages and
+    resistances at its SOC and the power it can deliver this step (table look-ups)."""
+    for k in range(LANES):
+        if m[S.active + k] < 0.5:
+            continue
+        p = pt[:, k]
+        cell = _cell_tables(p, tables)
+        cell_c = m[S.cell_c + k]
+        if abs(cell_c - m[S.limits_c + k]) > LIMITS_RETUNE_K:
+            m[S.limits_c + k] = cell_c
+            _store_limits(m, k, _cell_limits(p, tables, cell[3], cell_c))
+        limits = _lane_limits(m, k)
+        soc = m[S.soc + k]
+        ocv, source_v, r0, inv_r0, r1, decay = _pack_state(
+            p, cell, limits, decay_table, soc, m[S.pol + k]
+        )
+        m[W.ocv + k] = ocv
+        m[W.source_v + k] = source_v
+        m[W.r0 + k] = r0
+        m[W.inv_r0 + k] = inv_r0
+        m[W.r1 + k] = r1
+        m[W.decay + k] = decay
+        m[W.p_dis + k] = _discharge_limit_w(p, cell, limits, soc, source_v, r0, inv_r0, inv_dt)
+        m[W.p_chg + k] = 0.0
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _demand(pt, m, target, cos_t, sin_t, dt, inv_dt):
+    """Per lane (SIMD): the road-load powers to reach the requested speed (or to brake at the
+    tires' limit), the HVAC and pack thermal loads, and what the motor must deliver."""
+    for k in range(LANES):
+        p = pt[:, k]
+        v1 = m[S.v1 + k]
+        aero, rolling, grade_w, inertia, v = _road_powers(p, v1, target, cos_t, sin_t, inv_dt)
         wheel = aero + rolling + grade_w + inertia
-        if wheel < 0.0 and v > MIN_SPEED_MPS and -wheel > p[_BRAKE_MAX] * v:
-            # The tires cannot brake this hard: decelerate at the friction limit instead.
-            resist = (aero + rolling + grade_w) / v
-            v2 = max(v1 - (p[_BRAKE_MAX] + resist) * dt / p[_INERTIAL_MASS], target)
-            aero, rolling, grade_w, inertia, v = _road_powers(p, v1, v2, cos_t, sin_t, inv_dt)
-            wheel = aero + rolling + grade_w + inertia
-        p_dis = _discharge_limit_w(p, cell, limits, soc, source_v, r0, inv_r0, inv_dt)
-        p_chg = 0.0
-        cabin_heat, hvac_w = thermal.cabin_hvac(p, cabin_c, v1)
-        pack_heat, pack_tm_w = thermal.pack_thermal_management(p, cell_c)
-        aux_want = p[_AUX] + hvac_w + pack_tm_w
+        # The tires cannot brake this hard: decelerate at the friction limit instead.
+        skid = (wheel < 0.0) & (v > MIN_SPEED_MPS) & (-wheel > p[_BRAKE_MAX] * v)
+        resist = (aero + rolling + grade_w) / v
+        v2_skid = max(v1 - (p[_BRAKE_MAX] + resist) * dt / p[_INERTIAL_MASS], target)
+        aero_s, rolling_s, grade_s, inertia_s, v_s = _road_powers(
+            p, v1, v2_skid, cos_t, sin_t, inv_dt
+        )
+        v2 = v2_skid if skid else target
+        aero = aero_s if skid else aero
+        rolling = rolling_s if skid else rolling
+        grade_w = grade_s if skid else grade_w
+        inertia = inertia_s if skid else inertia
+        v = v_s if skid else v
+        wheel = aero + rolling + grade_w + inertia
+        cabin_heat, hvac_w = thermal.cabin_hvac(p, m[S.cabin_c + k], v1)
+        pack_heat, pack_tm_w = thermal.pack_thermal_management(p, m[S.cell_c + k])
+        force = _wheel_force_n(p, wheel, v, v1, v2, inv_dt)
+        motor_mech, speed, torque, ok = _propulsion_demand(p, _lane_drive(m, k), wheel, v, force)
+        m[W.v2 + k] = v2
+        m[W.aero + k] = aero
+        m[W.rolling + k] = rolling
+        m[W.grade_w + k] = grade_w
+        m[W.inertia + k] = inertia
+        m[W.v + k] = v
+        m[W.wheel + k] = wheel
+        m[W.cabin_heat + k] = cabin_heat
+        m[W.hvac_w + k] = hvac_w
+        m[W.pack_heat + k] = pack_heat
+        m[W.pack_tm_w + k] = pack_tm_w
+        m[W.aux_want + k] = p[_AUX] + hvac_w + pack_tm_w
+        m[W.motor_mech + k] = motor_mech
+        m[W.speed + k] = speed
+        m[W.torque + k] = torque
+        m[W.ok + k] = 1.0 if ok else 0.0
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _motor(pt, tables, m, target, cos_t, sin_t, inv_dt):
+    """Per lane: the drive unit's losses (map look-ups); when the car cannot follow, the highest
+    end speed it can reach (bisection); when braking, regen within the pack's acceptance."""
+    for k in range(LANES):
+        if m[S.active + k] < 0.5:
+            continue
+        p = pt[:, k]
+        drive = _lane_drive(m, k)
+        loss_map = tables.motor_loss_pu[int(p[_MAP])]
+        wheel = m[W.wheel + k]
         if wheel > 0.0:
-            force = _wheel_force_n(p, wheel, v, v1, v2, inv_dt)
-            motor_mech, motor_elec, motor_loss, dl_loss, ok = _propulsion(
-                p, drive, loss_map, wheel, v, force
-            )
-            if not (ok and motor_elec + aux_want <= p_dis):
+            motor_mech = m[W.motor_mech + k]
+            motor_loss = _motor_loss_w(loss_map, m[W.speed + k], m[W.torque + k], drive)
+            motor_elec = motor_mech + motor_loss
+            dl_loss = motor_mech - wheel
+            aux_want = m[W.aux_want + k]
+            p_dis = m[W.p_dis + k]
+            if not (m[W.ok + k] > 0.5 and motor_elec + aux_want <= p_dis):
+                v1 = m[S.v1 + k]
                 lo, hi = 0.0, target
                 for _ in range(BISECTION_STEPS):
                     mid = 0.5 * (lo + hi)
@@ -388,158 +570,223 @@ def run_vehicle(
                     v *= moving_share
                     wheel = 0.0
                 force = _wheel_force_n(p, wheel, v, v1, v2, inv_dt)
-                motor_mech, motor_elec, motor_loss, dl_loss, ok = _propulsion(
+                motor_mech, motor_elec, motor_loss, dl_loss, _ = _propulsion(
                     p, drive, loss_map, max(wheel, 0.0), v, force
                 )
-            friction = 0.0
+                m[W.v2 + k] = v2
+                m[W.aero + k] = aero
+                m[W.rolling + k] = rolling
+                m[W.grade_w + k] = grade_w
+                m[W.inertia + k] = inertia
+                m[W.v + k] = v
+                m[W.wheel + k] = wheel
+            m[W.motor_mech + k] = motor_mech
+            m[W.motor_elec + k] = motor_elec
+            m[W.motor_loss + k] = motor_loss
+            m[W.dl_loss + k] = dl_loss
+            m[W.friction + k] = 0.0
         if wheel <= 0.0:
-            p_chg = _charge_limit_w(p, cell, limits, soc, source_v, r0, inv_r0, inv_dt)
-            motor_mech, motor_elec, motor_loss, dl_loss, friction = _regen(
-                p, drive, loss_map, wheel, v, aux_want, p_chg
+            limits = _lane_limits(m, k)
+            p_chg = _charge_limit_w(
+                p,
+                _cell_tables(p, tables),
+                limits,
+                m[S.soc + k],
+                m[W.source_v + k],
+                m[W.r0 + k],
+                m[W.inv_r0 + k],
+                inv_dt,
             )
+            motor_mech, motor_elec, motor_loss, dl_loss, friction = _regen(
+                p, drive, loss_map, wheel, m[W.v + k], m[W.aux_want + k], p_chg
+            )
+            m[W.p_chg + k] = p_chg
+            m[W.motor_mech + k] = motor_mech
+            m[W.motor_elec + k] = motor_elec
+            m[W.motor_loss + k] = motor_loss
+            m[W.dl_loss + k] = dl_loss
+            m[W.friction + k] = friction
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _settle(pt, m, step, target, dt, break_off_s):
+    """Per lane (SIMD): share the pack's power among the loads, the pack current, the RC pair,
+    SOC and temperatures; stop lanes that break off. Returns the number of lanes that broke
+    off at this step."""
+    stopped = 0
+    for k in range(LANES):
+        p = pt[:, k]
+        act = m[S.active + k] > 0.5
         # Accessories and thermal loads run on regen first, then on what the pack can still
         # give; short of power, they all get the same share of what they asked for.
-        supplied = min(aux_want, max(p_dis - motor_elec, 0.0))
-        aux = p[_AUX]
-        if supplied < aux_want:
-            share = supplied / aux_want
-            aux *= share
-            hvac_w *= share
-            cabin_heat *= share
-            pack_tm_w *= share
-            pack_heat *= share
+        aux_want = m[W.aux_want + k]
+        motor_elec = m[W.motor_elec + k]
+        supplied = min(aux_want, max(m[W.p_dis + k] - motor_elec, 0.0))
+        short = supplied < aux_want
+        share = supplied / aux_want
+        aux = p[_AUX] * share if short else p[_AUX]
+        hvac_w = m[W.hvac_w + k] * share if short else m[W.hvac_w + k]
+        cabin_heat = m[W.cabin_heat + k] * share if short else m[W.cabin_heat + k]
+        pack_tm_w = m[W.pack_tm_w + k] * share if short else m[W.pack_tm_w + k]
+        pack_heat = m[W.pack_heat + k] * share if short else m[W.pack_heat + k]
         battery_w = motor_elec + supplied
         # Pack current from terminal power: P = (E - R I) I.
+        source_v = m[W.source_v + k]
+        r0 = m[W.r0 + k]
         disc = source_v * source_v - 4.0 * r0 * battery_w
-        current = (source_v - math.sqrt(max(disc, 0.0))) * 0.5 * inv_r0
+        current = (source_v - math.sqrt(max(disc, 0.0))) * 0.5 * m[W.inv_r0 + k]
         terminal_v = source_v - r0 * current
-        chem_w = ocv * current
+        chem_w = m[W.ocv + k] * current
         ohmic_w = r0 * current * current
+        pol = m[S.pol + k]
         pol_w = p[_NS] * pol * current
         # RC pair, exact over the step for constant current.
-        pol = pol * decay + r1 * (current / p[_NP]) * (1.0 - decay)
-        soc -= current * soc_per_amp
+        decay = m[W.decay + k]
+        pol = pol * decay + m[W.r1 + k] * (current / p[_NP]) * (1.0 - decay)
+        soc = m[S.soc + k] - current * m[S.soc_per_amp + k]
         # Heat: the cells' losses and the thermal management warm the pack, the air cools it.
         cells_heat = ohmic_w + pol_w
+        cell_c = m[S.cell_c + k]
+        v = m[W.v + k]
         pack_amb = thermal.pack_heat_to_ambient_w(p, cell_c)
-        cabin_c = thermal.cabin_temp_next(p, cabin_c, v, cabin_heat, cabin_k_per_w)
-        cell_c = thermal.pack_temp_next(p, cell_c, cells_heat, pack_heat, pack_k_per_w)
-
-        distance += v * dt
-        trace_distance += 0.5 * (speed_req[step - 1] + target) * dt
-        chem_e += chem_w * dt
-        term_e += battery_w * dt
-        if battery_w > 0.0:
-            term_dis += battery_w * dt
-        else:
-            term_chg -= battery_w * dt
-        if wheel > 0.0:
-            wheel_pos += wheel * dt
-        else:
-            wheel_neg -= wheel * dt
-            regen_e -= motor_mech * dt
-        aero_e += aero * dt
-        rolling_e += rolling * dt
-        grade_e += grade_w * dt
-        kinetic_e += inertia * dt
-        dl_e += dl_loss * dt
-        motor_e += motor_loss * dt
-        ohmic_e += ohmic_w * dt
-        pol_e += pol_w * dt
-        friction_e += friction * dt
-        aux_e += aux * dt
-        hvac_e += hvac_w * dt
-        pack_tm_e += pack_tm_w * dt
-        cabin_heat_e += cabin_heat * dt
-        heater_heat_e += pack_heat * dt
-        cells_heat_e += cells_heat * dt
-        pack_amb_e += pack_amb * dt
+        cabin_c = thermal.cabin_temp_next(
+            p, m[S.cabin_c + k], v, cabin_heat, m[S.cabin_k_per_w + k]
+        )
+        cell_c = thermal.pack_temp_next(p, cell_c, cells_heat, pack_heat, m[S.pack_k_per_w + k])
+        v2 = m[W.v2 + k]
         shortfall = target - v2
-        max_short = max(max_short, shortfall)
-        if shortfall > TRACE_TOLERANCE_MPS:
-            off_trace += dt
-            off_run += dt
-        else:
-            off_run = 0.0
-        steps = step
-        min_soc = min(min_soc, soc)
-        min_v = min(min_v, terminal_v)
-        max_v = max(max_v, terminal_v)
-        if record:
-            row = traces[step]
-            row[TR.speed_requested_mps] = target
-            row[TR.speed_achieved_mps] = v2
-            row[TR.wheel_power_w] = wheel
-            row[TR.motor_mech_power_w] = motor_mech
-            row[TR.motor_elec_power_w] = motor_elec
-            row[TR.battery_power_w] = battery_w
-            row[TR.battery_current_a] = current
-            row[TR.terminal_voltage_v] = terminal_v
-            row[TR.open_circuit_voltage_v] = ocv
-            row[TR.soc] = soc
-            row[TR.cell_temp_c] = cell_c
-            row[TR.cabin_temp_c] = cabin_c
-            row[TR.cabin_hvac_power_w] = hvac_w
-            row[TR.battery_thermal_power_w] = pack_tm_w
-            row[TR.aero_power_w] = aero
-            row[TR.rolling_power_w] = rolling
-            row[TR.grade_power_w] = grade_w
-            row[TR.inertia_power_w] = inertia
-            row[TR.driveline_loss_w] = dl_loss
-            row[TR.motor_loss_w] = motor_loss
-            row[TR.battery_loss_w] = ohmic_w + pol_w
-            row[TR.friction_brake_power_w] = friction
-            row[TR.accessory_power_w] = aux
-            row[TR.max_discharge_power_w] = p_dis
-            row[TR.max_charge_power_w] = p_chg
-        v1 = v2
-        if break_off_s > 0.0 and off_run >= break_off_s - 1e-9:
-            broke_off = 1.0
-            break
-    totals[TOT.distance_m] = distance
-    totals[TOT.trace_distance_m] = trace_distance
-    totals[TOT.chemical_energy_j] = chem_e
-    totals[TOT.terminal_energy_j] = term_e
-    totals[TOT.terminal_discharge_energy_j] = term_dis
-    totals[TOT.terminal_charge_energy_j] = term_chg
-    totals[TOT.wheel_positive_energy_j] = wheel_pos
-    totals[TOT.wheel_negative_energy_j] = wheel_neg
-    totals[TOT.aero_energy_j] = aero_e
-    totals[TOT.rolling_energy_j] = rolling_e
-    totals[TOT.grade_energy_j] = grade_e
-    totals[TOT.kinetic_energy_change_j] = kinetic_e
-    totals[TOT.driveline_loss_j] = dl_e
-    totals[TOT.motor_loss_j] = motor_e
-    totals[TOT.battery_ohmic_loss_j] = ohmic_e
-    totals[TOT.battery_polarization_loss_j] = pol_e
-    totals[TOT.friction_brake_energy_j] = friction_e
-    totals[TOT.accessory_energy_j] = aux_e
-    totals[TOT.cabin_hvac_energy_j] = hvac_e
-    totals[TOT.battery_thermal_energy_j] = pack_tm_e
-    totals[TOT.cabin_heat_j] = cabin_heat_e
-    totals[TOT.battery_heater_heat_j] = heater_heat_e
-    totals[TOT.battery_heat_generated_j] = cells_heat_e
-    totals[TOT.pack_heat_to_ambient_j] = pack_amb_e
-    totals[TOT.final_cell_temp_c] = cell_c
-    totals[TOT.final_cabin_temp_c] = cabin_c
-    totals[TOT.regen_energy_j] = regen_e
-    totals[TOT.final_soc] = soc
-    totals[TOT.min_soc] = min_soc
-    totals[TOT.max_speed_shortfall_mps] = max_short
-    totals[TOT.time_off_trace_s] = off_trace
-    totals[TOT.min_terminal_voltage_v] = min_v
-    totals[TOT.max_terminal_voltage_v] = max_v
-    totals[TOT.final_speed_mps] = v1
-    totals[TOT.final_polarization_v] = pol
-    totals[TOT.steps] = steps
-    totals[TOT.broke_off] = broke_off
+        off = shortfall > TRACE_TOLERANCE_MPS
+        off_run = m[S.off_run + k] + dt if off else 0.0
+        broke = act & (break_off_s > 0.0) & (off_run >= break_off_s - 1e-9)
+
+        m[W.aux + k] = aux
+        m[W.hvac_w + k] = hvac_w
+        m[W.pack_tm_w + k] = pack_tm_w
+        m[W.battery_w + k] = battery_w
+        m[W.current + k] = current
+        m[W.terminal_v + k] = terminal_v
+        m[W.battery_loss + k] = cells_heat
+        m[W.cabin_heat + k] = cabin_heat
+        m[W.pack_heat + k] = pack_heat
+        m[W.chem_w + k] = chem_w
+        m[W.ohmic_w + k] = ohmic_w
+        m[W.pol_w + k] = pol_w
+        m[W.pack_amb + k] = pack_amb
+        m[W.off + k] = 1.0 if off else 0.0
+        m[W.broke + k] = 1.0 if broke else 0.0
+        m[W.was_active + k] = 1.0 if act else 0.0
+        m[S.v1 + k] = v2 if act else m[S.v1 + k]
+        m[S.soc + k] = soc if act else m[S.soc + k]
+        m[S.pol + k] = pol if act else m[S.pol + k]
+        m[S.cell_c + k] = cell_c if act else m[S.cell_c + k]
+        m[S.cabin_c + k] = cabin_c if act else m[S.cabin_c + k]
+        m[S.off_run + k] = off_run if act else m[S.off_run + k]
+        m[S.active + k] = 0.0 if broke else m[S.active + k]
+        stopped += 1 if broke else 0
+
+    return stopped
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _accumulate(m, step, target, prev_target, dt):
+    """Per lane (SIMD): add the step to the totals of the lanes that drove it."""
+    for k in range(LANES):
+        act = m[W.was_active + k] > 0.5
+        broke = m[W.broke + k] > 0.5
+        off = m[W.off + k] > 0.5
+        wheel = m[W.wheel + k]
+        battery_w = m[W.battery_w + k]
+        shortfall = target - m[W.v2 + k]
+        soc = m[S.soc + k]
+        terminal_v = m[W.terminal_v + k]
+        gain = dt if act else 0.0
+        m[T.distance_m + k] += m[W.v + k] * gain
+        m[T.trace_distance_m + k] += 0.5 * (prev_target + target) * gain
+        m[T.chemical_energy_j + k] += m[W.chem_w + k] * gain
+        m[T.terminal_energy_j + k] += battery_w * gain
+        m[T.terminal_discharge_energy_j + k] += battery_w * gain if battery_w > 0.0 else 0.0
+        m[T.terminal_charge_energy_j + k] -= battery_w * gain if battery_w <= 0.0 else 0.0
+        m[T.wheel_positive_energy_j + k] += wheel * gain if wheel > 0.0 else 0.0
+        m[T.wheel_negative_energy_j + k] -= wheel * gain if wheel <= 0.0 else 0.0
+        m[T.regen_energy_j + k] -= m[W.motor_mech + k] * gain if wheel <= 0.0 else 0.0
+        m[T.aero_energy_j + k] += m[W.aero + k] * gain
+        m[T.rolling_energy_j + k] += m[W.rolling + k] * gain
+        m[T.grade_energy_j + k] += m[W.grade_w + k] * gain
+        m[T.kinetic_energy_change_j + k] += m[W.inertia + k] * gain
+        m[T.driveline_loss_j + k] += m[W.dl_loss + k] * gain
+        m[T.motor_loss_j + k] += m[W.motor_loss + k] * gain
+        m[T.battery_ohmic_loss_j + k] += m[W.ohmic_w + k] * gain
+        m[T.battery_polarization_loss_j + k] += m[W.pol_w + k] * gain
+        m[T.friction_brake_energy_j + k] += m[W.friction + k] * gain
+        m[T.accessory_energy_j + k] += m[W.aux + k] * gain
+        m[T.cabin_hvac_energy_j + k] += m[W.hvac_w + k] * gain
+        m[T.battery_thermal_energy_j + k] += m[W.pack_tm_w + k] * gain
+        m[T.cabin_heat_j + k] += m[W.cabin_heat + k] * gain
+        m[T.battery_heater_heat_j + k] += m[W.pack_heat + k] * gain
+        m[T.battery_heat_generated_j + k] += m[W.battery_loss + k] * gain
+        m[T.pack_heat_to_ambient_j + k] += m[W.pack_amb + k] * gain
+        m[T.time_off_trace_s + k] += gain if off else 0.0
+        shortest = m[T.max_speed_shortfall_mps + k]
+        m[T.max_speed_shortfall_mps + k] = max(shortest, shortfall) if act else shortest
+        m[T.steps + k] = step if act else m[T.steps + k]
+        lowest_soc = m[T.min_soc + k]
+        m[T.min_soc + k] = min(lowest_soc, soc) if act else lowest_soc
+        lowest_v = m[T.min_terminal_voltage_v + k]
+        m[T.min_terminal_voltage_v + k] = min(lowest_v, terminal_v) if act else lowest_v
+        highest_v = m[T.max_terminal_voltage_v + k]
+        m[T.max_terminal_voltage_v + k] = max(highest_v, terminal_v) if act else highest_v
+        m[T.broke_off + k] = 1.0 if broke else m[T.broke_off + k]
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _record(m, traces, step, target):
+    """Write this step's trace row of every lane that drove it."""
+    for k in range(traces.shape[0]):
+        if m[W.was_active + k] < 0.5:
+            continue
+        row = traces[k, step]
+        row[TR.speed_requested_mps] = target
+        row[TR.speed_achieved_mps] = m[W.v2 + k]
+        row[TR.wheel_power_w] = m[W.wheel + k]
+        row[TR.motor_mech_power_w] = m[W.motor_mech + k]
+        row[TR.motor_elec_power_w] = m[W.motor_elec + k]
+        row[TR.battery_power_w] = m[W.battery_w + k]
+        row[TR.battery_current_a] = m[W.current + k]
+        row[TR.terminal_voltage_v] = m[W.terminal_v + k]
+        row[TR.open_circuit_voltage_v] = m[W.ocv + k]
+        row[TR.soc] = m[S.soc + k]
+        row[TR.cell_temp_c] = m[S.cell_c + k]
+        row[TR.cabin_temp_c] = m[S.cabin_c + k]
+        row[TR.cabin_hvac_power_w] = m[W.hvac_w + k]
+        row[TR.battery_thermal_power_w] = m[W.pack_tm_w + k]
+        row[TR.aero_power_w] = m[W.aero + k]
+        row[TR.rolling_power_w] = m[W.rolling + k]
+        row[TR.grade_power_w] = m[W.grade_w + k]
+        row[TR.inertia_power_w] = m[W.inertia + k]
+        row[TR.driveline_loss_w] = m[W.dl_loss + k]
+        row[TR.motor_loss_w] = m[W.motor_loss + k]
+        row[TR.battery_loss_w] = m[W.battery_loss + k]
+        row[TR.friction_brake_power_w] = m[W.friction + k]
+        row[TR.accessory_power_w] = m[W.aux + k]
+        row[TR.max_discharge_power_w] = m[W.p_dis + k]
+        row[TR.max_charge_power_w] = m[W.p_chg + k]
+
+
+@njit(cache=True, error_model="numpy")
+def _finish_lane(p, tables, m, k, speed0, trace, record):
+    """Lane k's end state into its totals; the trace's first row (the start)."""
+    m[T.final_cell_temp_c + k] = m[S.cell_c + k]
+    m[T.final_cabin_temp_c + k] = m[S.cabin_c + k]
+    m[T.final_soc + k] = m[S.soc + k]
+    m[T.final_speed_mps + k] = m[S.v1 + k]
+    m[T.final_polarization_v + k] = m[S.pol + k]
     if record:
         n_soc = tables.ocv_v.shape[1] - 1
         i, f = _grid_pos(p[_SOC0], 0.0, float(n_soc), n_soc)
-        ocv0 = p[_NS] * _lerp(cell[0], i, f)
-        row = traces[0]
-        row[TR.speed_requested_mps] = speed_req[0]
-        row[TR.speed_achieved_mps] = speed_req[0]
+        ocv0 = p[_NS] * _lerp(tables.ocv_v[int(p[_CHEM])], i, f)
+        row = trace[0]
+        row[TR.speed_requested_mps] = speed0
+        row[TR.speed_achieved_mps] = speed0
         row[TR.soc] = p[_SOC0]
         row[TR.terminal_voltage_v] = ocv0
         row[TR.open_circuit_voltage_v] = ocv0
@@ -547,19 +794,66 @@ def run_vehicle(
         row[TR.cabin_temp_c] = p[_CABIN0]
 
 
+@njit(cache=True, error_model="numpy", _nrt=False)
+def run_block(pt, tables, decay_table, speed_req, cos_slope, sin_slope, dt, break_off_s, m, traces):
+    """Drive a block of LANES variants over the trace, side by side step by step.
+
+    ``pt``: their parameters [PARAM_COLUMNS, LANES] (a short block repeats a variant in the
+    spare lanes); ``m``: the block's state, work and totals (see S, W, T), zeroed; ``traces``:
+    [variants, steps, TRACE_COLUMNS] to record every step, or [variants, 1, ...] for none, one
+    row per real variant (the first ``traces.shape[0]`` lanes). With ``break_off_s`` > 0 a
+    variant stops once it has been more than the trace tolerance below the requested speed for
+    that many consecutive seconds (the range tests' end).
+    """
+    real = traces.shape[0]
+    n = speed_req.shape[0]
+    record = traces.shape[1] == n
+    inv_dt = 1.0 / dt
+    for k in range(LANES):
+        _start_lane(pt[:, k], tables, dt, speed_req[0], m, k)
+        if k >= real:
+            m[S.active + k] = 0.0
+    driving = real
+    for step in range(1, n):
+        target = speed_req[step]
+        cos_t = cos_slope[step]
+        sin_t = sin_slope[step]
+        _pack_lookups(pt, tables, decay_table, m, inv_dt)
+        _demand(pt, m, target, cos_t, sin_t, dt, inv_dt)
+        _motor(pt, tables, m, target, cos_t, sin_t, inv_dt)
+        driving -= _settle(pt, m, step, target, dt, break_off_s)
+        _accumulate(m, step, target, speed_req[step - 1], dt)
+        if record:
+            _record(m, traces, step, target)
+        if driving == 0:
+            break
+    for k in range(real):
+        _finish_lane(pt[:, k], tables, m, k, speed_req[0], traces[k], record)
+
+
 @njit(cache=True, error_model="numpy", parallel=True)
-def run_batch(params, tables, speed_req, grade, dt, break_off_s, totals, traces, record):
-    """Run every variant (row of params) over the trace, in parallel across variants.
+def run_batch(params, tables, speed_req, grade, dt, break_off_s, totals, traces):
+    """Run every variant (row of params) over the trace, in blocks of LANES variants, the
+    blocks in parallel across cores.
 
     ``grade`` is rise over run per step; the slope's cosine and sine and the RC pairs' decay
-    over one step (from the tau table) are computed once for the whole batch.
+    over one step (from the tau table) are computed once for the whole batch. ``traces``:
+    [variants, steps, TRACE_COLUMNS] to record every step, or [variants, 1, ...] for none.
     """
     cos_slope = 1.0 / np.sqrt(1.0 + grade * grade)
     sin_slope = grade * cos_slope
     decay_table = np.exp(-dt / tables.tau1_s)
-    for i in prange(params.shape[0]):
-        run_vehicle(
-            params[i],
+    n = params.shape[0]
+    n_totals = totals.shape[1]
+    for b in prange((n + LANES - 1) // LANES):
+        lo = b * LANES
+        hi = min(lo + LANES, n)
+        pt = np.empty((params.shape[1], LANES))
+        for k in range(LANES):
+            pt[:, k] = params[min(lo + k, hi - 1)]
+        m = np.zeros(_N_ROWS * LANES)
+        run_block(
+            pt,
             tables,
             decay_table,
             speed_req,
@@ -567,10 +861,12 @@ def run_batch(params, tables, speed_req, grade, dt, break_off_s, totals, traces,
             sin_slope,
             dt,
             break_off_s,
-            totals[i],
-            traces[i],
-            record,
+            m,
+            traces[lo:hi],
         )
+        for k in range(hi - lo):
+            for j in range(n_totals):
+                totals[lo + k, j] = m[T[0] + j * LANES + k]
 
 
 def empty_outputs(n_variants: int, n_steps: int, record: bool):

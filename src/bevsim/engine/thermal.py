@@ -50,10 +50,12 @@ _CHILLER = P.battery_chiller_w
 
 @njit(cache=True, error_model="numpy", inline="always")
 def heating_cop(p, ambient_c):
-    """COP of cabin heating at this ambient [degC]: heat pump above its limit, else PTC."""
-    if p[_HEAT_PUMP] > 0.5 and ambient_c >= p[_HP_MIN]:
-        return max(PTC_COP, HEAT_PUMP_COP_AT_0C + HEAT_PUMP_COP_PER_K * ambient_c)
-    return PTC_COP
+    """COP of cabin heating at this ambient [degC]: heat pump above its limit, else PTC.
+
+    Written without branches (here and below) so that the kernel's lane loops vectorize."""
+    pump = (p[_HEAT_PUMP] > 0.5) & (ambient_c >= p[_HP_MIN])
+    pump_cop = max(PTC_COP, HEAT_PUMP_COP_AT_0C + HEAT_PUMP_COP_PER_K * ambient_c)
+    return pump_cop if pump else PTC_COP
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -65,16 +67,15 @@ def cabin_conductance_w_per_k(p, speed_mps):
 @njit(cache=True, error_model="numpy", inline="always")
 def cabin_hvac(p, cabin_c, speed_mps):
     """HVAC heat into the cabin [W] (+ heating, - cooling) and its electric power [W]."""
-    if p[_HVAC_ON] < 0.5:
-        return 0.0, 0.0
     ambient = p[_AMB]
     loss = cabin_conductance_w_per_k(p, speed_mps) * (cabin_c - ambient) - p[_GAIN]
     need = loss + p[_C_CAB] * (p[_SET] - cabin_c) / CABIN_CONTROL_TIME_S
-    if need > 0.0:
-        heat = min(need, p[_MAX_HEAT])
-        return heat, heat / heating_cop(p, ambient)
-    cool = min(-need, p[_MAX_COOL])
-    return -cool, cool / AC_COP
+    heat = min(max(need, 0.0), p[_MAX_HEAT])
+    cool = min(max(-need, 0.0), p[_MAX_COOL])
+    on = p[_HVAC_ON] > 0.5
+    heat_w = heat - cool if on else 0.0
+    power_w = heat / heating_cop(p, ambient) + cool / AC_COP if on else 0.0
+    return heat_w, power_w
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -88,11 +89,11 @@ def cabin_temp_next(p, cabin_c, speed_mps, hvac_heat_w, dt_per_capacity):
 def pack_thermal_management(p, cell_c):
     """Heat the pack's heater or chiller puts in [W] (+ heating, - cooling) and its electric
     power [W], by thresholds on the cell temperature [degC]."""
-    if cell_c < p[_HEAT_BELOW] and p[_HEATER] > 0.0:
-        return p[_HEATER], p[_HEATER] / PTC_COP
-    if cell_c > p[_COOL_ABOVE] and p[_CHILLER] > 0.0:
-        return -p[_CHILLER], p[_CHILLER] / AC_COP
-    return 0.0, 0.0
+    heating = (cell_c < p[_HEAT_BELOW]) & (p[_HEATER] > 0.0)
+    cooling = (cell_c > p[_COOL_ABOVE]) & (p[_CHILLER] > 0.0)
+    heat_w = p[_HEATER] if heating else (-p[_CHILLER] if cooling else 0.0)
+    power_w = p[_HEATER] / PTC_COP if heating else (p[_CHILLER] / AC_COP if cooling else 0.0)
+    return heat_w, power_w
 
 
 @njit(cache=True, error_model="numpy", inline="always")
