@@ -19,6 +19,7 @@ from numba import njit, prange
 
 from bevsim.engine import thermal
 from bevsim.engine.layout import TOT, TOTAL_COLUMNS, TR, P
+from bevsim.engine.params import param
 
 GRAVITY_MPS2 = 9.80665
 TRACE_TOLERANCE_MPS = 2.0 / 3.6  # +-2 km/h speed band of GB/T 18386 / GTR 15 cycle following
@@ -120,14 +121,14 @@ def _road_powers(p, v1, v2, cos_t, sin_t, inv_dt):
     v = 0.5 * (v1 + v2)
     accel = (v2 - v1) * inv_dt
     moving = 1.0 if v > MIN_SPEED_MPS else 0.0
-    if p[_USE_RL] > 0.5:
-        aero = p[_F2] * v * v * v
-        rolling = moving * (p[_F0] + p[_F1] * v) * v
+    if param(p, _USE_RL) > 0.5:
+        aero = param(p, _F2) * v * v * v
+        rolling = moving * (param(p, _F0) + param(p, _F1) * v) * v
     else:
-        aero = 0.5 * p[_RHO] * p[_DRAG_AREA] * v * v * v
-        rolling = moving * p[_CRR] * p[_MASS] * GRAVITY_MPS2 * cos_t * v
-    grade_w = p[_MASS] * GRAVITY_MPS2 * sin_t * v
-    inertia = p[_INERTIAL_MASS] * accel * v
+        aero = 0.5 * param(p, _RHO) * param(p, _DRAG_AREA) * v * v * v
+        rolling = moving * param(p, _CRR) * param(p, _MASS) * GRAVITY_MPS2 * cos_t * v
+    grade_w = param(p, _MASS) * GRAVITY_MPS2 * sin_t * v
+    inertia = param(p, _INERTIAL_MASS) * accel * v
     return aero, rolling, grade_w, inertia, v
 
 
@@ -156,10 +157,10 @@ def _propulsion_demand(p, drive, wheel_w, v_avg, wheel_force_n):
     speed = v_avg * drive[0]
     torque = wheel_force_n * drive[1] * drive[5]
     ok = (
-        (torque <= p[_MOT_T] * (1.0 + 1e-9))
-        & (motor_mech <= p[_MOT_P] * (1.0 + 1e-9))
-        & (speed <= p[_MOT_W] * (1.0 + 1e-9))
-        & (wheel_force_n <= p[_TRACTION])
+        (torque <= param(p, _MOT_T) * (1.0 + 1e-9))
+        & (motor_mech <= param(p, _MOT_P) * (1.0 + 1e-9))
+        & (speed <= param(p, _MOT_W) * (1.0 + 1e-9))
+        & (wheel_force_n <= param(p, _TRACTION))
     )
     return motor_mech, speed, torque, ok
 
@@ -250,7 +251,7 @@ def _cell_limits(p, tables, c, cell_temp_c):
 @njit(cache=True, error_model="numpy", inline="always")
 def _wheel_force_n(p, wheel_w, v_avg, v1, v2, inv_dt):
     """Tractive force [N]: wheel power over speed, or the inertial force when (nearly) at rest."""
-    at_rest = p[_INERTIAL_MASS] * (v2 - v1) * inv_dt
+    at_rest = param(p, _INERTIAL_MASS) * (v2 - v1) * inv_dt
     return wheel_w / v_avg if v_avg > MIN_SPEED_MPS else at_rest
 
 
@@ -488,14 +489,14 @@ def _demand(pt, m, target, cos_t, sin_t, dt, inv_dt):
     """Per lane (SIMD): the road-load powers to reach the requested speed (or to brake at the
     tires' limit), the HVAC and pack thermal loads, and what the motor must deliver."""
     for k in range(LANES):
-        p = pt[:, k]
+        p = (pt, k)
         v1 = m[S.v1 + k]
         aero, rolling, grade_w, inertia, v = _road_powers(p, v1, target, cos_t, sin_t, inv_dt)
         wheel = aero + rolling + grade_w + inertia
         # The tires cannot brake this hard: decelerate at the friction limit instead.
-        skid = (wheel < 0.0) & (v > MIN_SPEED_MPS) & (-wheel > p[_BRAKE_MAX] * v)
+        skid = (wheel < 0.0) & (v > MIN_SPEED_MPS) & (-wheel > param(p, _BRAKE_MAX) * v)
         resist = (aero + rolling + grade_w) / v
-        v2_skid = max(v1 - (p[_BRAKE_MAX] + resist) * dt / p[_INERTIAL_MASS], target)
+        v2_skid = max(v1 - (param(p, _BRAKE_MAX) + resist) * dt / param(p, _INERTIAL_MASS), target)
         aero_s, rolling_s, grade_s, inertia_s, v_s = _road_powers(
             p, v1, v2_skid, cos_t, sin_t, inv_dt
         )
@@ -521,7 +522,7 @@ def _demand(pt, m, target, cos_t, sin_t, dt, inv_dt):
         m[W.hvac_w + k] = hvac_w
         m[W.pack_heat + k] = pack_heat
         m[W.pack_tm_w + k] = pack_tm_w
-        m[W.aux_want + k] = p[_AUX] + hvac_w + pack_tm_w
+        m[W.aux_want + k] = param(p, _AUX) + hvac_w + pack_tm_w
         m[W.motor_mech + k] = motor_mech
         m[W.speed + k] = speed
         m[W.torque + k] = torque
@@ -615,7 +616,7 @@ def _settle(pt, m, step, target, dt, break_off_s):
     off at this step."""
     stopped = 0
     for k in range(LANES):
-        p = pt[:, k]
+        p = (pt, k)
         act = m[S.active + k] > 0.5
         # Accessories and thermal loads run on regen first, then on what the pack can still
         # give; short of power, they all get the same share of what they asked for.
@@ -624,7 +625,7 @@ def _settle(pt, m, step, target, dt, break_off_s):
         supplied = min(aux_want, max(m[W.p_dis + k] - motor_elec, 0.0))
         short = supplied < aux_want
         share = supplied / aux_want
-        aux = p[_AUX] * share if short else p[_AUX]
+        aux = param(p, _AUX) * share if short else param(p, _AUX)
         hvac_w = m[W.hvac_w + k] * share if short else m[W.hvac_w + k]
         cabin_heat = m[W.cabin_heat + k] * share if short else m[W.cabin_heat + k]
         pack_tm_w = m[W.pack_tm_w + k] * share if short else m[W.pack_tm_w + k]
@@ -639,10 +640,10 @@ def _settle(pt, m, step, target, dt, break_off_s):
         chem_w = m[W.ocv + k] * current
         ohmic_w = r0 * current * current
         pol = m[S.pol + k]
-        pol_w = p[_NS] * pol * current
+        pol_w = param(p, _NS) * pol * current
         # RC pair, exact over the step for constant current.
         decay = m[W.decay + k]
-        pol = pol * decay + m[W.r1 + k] * (current / p[_NP]) * (1.0 - decay)
+        pol = pol * decay + m[W.r1 + k] * (current / param(p, _NP)) * (1.0 - decay)
         soc = m[S.soc + k] - current * m[S.soc_per_amp + k]
         # Heat: the cells' losses and the thermal management warm the pack, the air cools it.
         cells_heat = ohmic_w + pol_w
