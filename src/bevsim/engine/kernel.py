@@ -80,17 +80,23 @@ def _grid_pos(x, lo, inv_step, n_cells):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
+def _mix(a, b, f):
+    """a and b mixed at fraction f (linear interpolation between two values)."""
+    return a * (1.0 - f) + b * f
+
+
+@njit(cache=True, error_model="numpy", inline="always")
 def _lerp(table, i, f):
     """Linear interpolation in a 1-D table at cell i, fraction f."""
-    return table[i] * (1.0 - f) + table[i + 1] * f
+    return _mix(table[i], table[i + 1], f)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
 def _bilerp(table, i, f, j, g):
     """Bilinear interpolation in a 2-D table at cells (i, j), fractions (f, g)."""
-    lo = table[i, j] * (1.0 - g) + table[i, j + 1] * g
-    hi = table[i + 1, j] * (1.0 - g) + table[i + 1, j + 1] * g
-    return lo * (1.0 - f) + hi * f
+    return _mix(
+        _mix(table[i, j], table[i, j + 1], g), _mix(table[i + 1, j], table[i + 1, j + 1], g), f
+    )
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -181,28 +187,52 @@ def _pack_state(p, cell, limits, decay_table, soc, polarization_v):
     the cell temperature's place on the grid (``limits``, from _cell_limits)."""
     ocv_tab, r0_tab, r1_tab, c, cap_ah, v_min, v_max, r_scale, inv_cap = cell
     it, ft = limits[0], limits[1]
-    ns = p[_NS]
     n_soc = ocv_tab.shape[0] - 1
     i, f = _grid_pos(soc, 0.0, float(n_soc), n_soc)
-    ocv = ns * _lerp(ocv_tab, i, f)
-    r0 = r_scale * _bilerp(r0_tab, it, ft, i, f)
+    return _pack_values(
+        param(p, _NS),
+        r_scale,
+        inv_cap,
+        polarization_v,
+        _lerp(ocv_tab, i, f),
+        _bilerp(r0_tab, it, ft, i, f),
+        _bilerp(r1_tab, it, ft, i, f),
+        _bilerp(decay_table[c], it, ft, i, f),
+    )
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _pack_values(ns, r_scale, inv_cap, polarization_v, ocv_cell, r0_cell_ah, r1_cell_ah, decay):
+    """_pack_state from the cell's OCV [V], R0 and R1 [ohm Ah] and RC decay at this SOC and
+    temperature: ``ns`` cells in series, ``r_scale`` cell ohm Ah to pack ohm, ``inv_cap`` 1 /
+    cell Ah."""
+    ocv = ns * ocv_cell
+    r0 = r_scale * r0_cell_ah
     inv_r0 = 1.0 / r0
     source_v = ocv - ns * polarization_v
-    r1 = _bilerp(r1_tab, it, ft, i, f) * inv_cap
-    decay = _bilerp(decay_table[c], it, ft, i, f)
+    r1 = r1_cell_ah * inv_cap
     return ocv, source_v, r0, inv_r0, r1, decay
 
 
 @njit(cache=True, error_model="numpy", inline="always")
 def _discharge_limit_w(p, cell, limits, soc, source_v, r0, inv_r0, inv_dt):
-    """Highest terminal power the pack can deliver this step [W]: cell voltage floor, C-rate,
-    charge left above the SOC floor at this temperature, and the pack (BMS) limit."""
-    cap_ah, v_min = cell[4], cell[5]
-    soc_floor, i_dis_c = limits[2], limits[3]
-    i_dis = min((source_v - p[_NS] * v_min) * inv_r0, i_dis_c)
-    i_dis = min(i_dis, max(soc - soc_floor, 0.0) * cap_ah * 3600.0 * inv_dt)
+    """Highest terminal power the pack can deliver this step [W] (see _discharge_power_w),
+    with _cell_tables' and _cell_limits' tuples."""
+    return _discharge_power_w(
+        p, cell[4], cell[5], limits[2], limits[3], soc, source_v, r0, inv_r0, inv_dt
+    )
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _discharge_power_w(p, pack_ah, v_min, soc_floor, i_dis_max, soc, source_v, r0, inv_r0, inv_dt):
+    """Highest terminal power the pack can deliver this step [W]: cell voltage floor [V],
+    C-rate limit [A], charge [Ah] left above the SOC floor at this temperature, and the pack
+    (BMS) limit."""
+    ns = param(p, _NS)
+    i_dis = min((source_v - ns * v_min) * inv_r0, i_dis_max)
+    i_dis = min(i_dis, max(soc - soc_floor, 0.0) * pack_ah * 3600.0 * inv_dt)
     i_dis = min(max(i_dis, 0.0), 0.5 * source_v * inv_r0)
-    return max(min((source_v - r0 * i_dis) * i_dis, p[_PACK_DIS]), 0.0)
+    return max(min((source_v - r0 * i_dis) * i_dis, param(p, _PACK_DIS)), 0.0)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -326,8 +356,19 @@ LANE_STATE = (
     "soc_per_amp",  # SOC drawn by 1 A over one step
     "cabin_k_per_w",  # step over cabin heat capacity [K/W]
     "pack_k_per_w",  # step over pack heat capacity [K/W]
+    "chem",  # chemistry index
+    "r_scale",  # cell ohm Ah -> pack ohm
+    "inv_cap",  # 1 / cell Ah
+    "pack_ah",  # pack capacity [Ah]
+    "v_min",  # cell voltage floor [V]
 )
+CORNERS = ("00", "01", "10", "11")  # (temperature, SOC) cell corners of a 2-D table
 LANE_WORK = (
+    "soc_cell",  # the SOC's place on the chemistry tables' grid: cell and fraction
+    "soc_frac",
+    "ocv_lo",  # the OCV table at the two ends of that cell
+    "ocv_hi",
+    *(f"{table}_{corner}" for table in ("r0", "r1", "decay") for corner in CORNERS),
     "ocv",
     "source_v",
     "r0",
@@ -439,6 +480,11 @@ def _start_lane(p, tables, dt, speed0, m, k):
     m[S.drive6 + k] = d6
     cell = _cell_tables(p, tables)
     m[S.soc_per_amp + k] = dt / (cell[4] * 3600.0)
+    m[S.chem + k] = cell[3]
+    m[S.pack_ah + k] = cell[4]
+    m[S.v_min + k] = cell[5]
+    m[S.r_scale + k] = cell[7]
+    m[S.inv_cap + k] = cell[8]
     cabin_k, pack_k = thermal.step_per_capacity(p, dt)
     m[S.cabin_k_per_w + k] = cabin_k
     m[S.pack_k_per_w + k] = pack_k
@@ -457,22 +503,73 @@ def _start_lane(p, tables, dt, speed0, m, k):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _pack_lookups(pt, tables, decay_table, m, inv_dt):
-    """Per lane: the cell limits when the cells' temperature has moved, the pack's voltages and
-    resistances at its SOC and the power it can deliver this step (table look-ups)."""
+def _soc_positions(m, n_soc):
+    """Per lane (SIMD): the SOC's cell and fraction on the tables' SOC grid (n_soc cells)."""
+    for k in range(LANES):
+        i, f = _grid_pos(m[S.soc + k], 0.0, float(n_soc), n_soc)
+        m[W.soc_cell + k] = i
+        m[W.soc_frac + k] = f
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _pack_corners(pt, tables, decay_table, m):
+    """Per lane (look-ups): the cell limits again when the cells' temperature has moved; the
+    chemistry tables' values at the corners of the lane's (temperature, SOC) cell."""
     for k in range(LANES):
         if m[S.active + k] < 0.5:
             continue
-        p = pt[:, k]
-        cell = _cell_tables(p, tables)
+        c = int(m[S.chem + k])
         cell_c = m[S.cell_c + k]
         if abs(cell_c - m[S.limits_c + k]) > LIMITS_RETUNE_K:
             m[S.limits_c + k] = cell_c
-            _store_limits(m, k, _cell_limits(p, tables, cell[3], cell_c))
-        limits = _lane_limits(m, k)
+            _store_limits(m, k, _cell_limits(pt[:, k], tables, c, cell_c))
+        it = int(m[S.grid_cell + k])
+        i = int(m[W.soc_cell + k])
+        m[W.ocv_lo + k] = tables.ocv_v[c, i]
+        m[W.ocv_hi + k] = tables.ocv_v[c, i + 1]
+        r0 = tables.r0_ohm_ah
+        r1 = tables.r1_ohm_ah
+        m[W.r0_00 + k] = r0[c, it, i]
+        m[W.r0_01 + k] = r0[c, it, i + 1]
+        m[W.r0_10 + k] = r0[c, it + 1, i]
+        m[W.r0_11 + k] = r0[c, it + 1, i + 1]
+        m[W.r1_00 + k] = r1[c, it, i]
+        m[W.r1_01 + k] = r1[c, it, i + 1]
+        m[W.r1_10 + k] = r1[c, it + 1, i]
+        m[W.r1_11 + k] = r1[c, it + 1, i + 1]
+        m[W.decay_00 + k] = decay_table[c, it, i]
+        m[W.decay_01 + k] = decay_table[c, it, i + 1]
+        m[W.decay_10 + k] = decay_table[c, it + 1, i]
+        m[W.decay_11 + k] = decay_table[c, it + 1, i + 1]
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _mix_corners(m, row, k, f, ft):
+    """Bilinear interpolation of lane k between four corner rows of m starting at ``row`` (see
+    CORNERS), at SOC fraction f and temperature fraction ft (as _bilerp)."""
+    lo = _mix(m[row + k], m[row + LANES + k], f)
+    hi = _mix(m[row + 2 * LANES + k], m[row + 3 * LANES + k], f)
+    return _mix(lo, hi, ft)
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _pack_lanes(pt, m, inv_dt):
+    """Per lane (SIMD): the pack's voltages and resistances at its SOC and temperature
+    (interpolated between the corners) and the power it can deliver this step."""
+    for k in range(LANES):
+        p = (pt, k)
+        f = m[W.soc_frac + k]
+        ft = m[S.grid_frac + k]
         soc = m[S.soc + k]
-        ocv, source_v, r0, inv_r0, r1, decay = _pack_state(
-            p, cell, limits, decay_table, soc, m[S.pol + k]
+        ocv, source_v, r0, inv_r0, r1, decay = _pack_values(
+            param(p, _NS),
+            m[S.r_scale + k],
+            m[S.inv_cap + k],
+            m[S.pol + k],
+            _mix(m[W.ocv_lo + k], m[W.ocv_hi + k], f),
+            _mix_corners(m, W.r0_00, k, f, ft),
+            _mix_corners(m, W.r1_00, k, f, ft),
+            _mix_corners(m, W.decay_00, k, f, ft),
         )
         m[W.ocv + k] = ocv
         m[W.source_v + k] = source_v
@@ -480,7 +577,18 @@ def _pack_lookups(pt, tables, decay_table, m, inv_dt):
         m[W.inv_r0 + k] = inv_r0
         m[W.r1 + k] = r1
         m[W.decay + k] = decay
-        m[W.p_dis + k] = _discharge_limit_w(p, cell, limits, soc, source_v, r0, inv_r0, inv_dt)
+        m[W.p_dis + k] = _discharge_power_w(
+            p,
+            m[S.pack_ah + k],
+            m[S.v_min + k],
+            m[S.soc_floor + k],
+            m[S.i_dis_max + k],
+            soc,
+            source_v,
+            r0,
+            inv_r0,
+            inv_dt,
+        )
         m[W.p_chg + k] = 0.0
 
 
@@ -810,6 +918,7 @@ def run_block(pt, tables, decay_table, speed_req, cos_slope, sin_slope, dt, brea
     n = speed_req.shape[0]
     record = traces.shape[1] == n
     inv_dt = 1.0 / dt
+    n_soc = tables.ocv_v.shape[1] - 1
     for k in range(LANES):
         _start_lane(pt[:, k], tables, dt, speed_req[0], m, k)
         if k >= real:
@@ -819,7 +928,9 @@ def run_block(pt, tables, decay_table, speed_req, cos_slope, sin_slope, dt, brea
         target = speed_req[step]
         cos_t = cos_slope[step]
         sin_t = sin_slope[step]
-        _pack_lookups(pt, tables, decay_table, m, inv_dt)
+        _soc_positions(m, n_soc)
+        _pack_corners(pt, tables, decay_table, m)
+        _pack_lanes(pt, m, inv_dt)
         _demand(pt, m, target, cos_t, sin_t, dt, inv_dt)
         _motor(pt, tables, m, target, cos_t, sin_t, inv_dt)
         driving -= _settle(pt, m, step, target, dt, break_off_s)
