@@ -512,35 +512,40 @@ def _soc_positions(m, n_soc):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _pack_corners(pt, tables, decay_table, m):
-    """Per lane (look-ups): the cell limits again when the cells' temperature has moved; the
-    chemistry tables' values at the corners of the lane's (temperature, SOC) cell."""
+def _retune_limits(pt, tables, m):
+    """Per lane: the cell limits again once the cells' temperature has moved (rare)."""
     for k in range(LANES):
-        if m[S.active + k] < 0.5:
-            continue
-        c = int(m[S.chem + k])
         cell_c = m[S.cell_c + k]
-        if abs(cell_c - m[S.limits_c + k]) > LIMITS_RETUNE_K:
+        if m[S.active + k] > 0.5 and abs(cell_c - m[S.limits_c + k]) > LIMITS_RETUNE_K:
             m[S.limits_c + k] = cell_c
-            _store_limits(m, k, _cell_limits(pt[:, k], tables, c, cell_c))
-        it = int(m[S.grid_cell + k])
+            _store_limits(m, k, _cell_limits(pt[:, k], tables, int(m[S.chem + k]), cell_c))
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _pack_corners(flat, m):
+    """Per lane (gathers): the chemistry tables' values at the corners of the lane's
+    (temperature, SOC) cell. ``flat``: the OCV [chem, soc], R0, R1 and RC-decay [chem, temp,
+    soc] tables raveled, and their temperature and SOC grid sizes."""
+    ocv, r0, r1, decay, n_temp, n_soc = flat
+    for k in range(LANES):
+        c = int(m[S.chem + k])
         i = int(m[W.soc_cell + k])
-        m[W.ocv_lo + k] = tables.ocv_v[c, i]
-        m[W.ocv_hi + k] = tables.ocv_v[c, i + 1]
-        r0 = tables.r0_ohm_ah
-        r1 = tables.r1_ohm_ah
-        m[W.r0_00 + k] = r0[c, it, i]
-        m[W.r0_01 + k] = r0[c, it, i + 1]
-        m[W.r0_10 + k] = r0[c, it + 1, i]
-        m[W.r0_11 + k] = r0[c, it + 1, i + 1]
-        m[W.r1_00 + k] = r1[c, it, i]
-        m[W.r1_01 + k] = r1[c, it, i + 1]
-        m[W.r1_10 + k] = r1[c, it + 1, i]
-        m[W.r1_11 + k] = r1[c, it + 1, i + 1]
-        m[W.decay_00 + k] = decay_table[c, it, i]
-        m[W.decay_01 + k] = decay_table[c, it, i + 1]
-        m[W.decay_10 + k] = decay_table[c, it + 1, i]
-        m[W.decay_11 + k] = decay_table[c, it + 1, i + 1]
+        at = (c * n_temp + int(m[S.grid_cell + k])) * n_soc + i
+        up = at + n_soc
+        m[W.ocv_lo + k] = ocv[c * n_soc + i]
+        m[W.ocv_hi + k] = ocv[c * n_soc + i + 1]
+        m[W.r0_00 + k] = r0[at]
+        m[W.r0_01 + k] = r0[at + 1]
+        m[W.r0_10 + k] = r0[up]
+        m[W.r0_11 + k] = r0[up + 1]
+        m[W.r1_00 + k] = r1[at]
+        m[W.r1_01 + k] = r1[at + 1]
+        m[W.r1_10 + k] = r1[up]
+        m[W.r1_11 + k] = r1[up + 1]
+        m[W.decay_00 + k] = decay[at]
+        m[W.decay_01 + k] = decay[at + 1]
+        m[W.decay_10 + k] = decay[up]
+        m[W.decay_11 + k] = decay[up + 1]
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -904,13 +909,14 @@ def _finish_lane(p, tables, m, k, speed0, trace, record):
 
 
 @njit(cache=True, error_model="numpy", _nrt=False)
-def run_block(pt, tables, decay_table, speed_req, cos_slope, sin_slope, dt, break_off_s, m, traces):
+def run_block(pt, tables, flat, speed_req, cos_slope, sin_slope, dt, break_off_s, m, traces):
     """Drive a block of LANES variants over the trace, side by side step by step.
 
     ``pt``: their parameters [PARAM_COLUMNS, LANES] (a short block repeats a variant in the
-    spare lanes); ``m``: the block's state, work and totals (see S, W, T), zeroed; ``traces``:
-    [variants, steps, TRACE_COLUMNS] to record every step, or [variants, 1, ...] for none, one
-    row per real variant (the first ``traces.shape[0]`` lanes). With ``break_off_s`` > 0 a
+    spare lanes); ``flat``: the pack tables for _pack_corners; ``m``: the block's state, work
+    and totals (see S, W, T), zeroed; ``traces``: [variants, steps, TRACE_COLUMNS] to record
+    every step, or [variants, 1, ...] for none, one row per real variant (the first
+    ``traces.shape[0]`` lanes). With ``break_off_s`` > 0 a
     variant stops once it has been more than the trace tolerance below the requested speed for
     that many consecutive seconds (the range tests' end).
     """
@@ -929,7 +935,8 @@ def run_block(pt, tables, decay_table, speed_req, cos_slope, sin_slope, dt, brea
         cos_t = cos_slope[step]
         sin_t = sin_slope[step]
         _soc_positions(m, n_soc)
-        _pack_corners(pt, tables, decay_table, m)
+        _retune_limits(pt, tables, m)
+        _pack_corners(flat, m)
         _pack_lanes(pt, m, inv_dt)
         _demand(pt, m, target, cos_t, sin_t, dt, inv_dt)
         _motor(pt, tables, m, target, cos_t, sin_t, inv_dt)
@@ -955,6 +962,14 @@ def run_batch(params, tables, speed_req, grade, dt, break_off_s, totals, traces)
     cos_slope = 1.0 / np.sqrt(1.0 + grade * grade)
     sin_slope = grade * cos_slope
     decay_table = np.exp(-dt / tables.tau1_s)
+    flat = (
+        tables.ocv_v.ravel(),
+        tables.r0_ohm_ah.ravel(),
+        tables.r1_ohm_ah.ravel(),
+        decay_table.ravel(),
+        tables.r0_ohm_ah.shape[1],
+        tables.r0_ohm_ah.shape[2],
+    )
     n = params.shape[0]
     n_totals = totals.shape[1]
     for b in prange((n + LANES - 1) // LANES):
@@ -967,7 +982,7 @@ def run_batch(params, tables, speed_req, grade, dt, break_off_s, totals, traces)
         run_block(
             pt,
             tables,
-            decay_table,
+            flat,
             speed_req,
             cos_slope,
             sin_slope,
