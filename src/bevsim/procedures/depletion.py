@@ -86,9 +86,9 @@ def _check_completed(
     specs: Sequence[VehicleSpec], totals: pd.DataFrame, cycle: Cycle, procedure: str
 ) -> None:
     """Refuse results that are not a range: a car that cannot drive the cycle at all."""
-    for spec, (_, row) in zip(specs, totals.iterrows(), strict=True):
-        if row["distance_m"] >= cycle.distance_m:
-            continue
+    short = np.flatnonzero(totals["distance_m"].to_numpy() < cycle.distance_m)
+    for index in short:
+        spec, row = specs[index], totals.iloc[index]
         soc_left = row["final_soc"] - spec.battery.soc_min
         if soc_left > 0.05:
             raise ProcedureError(
