@@ -27,6 +27,8 @@ BISECTION_STEPS = 24
 MIN_SPEED_MPS = 1e-6
 TEMP_GRID_LO_C = -40.0  # temperature grid of the chemistry tables (engine/tables.py)
 TEMP_GRID_STEP_C = 5.0
+NO_OPERATING_POINT = 1e30
+"""Larger speeds or torques (inf, NaN in spare lanes) are read as 0 on the loss map."""
 LIMITS_RETUNE_K = 0.02
 """The temperature-dependent cell limits are looked up again once the cells have warmed or
 cooled by this much since the last look-up (the tables change by well under 0.1 % per 0.02 K)."""
@@ -106,16 +108,36 @@ def _motor_loss_w(loss_maps, speed_radps, torque_nm, drive):
     ``drive``: the variant's driveline constants (see _drive_constants).
     """
     loss_map = loss_maps[1] if torque_nm < 0.0 else loss_maps[0]
-    n = loss_map.shape[0] - 1
-    s = min(max(speed_radps * drive[2], 0.0), 1.0) * n
-    t = min(max(abs(torque_nm) * drive[3], 0.0), 1.0) * (loss_map.shape[1] - 1)
-    i = min(int(s), n - 1)
-    j = min(int(t), loss_map.shape[1] - 2)
-    fs = s - i
-    ft = t - j
-    lo = loss_map[i, j] * (1.0 - ft) + loss_map[i, j + 1] * ft
-    hi = loss_map[i + 1, j] * (1.0 - ft) + loss_map[i + 1, j + 1] * ft
-    return (lo * (1.0 - fs) + hi * fs) * drive[4]
+    i, fs, j, ft = _loss_position(
+        speed_radps, torque_nm, drive, loss_map.shape[0] - 1, loss_map.shape[1] - 1
+    )
+    return _loss_from_corners(
+        loss_map[i, j],
+        loss_map[i, j + 1],
+        loss_map[i + 1, j],
+        loss_map[i + 1, j + 1],
+        fs,
+        ft,
+        drive,
+    )
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _loss_position(speed_radps, torque_nm, drive, n_speed, n_torque):
+    """Cell and fraction of a shaft speed and |torque| on a loss map of n_speed x n_torque
+    cells (clamped to the map)."""
+    s = min(max(speed_radps * drive[2], 0.0), 1.0) * n_speed
+    t = min(max(abs(torque_nm) * drive[3], 0.0), 1.0) * n_torque
+    i = min(int(s), n_speed - 1)
+    j = min(int(t), n_torque - 1)
+    return i, s - i, j, t - j
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _loss_from_corners(loss_00, loss_01, loss_10, loss_11, fs, ft, drive):
+    """Drive-unit loss [W] between a loss-map cell's corners (speed, torque), at fractions fs
+    and ft."""
+    return _mix(_mix(loss_00, loss_01, ft), _mix(loss_10, loss_11, ft), fs) * drive[4]
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -237,12 +259,18 @@ def _discharge_power_w(p, pack_ah, v_min, soc_floor, i_dis_max, soc, source_v, r
 
 @njit(cache=True, error_model="numpy", inline="always")
 def _charge_limit_w(p, cell, limits, soc, source_v, r0, inv_r0, inv_dt):
-    """Highest terminal power the pack can accept this step [W]: cell voltage ceiling, C-rate
-    at this temperature, room below soc_max, and the pack limit."""
-    cap_ah, v_max = cell[4], cell[6]
-    i_chg = min((p[_NS] * v_max - source_v) * inv_r0, limits[4])
-    i_chg = min(max(i_chg, 0.0), max(p[_SOC_MAX] - soc, 0.0) * cap_ah * 3600.0 * inv_dt)
-    return max(min((source_v + r0 * i_chg) * i_chg, p[_PACK_CHG]), 0.0)
+    """Highest terminal power the pack can accept this step [W] (see _charge_power_w), with
+    _cell_tables' and _cell_limits' tuples."""
+    return _charge_power_w(p, cell[4], cell[6], limits[4], soc, source_v, r0, inv_r0, inv_dt)
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _charge_power_w(p, pack_ah, v_max, i_chg_max, soc, source_v, r0, inv_r0, inv_dt):
+    """Highest terminal power the pack can accept this step [W]: cell voltage ceiling [V],
+    C-rate limit at this temperature [A], room below soc_max, and the pack limit."""
+    i_chg = min((param(p, _NS) * v_max - source_v) * inv_r0, i_chg_max)
+    i_chg = min(max(i_chg, 0.0), max(param(p, _SOC_MAX) - soc, 0.0) * pack_ah * 3600.0 * inv_dt)
+    return max(min((source_v + r0 * i_chg) * i_chg, param(p, _PACK_CHG)), 0.0)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -304,12 +332,9 @@ def _regen(p, drive, loss_map, wheel, v, aux, p_chg):
     Regen is limited by the motor envelope, driven-axle traction, a fade below
     regen_min_speed and the pack's charge acceptance; friction brakes take the rest.
     """
-    speed = v * drive[0]
+    speed, motor_mech = _regen_request(p, drive, wheel, v)
     if speed <= MIN_SPEED_MPS:
         return 0.0, 0.0, 0.0, 0.0, -wheel
-    fade = min(v * drive[6], 1.0) if drive[6] > 0.0 else 1.0
-    motor_mech = -min(-wheel, p[_TRACTION] * v) * fade * p[_ETA_DL]
-    motor_mech = max(motor_mech, -min(p[_MOT_T] * speed, p[_MOT_P]))
     inv_speed = 1.0 / speed
     motor_loss = _motor_loss_w(loss_map, speed, motor_mech * inv_speed, drive)
     floor = -p_chg - aux - motor_loss
@@ -319,9 +344,27 @@ def _regen(p, drive, loss_map, wheel, v, aux, p_chg):
             motor_loss = _motor_loss_w(loss_map, speed, motor_mech * inv_speed, drive)
             floor = -p_chg - aux - motor_loss
         motor_mech = max(motor_mech, min(floor, 0.0))  # the last loss update stays inside
-    if motor_mech + motor_loss >= 0.0:  # regen would cost more than it gives: freewheel
-        motor_mech = 0.0
-        motor_loss = 0.0
+    return _regen_result(drive, wheel, motor_mech, motor_loss)
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _regen_request(p, drive, wheel, v):
+    """Motor speed [rad/s] and the regen it is asked for [W, < 0] when braking with wheel
+    power ``wheel`` [W, <= 0] at mean speed v [m/s], before the pack's acceptance."""
+    speed = v * drive[0]
+    fade = min(v * drive[6], 1.0) if drive[6] > 0.0 else 1.0
+    motor_mech = -min(-wheel, param(p, _TRACTION) * v) * fade * param(p, _ETA_DL)
+    motor_mech = max(motor_mech, -min(param(p, _MOT_T) * speed, param(p, _MOT_P)))
+    return speed, motor_mech
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _regen_result(drive, wheel, motor_mech, motor_loss):
+    """_regen's powers [W] once the regen and its loss are settled; no regen when it would
+    cost more than it gives (freewheel)."""
+    freewheel = motor_mech + motor_loss >= 0.0
+    motor_mech = 0.0 if freewheel else motor_mech
+    motor_loss = 0.0 if freewheel else motor_loss
     regen_wheel = motor_mech * drive[1]
     return (
         motor_mech,
@@ -361,6 +404,7 @@ LANE_STATE = (
     "inv_cap",  # 1 / cell Ah
     "pack_ah",  # pack capacity [Ah]
     "v_min",  # cell voltage floor [V]
+    "v_max",  # cell voltage ceiling [V]
 )
 CORNERS = ("00", "01", "10", "11")  # (temperature, SOC) cell corners of a 2-D table
 LANE_WORK = (
@@ -369,6 +413,13 @@ LANE_WORK = (
     "ocv_lo",  # the OCV table at the two ends of that cell
     "ocv_hi",
     *(f"{table}_{corner}" for table in ("r0", "r1", "decay") for corner in CORNERS),
+    "loss_cell",  # the motor's operating point on its loss map: quadrant, speed and torque
+    "loss_quadrant",  # cells and fractions, and the map's values at the cell's corners
+    "loss_fs",
+    "loss_torque_cell",
+    "loss_ft",
+    *(f"loss_{corner}" for corner in CORNERS),
+    "fallback",  # 1 when the step needs _motor_fallback: a re-solve or regen the pack limits
     "ocv",
     "source_v",
     "r0",
@@ -483,6 +534,7 @@ def _start_lane(p, tables, dt, speed0, m, k):
     m[S.chem + k] = cell[3]
     m[S.pack_ah + k] = cell[4]
     m[S.v_min + k] = cell[5]
+    m[S.v_max + k] = cell[6]
     m[S.r_scale + k] = cell[7]
     m[S.inv_cap + k] = cell[8]
     cabin_k, pack_k = thermal.step_per_capacity(p, dt)
@@ -526,7 +578,7 @@ def _pack_corners(flat, m):
     """Per lane (gathers): the chemistry tables' values at the corners of the lane's
     (temperature, SOC) cell. ``flat``: the OCV [chem, soc], R0, R1 and RC-decay [chem, temp,
     soc] tables raveled, and their temperature and SOC grid sizes."""
-    ocv, r0, r1, decay, n_temp, n_soc = flat
+    ocv, r0, r1, decay, n_temp, n_soc = flat[:6]
     for k in range(LANES):
         c = int(m[S.chem + k])
         i = int(m[W.soc_cell + k])
@@ -594,13 +646,13 @@ def _pack_lanes(pt, m, inv_dt):
             inv_r0,
             inv_dt,
         )
-        m[W.p_chg + k] = 0.0
 
 
 @njit(cache=True, error_model="numpy", inline="always")
 def _demand(pt, m, target, cos_t, sin_t, dt, inv_dt):
     """Per lane (SIMD): the road-load powers to reach the requested speed (or to brake at the
-    tires' limit), the HVAC and pack thermal loads, and what the motor must deliver."""
+    tires' limit), the HVAC and pack thermal loads, what the motor must deliver or may regen,
+    and what the pack can take back."""
     for k in range(LANES):
         p = (pt, k)
         v1 = m[S.v1 + k]
@@ -623,7 +675,27 @@ def _demand(pt, m, target, cos_t, sin_t, dt, inv_dt):
         cabin_heat, hvac_w = thermal.cabin_hvac(p, m[S.cabin_c + k], v1)
         pack_heat, pack_tm_w = thermal.pack_thermal_management(p, m[S.cell_c + k])
         force = _wheel_force_n(p, wheel, v, v1, v2, inv_dt)
-        motor_mech, speed, torque, ok = _propulsion_demand(p, _lane_drive(m, k), wheel, v, force)
+        drive = _lane_drive(m, k)
+        motor_mech, speed, torque, ok = _propulsion_demand(p, drive, wheel, v, force)
+        # Braking: the regen asked of the motor, and what the pack can take (see _regen).
+        propel = wheel > 0.0
+        regen_speed, regen_mech = _regen_request(p, drive, wheel, v)
+        regen_torque = regen_mech * (1.0 / regen_speed)
+        moving = regen_speed > MIN_SPEED_MPS
+        p_chg = _charge_power_w(
+            p,
+            m[S.pack_ah + k],
+            m[S.v_max + k],
+            m[S.i_chg_max + k],
+            m[S.soc + k],
+            m[W.source_v + k],
+            m[W.r0 + k],
+            m[W.inv_r0 + k],
+            inv_dt,
+        )
+        motor_mech = motor_mech if propel else regen_mech
+        torque = torque if propel else (regen_torque if moving else 0.0)
+        m[W.p_chg + k] = 0.0 if propel else p_chg
         m[W.v2 + k] = v2
         m[W.aero + k] = aero
         m[W.rolling + k] = rolling
@@ -643,68 +715,128 @@ def _demand(pt, m, target, cos_t, sin_t, dt, inv_dt):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _motor(pt, tables, m, target, cos_t, sin_t, inv_dt):
-    """Per lane: the drive unit's losses (map look-ups); when the car cannot follow, the highest
-    end speed it can reach (bisection); when braking, regen within the pack's acceptance."""
+def _loss_positions(m, n_speed, n_torque):
+    """Per lane (SIMD): the motor's operating point on its loss map (n_speed x n_torque
+    cells)."""
     for k in range(LANES):
-        if m[S.active + k] < 0.5:
+        speed = m[W.speed + k]
+        torque = m[W.torque + k]
+        torque = torque if abs(torque) < NO_OPERATING_POINT else 0.0  # spare or stopped lanes
+        speed = speed if abs(speed) < NO_OPERATING_POINT else 0.0
+        i, fs, j, ft = _loss_position(speed, torque, _lane_drive(m, k), n_speed, n_torque)
+        m[W.loss_quadrant + k] = 1.0 if torque < 0.0 else 0.0
+        m[W.loss_cell + k] = i
+        m[W.loss_fs + k] = fs
+        m[W.loss_torque_cell + k] = j
+        m[W.loss_ft + k] = ft
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _loss_corners(pt, flat, m):
+    """Per lane (gathers): the loss map's values at the corners of the operating point's cell.
+    ``flat``: see run_block."""
+    loss = flat[6]
+    n_s, n_t = flat[7], flat[8]
+    for k in range(LANES):
+        quadrant = int(pt[_MAP, k]) * 2 + int(m[W.loss_quadrant + k])
+        at = (quadrant * n_s + int(m[W.loss_cell + k])) * n_t + int(m[W.loss_torque_cell + k])
+        m[W.loss_00 + k] = loss[at]
+        m[W.loss_01 + k] = loss[at + 1]
+        m[W.loss_10 + k] = loss[at + n_t]
+        m[W.loss_11 + k] = loss[at + n_t + 1]
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _motor_lanes(m):
+    """Per lane (SIMD): the drive unit's loss and electric power; when braking, regen as
+    _regen gives it. Flags the lanes _motor_fallback must solve: a car that cannot follow the
+    trace, or regen the pack's acceptance limits."""
+    for k in range(LANES):
+        drive = _lane_drive(m, k)
+        loss = _loss_from_corners(
+            m[W.loss_00 + k],
+            m[W.loss_01 + k],
+            m[W.loss_10 + k],
+            m[W.loss_11 + k],
+            m[W.loss_fs + k],
+            m[W.loss_ft + k],
+            drive,
+        )
+        wheel = m[W.wheel + k]
+        mech = m[W.motor_mech + k]
+        aux_want = m[W.aux_want + k]
+        propel = wheel > 0.0
+        elec = mech + loss
+        fits = elec + aux_want <= m[W.p_dis + k]
+        cannot_follow = (m[W.ok + k] < 0.5) | (not fits)
+        moving = m[W.speed + k] > MIN_SPEED_MPS
+        pack_limits_regen = moving & (mech < -m[W.p_chg + k] - aux_want - loss)
+        r_mech, r_elec, r_loss, r_dl, r_friction = _regen_result(drive, wheel, mech, loss)
+        m[W.motor_mech + k] = mech if propel else (r_mech if moving else 0.0)
+        m[W.motor_elec + k] = elec if propel else (r_elec if moving else 0.0)
+        m[W.motor_loss + k] = loss if propel else (r_loss if moving else 0.0)
+        m[W.dl_loss + k] = mech - wheel if propel else (r_dl if moving else 0.0)
+        m[W.friction + k] = 0.0 if propel else (r_friction if moving else -wheel)
+        fallback = (propel & cannot_follow) | ((not propel) & pack_limits_regen)
+        m[W.fallback + k] = 1.0 if fallback else 0.0
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _motor_fallback(pt, tables, m, target, cos_t, sin_t, inv_dt):
+    """Per flagged lane: when the car cannot follow, the highest end speed it can reach
+    (bisection) and its powers there; when braking, regen within the pack's acceptance."""
+    for k in range(LANES):
+        if m[S.active + k] < 0.5 or m[W.fallback + k] < 0.5:
             continue
         p = pt[:, k]
         drive = _lane_drive(m, k)
         loss_map = tables.motor_loss_pu[int(p[_MAP])]
         wheel = m[W.wheel + k]
         if wheel > 0.0:
-            motor_mech = m[W.motor_mech + k]
-            motor_loss = _motor_loss_w(loss_map, m[W.speed + k], m[W.torque + k], drive)
-            motor_elec = motor_mech + motor_loss
-            dl_loss = motor_mech - wheel
             aux_want = m[W.aux_want + k]
             p_dis = m[W.p_dis + k]
-            if not (m[W.ok + k] > 0.5 and motor_elec + aux_want <= p_dis):
-                v1 = m[S.v1 + k]
-                lo, hi = 0.0, target
-                for _ in range(BISECTION_STEPS):
-                    mid = 0.5 * (lo + hi)
-                    if _can_reach(
-                        p, drive, loss_map, v1, mid, cos_t, sin_t, inv_dt, aux_want, p_dis
-                    ):
-                        lo = mid
-                    else:
-                        hi = mid
-                v2 = lo
-                aero, rolling, grade_w, inertia, v = _road_powers(p, v1, v2, cos_t, sin_t, inv_dt)
-                wheel = aero + rolling + grade_w + inertia
-                if v2 == 0.0 and wheel > 0.0:
-                    # Unpowered, the car stops before the step ends: the kinetic energy goes
-                    # into the road loads over the fraction of the step it still moves.
-                    moving_share = -inertia / (aero + rolling + grade_w)
-                    aero *= moving_share
-                    rolling *= moving_share
-                    grade_w *= moving_share
-                    v *= moving_share
-                    wheel = 0.0
-                force = _wheel_force_n(p, wheel, v, v1, v2, inv_dt)
-                motor_mech, motor_elec, motor_loss, dl_loss, _ = _propulsion(
-                    p, drive, loss_map, max(wheel, 0.0), v, force
-                )
-                m[W.v2 + k] = v2
-                m[W.aero + k] = aero
-                m[W.rolling + k] = rolling
-                m[W.grade_w + k] = grade_w
-                m[W.inertia + k] = inertia
-                m[W.v + k] = v
-                m[W.wheel + k] = wheel
+            v1 = m[S.v1 + k]
+            lo, hi = 0.0, target
+            for _ in range(BISECTION_STEPS):
+                mid = 0.5 * (lo + hi)
+                if _can_reach(p, drive, loss_map, v1, mid, cos_t, sin_t, inv_dt, aux_want, p_dis):
+                    lo = mid
+                else:
+                    hi = mid
+            v2 = lo
+            aero, rolling, grade_w, inertia, v = _road_powers(p, v1, v2, cos_t, sin_t, inv_dt)
+            wheel = aero + rolling + grade_w + inertia
+            if v2 == 0.0 and wheel > 0.0:
+                # Unpowered, the car stops before the step ends: the kinetic energy goes
+                # into the road loads over the fraction of the step it still moves.
+                moving_share = -inertia / (aero + rolling + grade_w)
+                aero *= moving_share
+                rolling *= moving_share
+                grade_w *= moving_share
+                v *= moving_share
+                wheel = 0.0
+            force = _wheel_force_n(p, wheel, v, v1, v2, inv_dt)
+            motor_mech, motor_elec, motor_loss, dl_loss, _ = _propulsion(
+                p, drive, loss_map, max(wheel, 0.0), v, force
+            )
+            m[W.v2 + k] = v2
+            m[W.aero + k] = aero
+            m[W.rolling + k] = rolling
+            m[W.grade_w + k] = grade_w
+            m[W.inertia + k] = inertia
+            m[W.v + k] = v
+            m[W.wheel + k] = wheel
             m[W.motor_mech + k] = motor_mech
             m[W.motor_elec + k] = motor_elec
             m[W.motor_loss + k] = motor_loss
             m[W.dl_loss + k] = dl_loss
             m[W.friction + k] = 0.0
         if wheel <= 0.0:
-            limits = _lane_limits(m, k)
-            p_chg = _charge_limit_w(
+            p_chg = _charge_power_w(
                 p,
-                _cell_tables(p, tables),
-                limits,
+                m[S.pack_ah + k],
+                m[S.v_max + k],
+                m[S.i_chg_max + k],
                 m[S.soc + k],
                 m[W.source_v + k],
                 m[W.r0 + k],
@@ -925,6 +1057,8 @@ def run_block(pt, tables, flat, speed_req, cos_slope, sin_slope, dt, break_off_s
     record = traces.shape[1] == n
     inv_dt = 1.0 / dt
     n_soc = tables.ocv_v.shape[1] - 1
+    n_speed = tables.motor_loss_pu.shape[2] - 1
+    n_torque = tables.motor_loss_pu.shape[3] - 1
     for k in range(LANES):
         _start_lane(pt[:, k], tables, dt, speed_req[0], m, k)
         if k >= real:
@@ -939,7 +1073,10 @@ def run_block(pt, tables, flat, speed_req, cos_slope, sin_slope, dt, break_off_s
         _pack_corners(flat, m)
         _pack_lanes(pt, m, inv_dt)
         _demand(pt, m, target, cos_t, sin_t, dt, inv_dt)
-        _motor(pt, tables, m, target, cos_t, sin_t, inv_dt)
+        _loss_positions(m, n_speed, n_torque)
+        _loss_corners(pt, flat, m)
+        _motor_lanes(m)
+        _motor_fallback(pt, tables, m, target, cos_t, sin_t, inv_dt)
         driving -= _settle(pt, m, step, target, dt, break_off_s)
         _accumulate(m, step, target, speed_req[step - 1], dt)
         if record:
@@ -969,6 +1106,9 @@ def run_batch(params, tables, speed_req, grade, dt, break_off_s, totals, traces)
         decay_table.ravel(),
         tables.r0_ohm_ah.shape[1],
         tables.r0_ohm_ah.shape[2],
+        tables.motor_loss_pu.ravel(),
+        tables.motor_loss_pu.shape[2],
+        tables.motor_loss_pu.shape[3],
     )
     n = params.shape[0]
     n_totals = totals.shape[1]
