@@ -405,9 +405,13 @@ LANE_STATE = (
     "pack_ah",  # pack capacity [Ah]
     "v_min",  # cell voltage floor [V]
     "v_max",  # cell voltage ceiling [V]
+    "corners_soc_cell",  # the (SOC, temperature) cell whose table corners W holds
+    "corners_grid_cell",
 )
 CORNERS = ("00", "01", "10", "11")  # (temperature, SOC) cell corners of a 2-D table
 LANE_WORK = (
+    "retune",  # 1 when the lane's cell limits are looked up again this step
+    "stale",  # 1 when the lane's table corners are fetched again this step
     "soc_cell",  # the SOC's place on the chemistry tables' grid: cell and fraction
     "soc_frac",
     "ocv_lo",  # the OCV table at the two ends of that cell
@@ -549,40 +553,60 @@ def _start_lane(p, tables, dt, speed0, m, k):
     m[S.pol + k] = 0.0
     m[S.off_run + k] = 0.0
     m[S.active + k] = 1.0
+    m[S.corners_soc_cell + k] = -1.0
     m[T.min_soc + k] = p[_SOC0]
     m[T.min_terminal_voltage_v + k] = 1e12
     m[T.max_terminal_voltage_v + k] = 0.0
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _soc_positions(m, n_soc):
-    """Per lane (SIMD): the SOC's cell and fraction on the tables' SOC grid (n_soc cells)."""
-    for k in range(LANES):
-        i, f = _grid_pos(m[S.soc + k], 0.0, float(n_soc), n_soc)
-        m[W.soc_cell + k] = i
-        m[W.soc_frac + k] = f
-
-
-@njit(cache=True, error_model="numpy", inline="always")
 def _retune_limits(pt, tables, m):
-    """Per lane: the cell limits again once the cells' temperature has moved (rare)."""
+    """The cell limits again for the lanes whose cells' temperature has moved (SIMD check,
+    then a rare look-up lane by lane)."""
+    moved = 0
     for k in range(LANES):
-        cell_c = m[S.cell_c + k]
-        if m[S.active + k] > 0.5 and abs(cell_c - m[S.limits_c + k]) > LIMITS_RETUNE_K:
+        due = (m[S.active + k] > 0.5) & (abs(m[S.cell_c + k] - m[S.limits_c + k]) > LIMITS_RETUNE_K)
+        m[W.retune + k] = 1.0 if due else 0.0
+        moved += 1 if due else 0
+    if moved == 0:
+        return
+    for k in range(LANES):
+        if m[W.retune + k] > 0.5:
+            cell_c = m[S.cell_c + k]
             m[S.limits_c + k] = cell_c
             _store_limits(m, k, _cell_limits(pt[:, k], tables, int(m[S.chem + k]), cell_c))
 
 
 @njit(cache=True, error_model="numpy", inline="always")
+def _soc_positions(m, n_soc):
+    """Per lane (SIMD): the SOC's cell and fraction on the tables' SOC grid (n_soc cells), and
+    whether the lane has moved to another (temperature, SOC) cell of the tables."""
+    for k in range(LANES):
+        i, f = _grid_pos(m[S.soc + k], 0.0, float(n_soc), n_soc)
+        m[W.soc_cell + k] = i
+        m[W.soc_frac + k] = f
+        moved = (i != m[S.corners_soc_cell + k]) | (
+            m[S.grid_cell + k] != m[S.corners_grid_cell + k]
+        )
+        m[W.stale + k] = 1.0 if moved & (m[S.active + k] > 0.5) else 0.0
+
+
+@njit(cache=True, error_model="numpy", inline="always")
 def _pack_corners(flat, m):
-    """Per lane (gathers): the chemistry tables' values at the corners of the lane's
-    (temperature, SOC) cell. ``flat``: the OCV [chem, soc], R0, R1 and RC-decay [chem, temp,
-    soc] tables raveled, and their temperature and SOC grid sizes."""
+    """Per lane that has moved to another cell of the tables (rare: a SOC cell is 1 %): the
+    chemistry tables' values at the corners of its (temperature, SOC) cell. ``flat``: the
+    OCV [chem, soc], R0, R1 and RC-decay [chem, temp, soc] tables raveled, and their
+    temperature and SOC grid sizes."""
     ocv, r0, r1, decay, n_temp, n_soc = flat[:6]
     for k in range(LANES):
+        if m[W.stale + k] < 0.5:
+            continue
         c = int(m[S.chem + k])
         i = int(m[W.soc_cell + k])
-        at = (c * n_temp + int(m[S.grid_cell + k])) * n_soc + i
+        it = int(m[S.grid_cell + k])
+        m[S.corners_soc_cell + k] = i
+        m[S.corners_grid_cell + k] = it
+        at = (c * n_temp + it) * n_soc + i
         up = at + n_soc
         m[W.ocv_lo + k] = ocv[c * n_soc + i]
         m[W.ocv_hi + k] = ocv[c * n_soc + i + 1]
@@ -1068,8 +1092,8 @@ def run_block(pt, tables, flat, speed_req, cos_slope, sin_slope, dt, break_off_s
         target = speed_req[step]
         cos_t = cos_slope[step]
         sin_t = sin_slope[step]
-        _soc_positions(m, n_soc)
         _retune_limits(pt, tables, m)
+        _soc_positions(m, n_soc)
         _pack_corners(flat, m)
         _pack_lanes(pt, m, inv_dt)
         _demand(pt, m, target, cos_t, sin_t, dt, inv_dt)
