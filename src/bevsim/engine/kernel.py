@@ -410,6 +410,7 @@ LANE_STATE = (
 )
 CORNERS = ("00", "01", "10", "11")  # (temperature, SOC) cell corners of a 2-D table
 LANE_WORK = (
+    "skid",  # 1 when the lane brakes at its tires' limit this step
     "retune",  # 1 when the lane's cell limits are looked up again this step
     "stale",  # 1 when the lane's table corners are fetched again this step
     "soc_cell",  # the SOC's place on the chemistry tables' grid: cell and fraction
@@ -673,30 +674,71 @@ def _pack_lanes(pt, m, inv_dt):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _demand(pt, m, target, cos_t, sin_t, dt, inv_dt):
-    """Per lane (SIMD): the road-load powers to reach the requested speed (or to brake at the
-    tires' limit), the HVAC and pack thermal loads, what the motor must deliver or may regen,
-    and what the pack can take back."""
+def _road_loads(pt, m, target, cos_t, sin_t, inv_dt):
+    """Per lane (SIMD): the road-load powers to reach the requested speed. Returns how many
+    driving lanes would brake harder than their tires can (see _skid_lanes)."""
+    skids = 0
+    for k in range(LANES):
+        p = (pt, k)
+        aero, rolling, grade_w, inertia, v = _road_powers(
+            p, m[S.v1 + k], target, cos_t, sin_t, inv_dt
+        )
+        wheel = aero + rolling + grade_w + inertia
+        skid = (wheel < 0.0) & (v > MIN_SPEED_MPS) & (-wheel > param(p, _BRAKE_MAX) * v)
+        skid = skid & (m[S.active + k] > 0.5)
+        m[W.skid + k] = 1.0 if skid else 0.0
+        skids += 1 if skid else 0
+        m[W.v2 + k] = target
+        m[W.aero + k] = aero
+        m[W.rolling + k] = rolling
+        m[W.grade_w + k] = grade_w
+        m[W.inertia + k] = inertia
+        m[W.v + k] = v
+        m[W.wheel + k] = wheel
+    return skids
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _skid_lanes(pt, m, target, cos_t, sin_t, dt, inv_dt):
+    """Per lane whose tires cannot brake as hard as the trace asks: decelerate at the
+    friction limit instead."""
+    for k in range(LANES):
+        if m[W.skid + k] < 0.5:
+            continue
+        p = pt[:, k]
+        v1 = m[S.v1 + k]
+        resist = (m[W.aero + k] + m[W.rolling + k] + m[W.grade_w + k]) / m[W.v + k]
+        v2 = max(v1 - (p[_BRAKE_MAX] + resist) * dt / p[_INERTIAL_MASS], target)
+        aero, rolling, grade_w, inertia, v = _road_powers(p, v1, v2, cos_t, sin_t, inv_dt)
+        m[W.v2 + k] = v2
+        m[W.aero + k] = aero
+        m[W.rolling + k] = rolling
+        m[W.grade_w + k] = grade_w
+        m[W.inertia + k] = inertia
+        m[W.v + k] = v
+        m[W.wheel + k] = aero + rolling + grade_w + inertia
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _hvac_lanes(pt, m):
+    """Per lane (SIMD): the cabin HVAC's heat and electric power (blocks with HVAC on)."""
+    for k in range(LANES):
+        cabin_heat, hvac_w = thermal.cabin_hvac((pt, k), m[S.cabin_c + k], m[S.v1 + k])
+        m[W.cabin_heat + k] = cabin_heat
+        m[W.hvac_w + k] = hvac_w
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _demand(pt, m, inv_dt):
+    """Per lane (SIMD): the pack's thermal management, what the motor must deliver or may
+    regen for the step's road loads, and what the pack can take back."""
     for k in range(LANES):
         p = (pt, k)
         v1 = m[S.v1 + k]
-        aero, rolling, grade_w, inertia, v = _road_powers(p, v1, target, cos_t, sin_t, inv_dt)
-        wheel = aero + rolling + grade_w + inertia
-        # The tires cannot brake this hard: decelerate at the friction limit instead.
-        skid = (wheel < 0.0) & (v > MIN_SPEED_MPS) & (-wheel > param(p, _BRAKE_MAX) * v)
-        resist = (aero + rolling + grade_w) / v
-        v2_skid = max(v1 - (param(p, _BRAKE_MAX) + resist) * dt / param(p, _INERTIAL_MASS), target)
-        aero_s, rolling_s, grade_s, inertia_s, v_s = _road_powers(
-            p, v1, v2_skid, cos_t, sin_t, inv_dt
-        )
-        v2 = v2_skid if skid else target
-        aero = aero_s if skid else aero
-        rolling = rolling_s if skid else rolling
-        grade_w = grade_s if skid else grade_w
-        inertia = inertia_s if skid else inertia
-        v = v_s if skid else v
-        wheel = aero + rolling + grade_w + inertia
-        cabin_heat, hvac_w = thermal.cabin_hvac(p, m[S.cabin_c + k], v1)
+        v2 = m[W.v2 + k]
+        v = m[W.v + k]
+        wheel = m[W.wheel + k]
+        hvac_w = m[W.hvac_w + k]
         pack_heat, pack_tm_w = thermal.pack_thermal_management(p, m[S.cell_c + k])
         force = _wheel_force_n(p, wheel, v, v1, v2, inv_dt)
         drive = _lane_drive(m, k)
@@ -720,15 +762,6 @@ def _demand(pt, m, target, cos_t, sin_t, dt, inv_dt):
         motor_mech = motor_mech if propel else regen_mech
         torque = torque if propel else (regen_torque if moving else 0.0)
         m[W.p_chg + k] = 0.0 if propel else p_chg
-        m[W.v2 + k] = v2
-        m[W.aero + k] = aero
-        m[W.rolling + k] = rolling
-        m[W.grade_w + k] = grade_w
-        m[W.inertia + k] = inertia
-        m[W.v + k] = v
-        m[W.wheel + k] = wheel
-        m[W.cabin_heat + k] = cabin_heat
-        m[W.hvac_w + k] = hvac_w
         m[W.pack_heat + k] = pack_heat
         m[W.pack_tm_w + k] = pack_tm_w
         m[W.aux_want + k] = param(p, _AUX) + hvac_w + pack_tm_w
@@ -1081,6 +1114,9 @@ def run_block(pt, tables, flat, speed_req, cos_slope, sin_slope, dt, break_off_s
     record = traces.shape[1] == n
     inv_dt = 1.0 / dt
     n_soc = tables.ocv_v.shape[1] - 1
+    hvac = False
+    for k in range(LANES):
+        hvac = hvac or pt[P.hvac_on, k] > 0.5
     n_speed = tables.motor_loss_pu.shape[2] - 1
     n_torque = tables.motor_loss_pu.shape[3] - 1
     for k in range(LANES):
@@ -1096,7 +1132,11 @@ def run_block(pt, tables, flat, speed_req, cos_slope, sin_slope, dt, break_off_s
         _soc_positions(m, n_soc)
         _pack_corners(flat, m)
         _pack_lanes(pt, m, inv_dt)
-        _demand(pt, m, target, cos_t, sin_t, dt, inv_dt)
+        if _road_loads(pt, m, target, cos_t, sin_t, inv_dt) > 0:
+            _skid_lanes(pt, m, target, cos_t, sin_t, dt, inv_dt)
+        if hvac:
+            _hvac_lanes(pt, m)
+        _demand(pt, m, inv_dt)
         _loss_positions(m, n_speed, n_torque)
         _loss_corners(pt, flat, m)
         _motor_lanes(m)
