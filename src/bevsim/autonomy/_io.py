@@ -6,6 +6,7 @@ field path and what was expected, with a did-you-mean for misspelt ids and field
 
 from __future__ import annotations
 
+import functools
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,8 +21,16 @@ M = TypeVar("M", bound=BaseModel)
 
 def library_ids(folder: str) -> list[str]:
     """Ids (file stems) of the YAML files shipped in ``autonomy/data/<folder>``."""
+    return list(_shipped_ids(folder))
+
+
+@functools.cache
+def _shipped_ids(folder: str) -> tuple[str, ...]:
+    """library_ids, listed once per process (package data does not change while it runs)."""
     root = resources.files("bevsim.autonomy") / "data" / folder
-    return sorted(p.name.removesuffix(".yaml") for p in root.iterdir() if p.name.endswith(".yaml"))
+    return tuple(
+        sorted(p.name.removesuffix(".yaml") for p in root.iterdir() if p.name.endswith(".yaml"))
+    )
 
 
 def load_model(ref: str | Path, folder: str, model: type[M], error: type[BevsimError]) -> M:

@@ -45,7 +45,19 @@ def _data_dir():
 
 def list_chemistries() -> list[str]:
     """Ids of the chemistries shipped with bevsim (file stems in the package data), sorted."""
-    return sorted(p.name[:-5] for p in _data_dir().iterdir() if p.name.endswith(".yaml"))
+    return list(_shipped_ids())
+
+
+@functools.cache
+def _shipped_ids() -> tuple[str, ...]:
+    return tuple(sorted(p.name[:-5] for p in _data_dir().iterdir() if p.name.endswith(".yaml")))
+
+
+@functools.cache
+def _shipped_file(key: str) -> Path:
+    """The resolved path of a shipped chemistry file (a sweep resolves ids once per variant)."""
+    with resources.as_file(_data_dir().joinpath(f"{key}.yaml")) as p:
+        return Path(p).resolve()
 
 
 def load_chemistry(name_or_path: str | Path) -> Chemistry:
@@ -61,11 +73,10 @@ def load_chemistry(name_or_path: str | Path) -> Chemistry:
         return _load_file(path.resolve())
     key = str(name_or_path).strip().lower()
     key = ALIASES.get(key, key)
-    known = list_chemistries()
+    known = _shipped_ids()
     if key not in known:
-        raise ChemistryError(_unknown_message(str(name_or_path), known))
-    with resources.as_file(_data_dir().joinpath(f"{key}.yaml")) as p:
-        return _load_file(Path(p).resolve())
+        raise ChemistryError(_unknown_message(str(name_or_path), list(known)))
+    return _load_file(_shipped_file(key))
 
 
 def _looks_like_path(s: str) -> bool:

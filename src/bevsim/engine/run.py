@@ -47,6 +47,5 @@ def run_cycle(
         float(break_off_s),
         totals,
         trace_out,
-        traces,
     )
     return BatchOutput(totals, trace_out if traces else None, trace.time_s)

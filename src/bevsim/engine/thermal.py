@@ -15,6 +15,7 @@ from __future__ import annotations
 from numba import njit
 
 from bevsim.engine.layout import P
+from bevsim.engine.params import param
 
 CABIN_CONTROL_TIME_S = 300.0
 """Time over which the HVAC closes the gap between cabin and setpoint (a proportional
@@ -50,55 +51,60 @@ _CHILLER = P.battery_chiller_w
 
 @njit(cache=True, error_model="numpy", inline="always")
 def heating_cop(p, ambient_c):
-    """COP of cabin heating at this ambient [degC]: heat pump above its limit, else PTC."""
-    if p[_HEAT_PUMP] > 0.5 and ambient_c >= p[_HP_MIN]:
-        return max(PTC_COP, HEAT_PUMP_COP_AT_0C + HEAT_PUMP_COP_PER_K * ambient_c)
-    return PTC_COP
+    """COP of cabin heating at this ambient [degC]: heat pump above its limit, else PTC.
+
+    Written without branches (here and below) so that the kernel's lane loops vectorize."""
+    pump = (param(p, _HEAT_PUMP) > 0.5) & (ambient_c >= param(p, _HP_MIN))
+    pump_cop = max(PTC_COP, HEAT_PUMP_COP_AT_0C + HEAT_PUMP_COP_PER_K * ambient_c)
+    return pump_cop if pump else PTC_COP
 
 
 @njit(cache=True, error_model="numpy", inline="always")
 def cabin_conductance_w_per_k(p, speed_mps):
     """Total cabin conductance to ambient [W/K]: shell at rest, its rise with speed, fresh air."""
-    return p[_UA_CAB] + p[_UA_CAB_V] * speed_mps + p[_UA_VENT]
+    return param(p, _UA_CAB) + param(p, _UA_CAB_V) * speed_mps + param(p, _UA_VENT)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
 def cabin_hvac(p, cabin_c, speed_mps):
     """HVAC heat into the cabin [W] (+ heating, - cooling) and its electric power [W]."""
-    if p[_HVAC_ON] < 0.5:
-        return 0.0, 0.0
-    ambient = p[_AMB]
-    loss = cabin_conductance_w_per_k(p, speed_mps) * (cabin_c - ambient) - p[_GAIN]
-    need = loss + p[_C_CAB] * (p[_SET] - cabin_c) / CABIN_CONTROL_TIME_S
-    if need > 0.0:
-        heat = min(need, p[_MAX_HEAT])
-        return heat, heat / heating_cop(p, ambient)
-    cool = min(-need, p[_MAX_COOL])
-    return -cool, cool / AC_COP
+    ambient = param(p, _AMB)
+    loss = cabin_conductance_w_per_k(p, speed_mps) * (cabin_c - ambient) - param(p, _GAIN)
+    need = loss + param(p, _C_CAB) * (param(p, _SET) - cabin_c) / CABIN_CONTROL_TIME_S
+    heat = min(max(need, 0.0), param(p, _MAX_HEAT))
+    cool = min(max(-need, 0.0), param(p, _MAX_COOL))
+    on = param(p, _HVAC_ON) > 0.5
+    heat_w = heat - cool if on else 0.0
+    power_w = heat / heating_cop(p, ambient) + cool / AC_COP if on else 0.0
+    return heat_w, power_w
 
 
 @njit(cache=True, error_model="numpy", inline="always")
 def cabin_temp_next(p, cabin_c, speed_mps, hvac_heat_w, dt_per_capacity):
     """Cabin temperature after one step [degC]; ``dt_per_capacity``: step / heat capacity."""
-    loss = cabin_conductance_w_per_k(p, speed_mps) * (cabin_c - p[_AMB])
-    return cabin_c + (hvac_heat_w + p[_GAIN] - loss) * dt_per_capacity
+    loss = cabin_conductance_w_per_k(p, speed_mps) * (cabin_c - param(p, _AMB))
+    return cabin_c + (hvac_heat_w + param(p, _GAIN) - loss) * dt_per_capacity
 
 
 @njit(cache=True, error_model="numpy", inline="always")
 def pack_thermal_management(p, cell_c):
     """Heat the pack's heater or chiller puts in [W] (+ heating, - cooling) and its electric
     power [W], by thresholds on the cell temperature [degC]."""
-    if cell_c < p[_HEAT_BELOW] and p[_HEATER] > 0.0:
-        return p[_HEATER], p[_HEATER] / PTC_COP
-    if cell_c > p[_COOL_ABOVE] and p[_CHILLER] > 0.0:
-        return -p[_CHILLER], p[_CHILLER] / AC_COP
-    return 0.0, 0.0
+    heating = (cell_c < param(p, _HEAT_BELOW)) & (param(p, _HEATER) > 0.0)
+    cooling = (cell_c > param(p, _COOL_ABOVE)) & (param(p, _CHILLER) > 0.0)
+    heat_w = param(p, _HEATER) if heating else (-param(p, _CHILLER) if cooling else 0.0)
+    power_w = (
+        param(p, _HEATER) / PTC_COP
+        if heating
+        else (param(p, _CHILLER) / AC_COP if cooling else 0.0)
+    )
+    return heat_w, power_w
 
 
 @njit(cache=True, error_model="numpy", inline="always")
 def pack_heat_to_ambient_w(p, cell_c):
     """Heat the pack loses to the ambient air [W]."""
-    return p[_UA_PACK] * (cell_c - p[_AMB])
+    return param(p, _UA_PACK) * (cell_c - param(p, _AMB))
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -112,4 +118,4 @@ def pack_temp_next(p, cell_c, cells_heat_w, management_heat_w, dt_per_capacity):
 @njit(cache=True, error_model="numpy", inline="always")
 def step_per_capacity(p, dt):
     """Step over heat capacity [K/W] of the cabin and of the pack, for the two updates above."""
-    return dt / p[_C_CAB], dt / p[_C_PACK]
+    return dt / param(p, _C_CAB), dt / param(p, _C_PACK)

@@ -63,10 +63,15 @@ def loss_scale_w(map_path: str | None, peak_power_w: float, corner_w: float) -> 
 def load_efficiency_map(path: str | Path | None) -> EfficiencyMap:
     """The built-in PMSM + SiC map (``None``) or a map CSV by path."""
     if path is None:
-        ref = resources.files("bevsim.spec") / "data" / "motor_maps" / f"{DEFAULT_MAP}.csv"
-        with resources.as_file(ref) as builtin:
-            return _read_map(str(builtin))
+        return _read_map(_builtin_map_path())
     return _read_map(str(path))
+
+
+@lru_cache(maxsize=1)
+def _builtin_map_path() -> str:
+    ref = resources.files("bevsim.spec") / "data" / "motor_maps" / f"{DEFAULT_MAP}.csv"
+    with resources.as_file(ref) as builtin:
+        return str(builtin)
 
 
 @lru_cache(maxsize=64)
