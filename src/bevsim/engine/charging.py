@@ -71,7 +71,7 @@ def charge_vehicle(
         ocv, source_v, r0, inv_r0, r1, decay = _pack_state(p, cell, limits, decay_table, soc, pol)
         accept_w = _charge_limit_w(p, cell, limits, soc, source_v, r0, inv_r0, inv_dt)
         # The pack heater (or chiller) runs from the charger, before the cells get their share.
-        heat_w, management_w = thermal.pack_thermal_management(p, cell_c)
+        heat_w, management_w = thermal.pack_thermal_management_plugged(p, cell_c)
         available_w = ac_power_w * efficiency - standby_w - management_w
         battery_w = min(available_w, accept_w)
         if battery_w <= 0.0 and management_w <= 0.0:

@@ -222,6 +222,7 @@ def _thermal_values(
         "pack_conductance_w_per_k": thermal.pack_conductance_w_per_k,
         "battery_heater_w": 1000.0 * thermal.battery_heater_kw,
         "battery_heating_below_c": thermal.battery_heating_below_c,
+        "battery_heating_below_driving_c": thermal.driving_heating_below_c,
         "battery_cooling_above_c": thermal.battery_cooling_above_c,
         "battery_chiller_w": 1000.0 * thermal.battery_chiller_kw,
     }

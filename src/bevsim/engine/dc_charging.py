@@ -182,7 +182,7 @@ def dc_charge_session(
     while not reached and n < trace.shape[0]:
         limits = _cell_limits(p, tables, c, cell_c)
         ocv, source_v, r0, inv_r0, r1, decay = _pack_state(p, cell, limits, decay_table, soc, pol)
-        heat_w, thermal_w = thermal.pack_thermal_management(p, cell_c)
+        heat_w, thermal_w = thermal.pack_thermal_management_plugged(p, cell_c)
         # The heater or chiller gets what the inlet has left after the standby loads.
         room_w = max(inlet_w - standby_w, 0.0)
         if thermal_w > room_w:

@@ -54,7 +54,8 @@ PARAM_COLUMNS = (
     "pack_heat_capacity_j_per_k",
     "pack_conductance_w_per_k",  # to ambient
     "battery_heater_w",
-    "battery_heating_below_c",
+    "battery_heating_below_c",  # on the plug: charging, preconditioning
+    "battery_heating_below_driving_c",
     "battery_cooling_above_c",
     "battery_chiller_w",  # heat removed at most
 )

@@ -8,6 +8,10 @@ heat pump (COP falling with ambient; below its lowest ambient a PTC takes over, 
 cooling by the A/C compressor.
 Pack: C dT/dt = Q_cells + Q_heater - Q_chiller - UA_pack (T - T_amb), with the cells' ohmic and
 polarization losses as Q_cells; the heater runs below a threshold, the chiller above another.
+The heater has two thresholds, as production battery management does (docs/research/winter.md
+section 6): one while driving, where the heat comes from the pack itself (the Nissan Leaf's
+warmer switches on only near -17 degC), and one on the plug (AC charging, DC charging,
+preconditioning), where the heat comes from the grid and buys charge acceptance.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ _C_PACK = P.pack_heat_capacity_j_per_k
 _UA_PACK = P.pack_conductance_w_per_k
 _HEATER = P.battery_heater_w
 _HEAT_BELOW = P.battery_heating_below_c
+_HEAT_BELOW_DRIVING = P.battery_heating_below_driving_c
 _COOL_ABOVE = P.battery_cooling_above_c
 _CHILLER = P.battery_chiller_w
 
@@ -87,10 +92,11 @@ def cabin_temp_next(p, cabin_c, speed_mps, hvac_heat_w, dt_per_capacity):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def pack_thermal_management(p, cell_c):
+def _pack_heater_and_chiller(p, cell_c, heating_below_c):
     """Heat the pack's heater or chiller puts in [W] (+ heating, - cooling) and its electric
-    power [W], by thresholds on the cell temperature [degC]."""
-    heating = (cell_c < param(p, _HEAT_BELOW)) & (param(p, _HEATER) > 0.0)
+    power [W]: the heater below ``heating_below_c`` [degC], the chiller above the cooling
+    threshold, by the cell temperature [degC]."""
+    heating = (cell_c < heating_below_c) & (param(p, _HEATER) > 0.0)
     cooling = (cell_c > param(p, _COOL_ABOVE)) & (param(p, _CHILLER) > 0.0)
     heat_w = param(p, _HEATER) if heating else (-param(p, _CHILLER) if cooling else 0.0)
     power_w = (
@@ -99,6 +105,22 @@ def pack_thermal_management(p, cell_c):
         else (param(p, _CHILLER) / AC_COP if cooling else 0.0)
     )
     return heat_w, power_w
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def pack_thermal_management(p, cell_c):
+    """Pack heater or chiller while driving: heat in [W] (+ heating, - cooling) and electric
+    power from the pack [W]. The heater runs below the driving threshold
+    (``battery_heating_below_driving_c`` [degC])."""
+    return _pack_heater_and_chiller(p, cell_c, param(p, _HEAT_BELOW_DRIVING))
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def pack_thermal_management_plugged(p, cell_c):
+    """Pack heater or chiller on the plug (AC or DC charging): heat in [W] (+ heating,
+    - cooling) and electric power from the inlet [W]. The heater runs below the charging
+    threshold (``battery_heating_below_c`` [degC])."""
+    return _pack_heater_and_chiller(p, cell_c, param(p, _HEAT_BELOW))
 
 
 @njit(cache=True, error_model="numpy", inline="always")

@@ -225,8 +225,14 @@ class Thermal(_Strict):
     Cabin: heating by PTC or heat pump (which hands over to the PTC below its lowest ambient),
     setpoint [degC], heat capacity, conductance to ambient at rest and its rise with speed,
     ventilation (fresh-air) conductance, heat from occupants and electronics. Pack: electric
-    heater that warms the cells toward a threshold while driving or charging in the cold, and
-    a chiller that cools them above another.
+    heater [kW] that warms the cells toward a threshold in the cold, and a chiller that cools
+    them above another. The heater has one threshold on the plug, ``battery_heating_below_c``
+    [degC] (AC and DC charging, preconditioning: grid heat for charge acceptance), and one while
+    driving, ``battery_heating_below_driving_c`` [degC] (heat from the pack itself); production
+    cars heat far less while driving (docs/research/winter.md section 6: the Nissan Leaf's
+    warmer switches on near -17 degC). When the driving threshold is not given it is the plug
+    threshold, as before the two were split: a lower default waits for a sourced cold-regen
+    limit (section 6.4), since the cell tables take no charge at or below 0 degC.
     """
 
     cabin_heating: Literal["heat_pump", "ptc"] = "heat_pump"
@@ -241,18 +247,28 @@ class Thermal(_Strict):
     cabin_internal_gain_w: float = Field(default=150.0, ge=0, le=2000)
     battery_heater_kw: float = Field(default=5.0, ge=0, le=30)
     battery_heating_below_c: float = Field(default=5.0, ge=-40, le=40)
+    battery_heating_below_driving_c: float | None = Field(default=None, ge=-40, le=40)
     battery_cooling_above_c: float = Field(default=35.0, ge=10, le=60)
     battery_chiller_kw: float = Field(default=5.0, ge=0, le=30)
     pack_conductance_w_per_k: float = Field(default=8.0, gt=0, le=500)
 
     @model_validator(mode="after")
     def _heating_below_cooling(self) -> Self:
-        if self.battery_heating_below_c >= self.battery_cooling_above_c:
-            raise ValueError(
-                f"battery_heating_below_c ({self.battery_heating_below_c}) must be below "
-                f"battery_cooling_above_c ({self.battery_cooling_above_c})"
-            )
+        for name in ("battery_heating_below_c", "battery_heating_below_driving_c"):
+            below_c = getattr(self, name)
+            if below_c is not None and below_c >= self.battery_cooling_above_c:
+                raise ValueError(
+                    f"{name} ({below_c}) must be below "
+                    f"battery_cooling_above_c ({self.battery_cooling_above_c})"
+                )
         return self
+
+    @property
+    def driving_heating_below_c(self) -> float:
+        """Cell temperature below which the pack heater runs while driving [degC]."""
+        if self.battery_heating_below_driving_c is None:
+            return self.battery_heating_below_c
+        return self.battery_heating_below_driving_c
 
 
 class Accessories(_Strict):
