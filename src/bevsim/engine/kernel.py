@@ -18,8 +18,8 @@ import numpy as np
 from numba import njit, prange
 
 from bevsim.engine import thermal
-from bevsim.engine.layout import TOT, TOTAL_COLUMNS, TR, P
-from bevsim.engine.params import param
+from bevsim.engine.layout import PARAM_COLUMNS, TOT, TOTAL_COLUMNS, TR, P
+from bevsim.engine.params import LANES, param
 
 GRAVITY_MPS2 = 9.80665
 TRACE_TOLERANCE_MPS = 2.0 / 3.6  # +-2 km/h speed band of GB/T 18386 / GTR 15 cycle following
@@ -466,24 +466,27 @@ LANE_WORK = (
     "broke",
     "was_active",
 )
-LANES = 32
-"""Variants stepped side by side in one block: each step runs through the block's lanes in a
-few loops. The loops without table look-ups (road loads, HVAC, pack current, thermal and the
-totals) compile to SIMD instructions over the lanes; look-ups and the rare re-solves of a step
-the car cannot follow run lane by lane."""
 
-_N_ROWS = len(LANE_STATE) + len(LANE_WORK) + len(TOTAL_COLUMNS)
-S = namedtuple("LaneState", LANE_STATE)(*(LANES * i for i in range(len(LANE_STATE))))
+
+_N_PARAMS = len(PARAM_COLUMNS)
+_N_ROWS = _N_PARAMS + len(LANE_STATE) + len(LANE_WORK) + len(TOTAL_COLUMNS)
+S = namedtuple("LaneState", LANE_STATE)(*(LANES * (_N_PARAMS + i) for i in range(len(LANE_STATE))))
 W = namedtuple("LaneWork", LANE_WORK)(
-    *(LANES * (len(LANE_STATE) + i) for i in range(len(LANE_WORK)))
+    *(LANES * (_N_PARAMS + len(LANE_STATE) + i) for i in range(len(LANE_WORK)))
 )
 T = namedtuple("LaneTotals", TOTAL_COLUMNS)(
-    *(LANES * (len(LANE_STATE) + len(LANE_WORK) + i) for i in range(len(TOTAL_COLUMNS)))
+    *(LANES * (_N_PARAMS + len(LANE_STATE) + len(LANE_WORK) + i) for i in range(len(TOTAL_COLUMNS)))
 )
-"""A block keeps its lanes' state (S), the step's intermediate values (W) and the totals (T)
-in one flat array ``m``: quantity q of lane k is ``m[S.q + k]``. Each quantity is contiguous
-over the lanes and every offset is a constant, so the compiler sees that the lane loops'
-reads and writes do not overlap and vectorizes them."""
+"""A block keeps its lanes' parameters (see engine.params), state (S), the step's
+intermediate values (W) and the totals (T) in one flat array ``m``: quantity q of lane k is
+``m[S.q + k]``. Each quantity is contiguous over the lanes and every offset is a constant, so
+the compiler sees that the lane loops' reads and writes do not overlap and vectorizes them."""
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _lane_params(m, k):
+    """Lane k's parameters as a row (a strided view of the block), for scalar code."""
+    return m[k : _N_PARAMS * LANES : LANES]
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -561,7 +564,7 @@ def _start_lane(p, tables, dt, speed0, m, k):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _retune_limits(pt, tables, m):
+def _retune_limits(tables, m):
     """The cell limits again for the lanes whose cells' temperature has moved (SIMD check,
     then a rare look-up lane by lane)."""
     moved = 0
@@ -575,7 +578,8 @@ def _retune_limits(pt, tables, m):
         if m[W.retune + k] > 0.5:
             cell_c = m[S.cell_c + k]
             m[S.limits_c + k] = cell_c
-            _store_limits(m, k, _cell_limits(pt[:, k], tables, int(m[S.chem + k]), cell_c))
+            limits = _cell_limits(_lane_params(m, k), tables, int(m[S.chem + k]), cell_c)
+            _store_limits(m, k, limits)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -635,11 +639,11 @@ def _mix_corners(m, row, k, f, ft):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _pack_lanes(pt, m, inv_dt):
+def _pack_lanes(m, inv_dt):
     """Per lane (SIMD): the pack's voltages and resistances at its SOC and temperature
     (interpolated between the corners) and the power it can deliver this step."""
     for k in range(LANES):
-        p = (pt, k)
+        p = (m, k)
         f = m[W.soc_frac + k]
         ft = m[S.grid_frac + k]
         soc = m[S.soc + k]
@@ -674,12 +678,12 @@ def _pack_lanes(pt, m, inv_dt):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _road_loads(pt, m, target, cos_t, sin_t, inv_dt):
+def _road_loads(m, target, cos_t, sin_t, inv_dt):
     """Per lane (SIMD): the road-load powers to reach the requested speed. Returns how many
     driving lanes would brake harder than their tires can (see _skid_lanes)."""
     skids = 0
     for k in range(LANES):
-        p = (pt, k)
+        p = (m, k)
         aero, rolling, grade_w, inertia, v = _road_powers(
             p, m[S.v1 + k], target, cos_t, sin_t, inv_dt
         )
@@ -699,13 +703,13 @@ def _road_loads(pt, m, target, cos_t, sin_t, inv_dt):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _skid_lanes(pt, m, target, cos_t, sin_t, dt, inv_dt):
+def _skid_lanes(m, target, cos_t, sin_t, dt, inv_dt):
     """Per lane whose tires cannot brake as hard as the trace asks: decelerate at the
     friction limit instead."""
     for k in range(LANES):
         if m[W.skid + k] < 0.5:
             continue
-        p = pt[:, k]
+        p = _lane_params(m, k)
         v1 = m[S.v1 + k]
         resist = (m[W.aero + k] + m[W.rolling + k] + m[W.grade_w + k]) / m[W.v + k]
         v2 = max(v1 - (p[_BRAKE_MAX] + resist) * dt / p[_INERTIAL_MASS], target)
@@ -720,20 +724,20 @@ def _skid_lanes(pt, m, target, cos_t, sin_t, dt, inv_dt):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _hvac_lanes(pt, m):
+def _hvac_lanes(m):
     """Per lane (SIMD): the cabin HVAC's heat and electric power (blocks with HVAC on)."""
     for k in range(LANES):
-        cabin_heat, hvac_w = thermal.cabin_hvac((pt, k), m[S.cabin_c + k], m[S.v1 + k])
+        cabin_heat, hvac_w = thermal.cabin_hvac((m, k), m[S.cabin_c + k], m[S.v1 + k])
         m[W.cabin_heat + k] = cabin_heat
         m[W.hvac_w + k] = hvac_w
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _demand(pt, m, inv_dt):
+def _demand(m, inv_dt):
     """Per lane (SIMD): the pack's thermal management, what the motor must deliver or may
     regen for the step's road loads, and what the pack can take back."""
     for k in range(LANES):
-        p = (pt, k)
+        p = (m, k)
         v1 = m[S.v1 + k]
         v2 = m[W.v2 + k]
         v = m[W.v + k]
@@ -789,13 +793,13 @@ def _loss_positions(m, n_speed, n_torque):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _loss_corners(pt, flat, m):
+def _loss_corners(flat, m):
     """Per lane (gathers): the loss map's values at the corners of the operating point's cell.
     ``flat``: see run_block."""
     loss = flat[6]
     n_s, n_t = flat[7], flat[8]
     for k in range(LANES):
-        quadrant = int(pt[_MAP, k]) * 2 + int(m[W.loss_quadrant + k])
+        quadrant = int(m[_MAP * LANES + k]) * 2 + int(m[W.loss_quadrant + k])
         at = (quadrant * n_s + int(m[W.loss_cell + k])) * n_t + int(m[W.loss_torque_cell + k])
         m[W.loss_00 + k] = loss[at]
         m[W.loss_01 + k] = loss[at + 1]
@@ -839,13 +843,13 @@ def _motor_lanes(m):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _motor_fallback(pt, tables, m, target, cos_t, sin_t, inv_dt):
+def _motor_fallback(tables, m, target, cos_t, sin_t, inv_dt):
     """Per flagged lane: when the car cannot follow, the highest end speed it can reach
     (bisection) and its powers there; when braking, regen within the pack's acceptance."""
     for k in range(LANES):
         if m[S.active + k] < 0.5 or m[W.fallback + k] < 0.5:
             continue
-        p = pt[:, k]
+        p = _lane_params(m, k)
         drive = _lane_drive(m, k)
         loss_map = tables.motor_loss_pu[int(p[_MAP])]
         wheel = m[W.wheel + k]
@@ -912,13 +916,13 @@ def _motor_fallback(pt, tables, m, target, cos_t, sin_t, inv_dt):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _settle(pt, m, step, target, dt, break_off_s):
+def _settle(m, step, target, dt, break_off_s):
     """Per lane (SIMD): share the pack's power among the loads, the pack current, the RC pair,
     SOC and temperatures; stop lanes that break off. Returns the number of lanes that broke
     off at this step."""
     stopped = 0
     for k in range(LANES):
-        p = (pt, k)
+        p = (m, k)
         act = m[S.active + k] > 0.5
         # Accessories and thermal loads run on regen first, then on what the pack can still
         # give; short of power, they all get the same share of what they asked for.
@@ -1098,12 +1102,12 @@ def _finish_lane(p, tables, m, k, speed0, trace, record):
 
 
 @njit(cache=True, error_model="numpy", _nrt=False)
-def run_block(pt, tables, flat, speed_req, cos_slope, sin_slope, dt, break_off_s, m, traces):
+def run_block(tables, flat, speed_req, cos_slope, sin_slope, dt, break_off_s, m, traces):
     """Drive a block of LANES variants over the trace, side by side step by step.
 
-    ``pt``: their parameters [PARAM_COLUMNS, LANES] (a short block repeats a variant in the
-    spare lanes); ``flat``: the pack tables for _pack_corners; ``m``: the block's state, work
-    and totals (see S, W, T), zeroed; ``traces``: [variants, steps, TRACE_COLUMNS] to record
+    ``flat``: the pack and loss-map tables for _pack_corners and _loss_corners; ``m``: the
+    block's parameters (a short block repeats a variant in the spare lanes), state, work and
+    totals (see S, W, T), the rest zeroed; ``traces``: [variants, steps, TRACE_COLUMNS] to record
     every step, or [variants, 1, ...] for none, one row per real variant (the first
     ``traces.shape[0]`` lanes). With ``break_off_s`` > 0 a
     variant stops once it has been more than the trace tolerance below the requested speed for
@@ -1116,11 +1120,11 @@ def run_block(pt, tables, flat, speed_req, cos_slope, sin_slope, dt, break_off_s
     n_soc = tables.ocv_v.shape[1] - 1
     hvac = False
     for k in range(LANES):
-        hvac = hvac or pt[P.hvac_on, k] > 0.5
+        hvac = hvac or m[P.hvac_on * LANES + k] > 0.5
     n_speed = tables.motor_loss_pu.shape[2] - 1
     n_torque = tables.motor_loss_pu.shape[3] - 1
     for k in range(LANES):
-        _start_lane(pt[:, k], tables, dt, speed_req[0], m, k)
+        _start_lane(_lane_params(m, k), tables, dt, speed_req[0], m, k)
         if k >= real:
             m[S.active + k] = 0.0
     driving = real
@@ -1128,27 +1132,27 @@ def run_block(pt, tables, flat, speed_req, cos_slope, sin_slope, dt, break_off_s
         target = speed_req[step]
         cos_t = cos_slope[step]
         sin_t = sin_slope[step]
-        _retune_limits(pt, tables, m)
+        _retune_limits(tables, m)
         _soc_positions(m, n_soc)
         _pack_corners(flat, m)
-        _pack_lanes(pt, m, inv_dt)
-        if _road_loads(pt, m, target, cos_t, sin_t, inv_dt) > 0:
-            _skid_lanes(pt, m, target, cos_t, sin_t, dt, inv_dt)
+        _pack_lanes(m, inv_dt)
+        if _road_loads(m, target, cos_t, sin_t, inv_dt) > 0:
+            _skid_lanes(m, target, cos_t, sin_t, dt, inv_dt)
         if hvac:
-            _hvac_lanes(pt, m)
-        _demand(pt, m, inv_dt)
+            _hvac_lanes(m)
+        _demand(m, inv_dt)
         _loss_positions(m, n_speed, n_torque)
-        _loss_corners(pt, flat, m)
+        _loss_corners(flat, m)
         _motor_lanes(m)
-        _motor_fallback(pt, tables, m, target, cos_t, sin_t, inv_dt)
-        driving -= _settle(pt, m, step, target, dt, break_off_s)
+        _motor_fallback(tables, m, target, cos_t, sin_t, inv_dt)
+        driving -= _settle(m, step, target, dt, break_off_s)
         _accumulate(m, step, target, speed_req[step - 1], dt)
         if record:
             _record(m, traces, step, target)
         if driving == 0:
             break
     for k in range(real):
-        _finish_lane(pt[:, k], tables, m, k, speed_req[0], traces[k], record)
+        _finish_lane(_lane_params(m, k), tables, m, k, speed_req[0], traces[k], record)
 
 
 @njit(cache=True, error_model="numpy", parallel=True)
@@ -1179,12 +1183,10 @@ def run_batch(params, tables, speed_req, grade, dt, break_off_s, totals, traces)
     for b in prange((n + LANES - 1) // LANES):
         lo = b * LANES
         hi = min(lo + LANES, n)
-        pt = np.empty((params.shape[1], LANES))
-        for k in range(LANES):
-            pt[:, k] = params[min(lo + k, hi - 1)]
         m = np.zeros(_N_ROWS * LANES)
+        for k in range(LANES):
+            m[k : _N_PARAMS * LANES : LANES] = params[min(lo + k, hi - 1)]
         run_block(
-            pt,
             tables,
             flat,
             speed_req,
