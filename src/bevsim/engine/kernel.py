@@ -458,12 +458,6 @@ LANE_WORK = (
     "current",
     "terminal_v",
     "battery_loss",
-    "chem_w",
-    "ohmic_w",
-    "pol_w",
-    "pack_amb",
-    "off",
-    "broke",
     "was_active",
 )
 
@@ -916,10 +910,10 @@ def _motor_fallback(tables, m, target, cos_t, sin_t, inv_dt):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _settle(m, step, target, dt, break_off_s):
+def _settle(m, step, target, prev_target, dt, break_off_s):
     """Per lane (SIMD): share the pack's power among the loads, the pack current, the RC pair,
-    SOC and temperatures; stop lanes that break off. Returns the number of lanes that broke
-    off at this step."""
+    SOC and temperatures; add the step to the totals of the lanes that drove it; stop lanes
+    that break off. Returns the number of lanes that broke off at this step."""
     stopped = 0
     for k in range(LANES):
         p = (m, k)
@@ -975,12 +969,6 @@ def _settle(m, step, target, dt, break_off_s):
         m[W.battery_loss + k] = cells_heat
         m[W.cabin_heat + k] = cabin_heat
         m[W.pack_heat + k] = pack_heat
-        m[W.chem_w + k] = chem_w
-        m[W.ohmic_w + k] = ohmic_w
-        m[W.pol_w + k] = pol_w
-        m[W.pack_amb + k] = pack_amb
-        m[W.off + k] = 1.0 if off else 0.0
-        m[W.broke + k] = 1.0 if broke else 0.0
         m[W.was_active + k] = 1.0 if act else 0.0
         m[S.v1 + k] = v2 if act else m[S.v1 + k]
         m[S.soc + k] = soc if act else m[S.soc + k]
@@ -991,25 +979,11 @@ def _settle(m, step, target, dt, break_off_s):
         m[S.active + k] = 0.0 if broke else m[S.active + k]
         stopped += 1 if broke else 0
 
-    return stopped
-
-
-@njit(cache=True, error_model="numpy", inline="always")
-def _accumulate(m, step, target, prev_target, dt):
-    """Per lane (SIMD): add the step to the totals of the lanes that drove it."""
-    for k in range(LANES):
-        act = m[W.was_active + k] > 0.5
-        broke = m[W.broke + k] > 0.5
-        off = m[W.off + k] > 0.5
         wheel = m[W.wheel + k]
-        battery_w = m[W.battery_w + k]
-        shortfall = target - m[W.v2 + k]
-        soc = m[S.soc + k]
-        terminal_v = m[W.terminal_v + k]
         gain = dt if act else 0.0
-        m[T.distance_m + k] += m[W.v + k] * gain
+        m[T.distance_m + k] += v * gain
         m[T.trace_distance_m + k] += 0.5 * (prev_target + target) * gain
-        m[T.chemical_energy_j + k] += m[W.chem_w + k] * gain
+        m[T.chemical_energy_j + k] += chem_w * gain
         m[T.terminal_energy_j + k] += battery_w * gain
         m[T.terminal_discharge_energy_j + k] += battery_w * gain if battery_w > 0.0 else 0.0
         m[T.terminal_charge_energy_j + k] -= battery_w * gain if battery_w <= 0.0 else 0.0
@@ -1022,16 +996,16 @@ def _accumulate(m, step, target, prev_target, dt):
         m[T.kinetic_energy_change_j + k] += m[W.inertia + k] * gain
         m[T.driveline_loss_j + k] += m[W.dl_loss + k] * gain
         m[T.motor_loss_j + k] += m[W.motor_loss + k] * gain
-        m[T.battery_ohmic_loss_j + k] += m[W.ohmic_w + k] * gain
-        m[T.battery_polarization_loss_j + k] += m[W.pol_w + k] * gain
+        m[T.battery_ohmic_loss_j + k] += ohmic_w * gain
+        m[T.battery_polarization_loss_j + k] += pol_w * gain
         m[T.friction_brake_energy_j + k] += m[W.friction + k] * gain
-        m[T.accessory_energy_j + k] += m[W.aux + k] * gain
-        m[T.cabin_hvac_energy_j + k] += m[W.hvac_w + k] * gain
-        m[T.battery_thermal_energy_j + k] += m[W.pack_tm_w + k] * gain
-        m[T.cabin_heat_j + k] += m[W.cabin_heat + k] * gain
-        m[T.battery_heater_heat_j + k] += m[W.pack_heat + k] * gain
-        m[T.battery_heat_generated_j + k] += m[W.battery_loss + k] * gain
-        m[T.pack_heat_to_ambient_j + k] += m[W.pack_amb + k] * gain
+        m[T.accessory_energy_j + k] += aux * gain
+        m[T.cabin_hvac_energy_j + k] += hvac_w * gain
+        m[T.battery_thermal_energy_j + k] += pack_tm_w * gain
+        m[T.cabin_heat_j + k] += cabin_heat * gain
+        m[T.battery_heater_heat_j + k] += pack_heat * gain
+        m[T.battery_heat_generated_j + k] += cells_heat * gain
+        m[T.pack_heat_to_ambient_j + k] += pack_amb * gain
         m[T.time_off_trace_s + k] += gain if off else 0.0
         shortest = m[T.max_speed_shortfall_mps + k]
         m[T.max_speed_shortfall_mps + k] = max(shortest, shortfall) if act else shortest
@@ -1043,6 +1017,7 @@ def _accumulate(m, step, target, prev_target, dt):
         highest_v = m[T.max_terminal_voltage_v + k]
         m[T.max_terminal_voltage_v + k] = max(highest_v, terminal_v) if act else highest_v
         m[T.broke_off + k] = 1.0 if broke else m[T.broke_off + k]
+    return stopped
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -1145,8 +1120,7 @@ def run_block(tables, flat, speed_req, cos_slope, sin_slope, dt, break_off_s, m,
         _loss_corners(flat, m)
         _motor_lanes(m)
         _motor_fallback(tables, m, target, cos_t, sin_t, inv_dt)
-        driving -= _settle(m, step, target, dt, break_off_s)
-        _accumulate(m, step, target, speed_req[step - 1], dt)
+        driving -= _settle(m, step, target, speed_req[step - 1], dt, break_off_s)
         if record:
             _record(m, traces, step, target)
         if driving == 0:
