@@ -633,50 +633,51 @@ def _mix_corners(m, row, k, f, ft):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _pack_lanes(m, inv_dt):
-    """Per lane (SIMD): the pack's voltages and resistances at its SOC and temperature
-    (interpolated between the corners) and the power it can deliver this step."""
-    for k in range(LANES):
-        p = (m, k)
-        f = m[W.soc_frac + k]
-        ft = m[S.grid_frac + k]
-        soc = m[S.soc + k]
-        ocv, source_v, r0, inv_r0, r1, decay = _pack_values(
-            param(p, _NS),
-            m[S.r_scale + k],
-            m[S.inv_cap + k],
-            m[S.pol + k],
-            _mix(m[W.ocv_lo + k], m[W.ocv_hi + k], f),
-            _mix_corners(m, W.r0_00, k, f, ft),
-            _mix_corners(m, W.r1_00, k, f, ft),
-            _mix_corners(m, W.decay_00, k, f, ft),
-        )
-        m[W.ocv + k] = ocv
-        m[W.source_v + k] = source_v
-        m[W.r0 + k] = r0
-        m[W.inv_r0 + k] = inv_r0
-        m[W.r1 + k] = r1
-        m[W.decay + k] = decay
-        m[W.p_dis + k] = _discharge_power_w(
-            p,
-            m[S.pack_ah + k],
-            m[S.v_min + k],
-            m[S.soc_floor + k],
-            m[S.i_dis_max + k],
-            soc,
-            source_v,
-            r0,
-            inv_r0,
-            inv_dt,
-        )
+def _pack_lane(m, k, inv_dt):
+    """Lane k's pack voltages and resistances at its SOC and temperature (interpolated between
+    the corners) and the power it can deliver this step."""
+    p = (m, k)
+    f = m[W.soc_frac + k]
+    ft = m[S.grid_frac + k]
+    soc = m[S.soc + k]
+    ocv, source_v, r0, inv_r0, r1, decay = _pack_values(
+        param(p, _NS),
+        m[S.r_scale + k],
+        m[S.inv_cap + k],
+        m[S.pol + k],
+        _mix(m[W.ocv_lo + k], m[W.ocv_hi + k], f),
+        _mix_corners(m, W.r0_00, k, f, ft),
+        _mix_corners(m, W.r1_00, k, f, ft),
+        _mix_corners(m, W.decay_00, k, f, ft),
+    )
+    m[W.ocv + k] = ocv
+    m[W.source_v + k] = source_v
+    m[W.r0 + k] = r0
+    m[W.inv_r0 + k] = inv_r0
+    m[W.r1 + k] = r1
+    m[W.decay + k] = decay
+    m[W.p_dis + k] = _discharge_power_w(
+        p,
+        m[S.pack_ah + k],
+        m[S.v_min + k],
+        m[S.soc_floor + k],
+        m[S.i_dis_max + k],
+        soc,
+        source_v,
+        r0,
+        inv_r0,
+        inv_dt,
+    )
 
 
 @njit(cache=True, error_model="numpy", inline="always")
 def _road_loads(m, target, cos_t, sin_t, inv_dt):
-    """Per lane (SIMD): the road-load powers to reach the requested speed. Returns how many
-    driving lanes would brake harder than their tires can (see _skid_lanes)."""
+    """Per lane (SIMD): the pack's state (see _pack_lane) and the road-load powers to reach
+    the requested speed. Returns how many driving lanes would brake harder than their tires
+    can (see _skid_lanes)."""
     skids = 0
     for k in range(LANES):
+        _pack_lane(m, k, inv_dt)
         p = (m, k)
         aero, rolling, grade_w, inertia, v = _road_powers(
             p, m[S.v1 + k], target, cos_t, sin_t, inv_dt
@@ -727,9 +728,10 @@ def _hvac_lanes(m):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _demand(m, inv_dt):
+def _demand(m, inv_dt, n_speed, n_torque):
     """Per lane (SIMD): the pack's thermal management, what the motor must deliver or may
-    regen for the step's road loads, and what the pack can take back."""
+    regen for the step's road loads (and that operating point on the loss map: n_speed x
+    n_torque cells), and what the pack can take back."""
     for k in range(LANES):
         p = (m, k)
         v1 = m[S.v1 + k]
@@ -767,23 +769,20 @@ def _demand(m, inv_dt):
         m[W.speed + k] = speed
         m[W.torque + k] = torque
         m[W.ok + k] = 1.0 if ok else 0.0
+        _store_loss_position(m, k, speed, torque, drive, n_speed, n_torque)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _loss_positions(m, n_speed, n_torque):
-    """Per lane (SIMD): the motor's operating point on its loss map (n_speed x n_torque
-    cells)."""
-    for k in range(LANES):
-        speed = m[W.speed + k]
-        torque = m[W.torque + k]
-        torque = torque if abs(torque) < NO_OPERATING_POINT else 0.0  # spare or stopped lanes
-        speed = speed if abs(speed) < NO_OPERATING_POINT else 0.0
-        i, fs, j, ft = _loss_position(speed, torque, _lane_drive(m, k), n_speed, n_torque)
-        m[W.loss_quadrant + k] = 1.0 if torque < 0.0 else 0.0
-        m[W.loss_cell + k] = i
-        m[W.loss_fs + k] = fs
-        m[W.loss_torque_cell + k] = j
-        m[W.loss_ft + k] = ft
+def _store_loss_position(m, k, speed, torque, drive, n_speed, n_torque):
+    """Keep lane k's operating point on its loss map (n_speed x n_torque cells) in W."""
+    torque = torque if abs(torque) < NO_OPERATING_POINT else 0.0  # spare or stopped lanes
+    speed = speed if abs(speed) < NO_OPERATING_POINT else 0.0
+    i, fs, j, ft = _loss_position(speed, torque, drive, n_speed, n_torque)
+    m[W.loss_quadrant + k] = 1.0 if torque < 0.0 else 0.0
+    m[W.loss_cell + k] = i
+    m[W.loss_fs + k] = fs
+    m[W.loss_torque_cell + k] = j
+    m[W.loss_ft + k] = ft
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -1110,13 +1109,11 @@ def run_block(tables, flat, speed_req, cos_slope, sin_slope, dt, break_off_s, m,
         _retune_limits(tables, m)
         _soc_positions(m, n_soc)
         _pack_corners(flat, m)
-        _pack_lanes(m, inv_dt)
         if _road_loads(m, target, cos_t, sin_t, inv_dt) > 0:
             _skid_lanes(m, target, cos_t, sin_t, dt, inv_dt)
         if hvac:
             _hvac_lanes(m)
-        _demand(m, inv_dt)
-        _loss_positions(m, n_speed, n_torque)
+        _demand(m, inv_dt, n_speed, n_torque)
         _loss_corners(flat, m)
         _motor_lanes(m)
         _motor_fallback(tables, m, target, cos_t, sin_t, inv_dt)
