@@ -579,7 +579,9 @@ def _retune_limits(tables, m):
 @njit(cache=True, error_model="numpy", inline="always")
 def _soc_positions(m, n_soc):
     """Per lane (SIMD): the SOC's cell and fraction on the tables' SOC grid (n_soc cells), and
-    whether the lane has moved to another (temperature, SOC) cell of the tables."""
+    whether the lane has moved to another (temperature, SOC) cell of the tables. Returns how
+    many driving lanes have."""
+    stale = 0
     for k in range(LANES):
         i, f = _grid_pos(m[S.soc + k], 0.0, float(n_soc), n_soc)
         m[W.soc_cell + k] = i
@@ -587,7 +589,10 @@ def _soc_positions(m, n_soc):
         moved = (i != m[S.corners_soc_cell + k]) | (
             m[S.grid_cell + k] != m[S.corners_grid_cell + k]
         )
-        m[W.stale + k] = 1.0 if moved & (m[S.active + k] > 0.5) else 0.0
+        moved = moved & (m[S.active + k] > 0.5)
+        m[W.stale + k] = 1.0 if moved else 0.0
+        stale += 1 if moved else 0
+    return stale
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -804,7 +809,8 @@ def _loss_corners(flat, m):
 def _motor_lanes(m):
     """Per lane (SIMD): the drive unit's loss and electric power; when braking, regen as
     _regen gives it. Flags the lanes _motor_fallback must solve: a car that cannot follow the
-    trace, or regen the pack's acceptance limits."""
+    trace, or regen the pack's acceptance limits; returns how many driving lanes it flagged."""
+    flagged = 0
     for k in range(LANES):
         drive = _lane_drive(m, k)
         loss = _loss_from_corners(
@@ -832,7 +838,10 @@ def _motor_lanes(m):
         m[W.dl_loss + k] = mech - wheel if propel else (r_dl if moving else 0.0)
         m[W.friction + k] = 0.0 if propel else (r_friction if moving else -wheel)
         fallback = (propel & cannot_follow) | ((not propel) & pack_limits_regen)
+        fallback = fallback & (m[S.active + k] > 0.5)
         m[W.fallback + k] = 1.0 if fallback else 0.0
+        flagged += 1 if fallback else 0
+    return flagged
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -840,7 +849,7 @@ def _motor_fallback(tables, m, target, cos_t, sin_t, inv_dt):
     """Per flagged lane: when the car cannot follow, the highest end speed it can reach
     (bisection) and its powers there; when braking, regen within the pack's acceptance."""
     for k in range(LANES):
-        if m[S.active + k] < 0.5 or m[W.fallback + k] < 0.5:
+        if m[W.fallback + k] < 0.5:
             continue
         p = _lane_params(m, k)
         drive = _lane_drive(m, k)
@@ -1107,16 +1116,16 @@ def run_block(tables, flat, speed_req, cos_slope, sin_slope, dt, break_off_s, m,
         cos_t = cos_slope[step]
         sin_t = sin_slope[step]
         _retune_limits(tables, m)
-        _soc_positions(m, n_soc)
-        _pack_corners(flat, m)
+        if _soc_positions(m, n_soc) > 0:
+            _pack_corners(flat, m)
         if _road_loads(m, target, cos_t, sin_t, inv_dt) > 0:
             _skid_lanes(m, target, cos_t, sin_t, dt, inv_dt)
         if hvac:
             _hvac_lanes(m)
         _demand(m, inv_dt, n_speed, n_torque)
         _loss_corners(flat, m)
-        _motor_lanes(m)
-        _motor_fallback(tables, m, target, cos_t, sin_t, inv_dt)
+        if _motor_lanes(m) > 0:
+            _motor_fallback(tables, m, target, cos_t, sin_t, inv_dt)
         driving -= _settle(m, step, target, speed_req[step - 1], dt, break_off_s)
         if record:
             _record(m, traces, step, target)
