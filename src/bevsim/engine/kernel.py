@@ -18,8 +18,8 @@ import numpy as np
 from numba import njit, prange
 
 from bevsim.engine import thermal
-from bevsim.engine.layout import TOT, TOTAL_COLUMNS, TR, P
-from bevsim.engine.params import param
+from bevsim.engine.layout import PARAM_COLUMNS, TOT, TOTAL_COLUMNS, TR, P
+from bevsim.engine.params import LANES, param
 
 GRAVITY_MPS2 = 9.80665
 TRACE_TOLERANCE_MPS = 2.0 / 3.6  # +-2 km/h speed band of GB/T 18386 / GTR 15 cycle following
@@ -458,32 +458,29 @@ LANE_WORK = (
     "current",
     "terminal_v",
     "battery_loss",
-    "chem_w",
-    "ohmic_w",
-    "pol_w",
-    "pack_amb",
-    "off",
-    "broke",
     "was_active",
 )
-LANES = 32
-"""Variants stepped side by side in one block: each step runs through the block's lanes in a
-few loops. The loops without table look-ups (road loads, HVAC, pack current, thermal and the
-totals) compile to SIMD instructions over the lanes; look-ups and the rare re-solves of a step
-the car cannot follow run lane by lane."""
 
-_N_ROWS = len(LANE_STATE) + len(LANE_WORK) + len(TOTAL_COLUMNS)
-S = namedtuple("LaneState", LANE_STATE)(*(LANES * i for i in range(len(LANE_STATE))))
+
+_N_PARAMS = len(PARAM_COLUMNS)
+_N_ROWS = _N_PARAMS + len(LANE_STATE) + len(LANE_WORK) + len(TOTAL_COLUMNS)
+S = namedtuple("LaneState", LANE_STATE)(*(LANES * (_N_PARAMS + i) for i in range(len(LANE_STATE))))
 W = namedtuple("LaneWork", LANE_WORK)(
-    *(LANES * (len(LANE_STATE) + i) for i in range(len(LANE_WORK)))
+    *(LANES * (_N_PARAMS + len(LANE_STATE) + i) for i in range(len(LANE_WORK)))
 )
 T = namedtuple("LaneTotals", TOTAL_COLUMNS)(
-    *(LANES * (len(LANE_STATE) + len(LANE_WORK) + i) for i in range(len(TOTAL_COLUMNS)))
+    *(LANES * (_N_PARAMS + len(LANE_STATE) + len(LANE_WORK) + i) for i in range(len(TOTAL_COLUMNS)))
 )
-"""A block keeps its lanes' state (S), the step's intermediate values (W) and the totals (T)
-in one flat array ``m``: quantity q of lane k is ``m[S.q + k]``. Each quantity is contiguous
-over the lanes and every offset is a constant, so the compiler sees that the lane loops'
-reads and writes do not overlap and vectorizes them."""
+"""A block keeps its lanes' parameters (see engine.params), state (S), the step's
+intermediate values (W) and the totals (T) in one flat array ``m``: quantity q of lane k is
+``m[S.q + k]``. Each quantity is contiguous over the lanes and every offset is a constant, so
+the compiler sees that the lane loops' reads and writes do not overlap and vectorizes them."""
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _lane_params(m, k):
+    """Lane k's parameters as a row (a strided view of the block), for scalar code."""
+    return m[k : _N_PARAMS * LANES : LANES]
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -561,7 +558,7 @@ def _start_lane(p, tables, dt, speed0, m, k):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _retune_limits(pt, tables, m):
+def _retune_limits(tables, m):
     """The cell limits again for the lanes whose cells' temperature has moved (SIMD check,
     then a rare look-up lane by lane)."""
     moved = 0
@@ -575,13 +572,16 @@ def _retune_limits(pt, tables, m):
         if m[W.retune + k] > 0.5:
             cell_c = m[S.cell_c + k]
             m[S.limits_c + k] = cell_c
-            _store_limits(m, k, _cell_limits(pt[:, k], tables, int(m[S.chem + k]), cell_c))
+            limits = _cell_limits(_lane_params(m, k), tables, int(m[S.chem + k]), cell_c)
+            _store_limits(m, k, limits)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
 def _soc_positions(m, n_soc):
     """Per lane (SIMD): the SOC's cell and fraction on the tables' SOC grid (n_soc cells), and
-    whether the lane has moved to another (temperature, SOC) cell of the tables."""
+    whether the lane has moved to another (temperature, SOC) cell of the tables. Returns how
+    many driving lanes have."""
+    stale = 0
     for k in range(LANES):
         i, f = _grid_pos(m[S.soc + k], 0.0, float(n_soc), n_soc)
         m[W.soc_cell + k] = i
@@ -589,7 +589,10 @@ def _soc_positions(m, n_soc):
         moved = (i != m[S.corners_soc_cell + k]) | (
             m[S.grid_cell + k] != m[S.corners_grid_cell + k]
         )
-        m[W.stale + k] = 1.0 if moved & (m[S.active + k] > 0.5) else 0.0
+        moved = moved & (m[S.active + k] > 0.5)
+        m[W.stale + k] = 1.0 if moved else 0.0
+        stale += 1 if moved else 0
+    return stale
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -635,51 +638,52 @@ def _mix_corners(m, row, k, f, ft):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _pack_lanes(pt, m, inv_dt):
-    """Per lane (SIMD): the pack's voltages and resistances at its SOC and temperature
-    (interpolated between the corners) and the power it can deliver this step."""
-    for k in range(LANES):
-        p = (pt, k)
-        f = m[W.soc_frac + k]
-        ft = m[S.grid_frac + k]
-        soc = m[S.soc + k]
-        ocv, source_v, r0, inv_r0, r1, decay = _pack_values(
-            param(p, _NS),
-            m[S.r_scale + k],
-            m[S.inv_cap + k],
-            m[S.pol + k],
-            _mix(m[W.ocv_lo + k], m[W.ocv_hi + k], f),
-            _mix_corners(m, W.r0_00, k, f, ft),
-            _mix_corners(m, W.r1_00, k, f, ft),
-            _mix_corners(m, W.decay_00, k, f, ft),
-        )
-        m[W.ocv + k] = ocv
-        m[W.source_v + k] = source_v
-        m[W.r0 + k] = r0
-        m[W.inv_r0 + k] = inv_r0
-        m[W.r1 + k] = r1
-        m[W.decay + k] = decay
-        m[W.p_dis + k] = _discharge_power_w(
-            p,
-            m[S.pack_ah + k],
-            m[S.v_min + k],
-            m[S.soc_floor + k],
-            m[S.i_dis_max + k],
-            soc,
-            source_v,
-            r0,
-            inv_r0,
-            inv_dt,
-        )
+def _pack_lane(m, k, inv_dt):
+    """Lane k's pack voltages and resistances at its SOC and temperature (interpolated between
+    the corners) and the power it can deliver this step."""
+    p = (m, k)
+    f = m[W.soc_frac + k]
+    ft = m[S.grid_frac + k]
+    soc = m[S.soc + k]
+    ocv, source_v, r0, inv_r0, r1, decay = _pack_values(
+        param(p, _NS),
+        m[S.r_scale + k],
+        m[S.inv_cap + k],
+        m[S.pol + k],
+        _mix(m[W.ocv_lo + k], m[W.ocv_hi + k], f),
+        _mix_corners(m, W.r0_00, k, f, ft),
+        _mix_corners(m, W.r1_00, k, f, ft),
+        _mix_corners(m, W.decay_00, k, f, ft),
+    )
+    m[W.ocv + k] = ocv
+    m[W.source_v + k] = source_v
+    m[W.r0 + k] = r0
+    m[W.inv_r0 + k] = inv_r0
+    m[W.r1 + k] = r1
+    m[W.decay + k] = decay
+    m[W.p_dis + k] = _discharge_power_w(
+        p,
+        m[S.pack_ah + k],
+        m[S.v_min + k],
+        m[S.soc_floor + k],
+        m[S.i_dis_max + k],
+        soc,
+        source_v,
+        r0,
+        inv_r0,
+        inv_dt,
+    )
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _road_loads(pt, m, target, cos_t, sin_t, inv_dt):
-    """Per lane (SIMD): the road-load powers to reach the requested speed. Returns how many
-    driving lanes would brake harder than their tires can (see _skid_lanes)."""
+def _road_loads(m, target, cos_t, sin_t, inv_dt):
+    """Per lane (SIMD): the pack's state (see _pack_lane) and the road-load powers to reach
+    the requested speed. Returns how many driving lanes would brake harder than their tires
+    can (see _skid_lanes)."""
     skids = 0
     for k in range(LANES):
-        p = (pt, k)
+        _pack_lane(m, k, inv_dt)
+        p = (m, k)
         aero, rolling, grade_w, inertia, v = _road_powers(
             p, m[S.v1 + k], target, cos_t, sin_t, inv_dt
         )
@@ -699,13 +703,13 @@ def _road_loads(pt, m, target, cos_t, sin_t, inv_dt):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _skid_lanes(pt, m, target, cos_t, sin_t, dt, inv_dt):
+def _skid_lanes(m, target, cos_t, sin_t, dt, inv_dt):
     """Per lane whose tires cannot brake as hard as the trace asks: decelerate at the
     friction limit instead."""
     for k in range(LANES):
         if m[W.skid + k] < 0.5:
             continue
-        p = pt[:, k]
+        p = _lane_params(m, k)
         v1 = m[S.v1 + k]
         resist = (m[W.aero + k] + m[W.rolling + k] + m[W.grade_w + k]) / m[W.v + k]
         v2 = max(v1 - (p[_BRAKE_MAX] + resist) * dt / p[_INERTIAL_MASS], target)
@@ -720,20 +724,21 @@ def _skid_lanes(pt, m, target, cos_t, sin_t, dt, inv_dt):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _hvac_lanes(pt, m):
+def _hvac_lanes(m):
     """Per lane (SIMD): the cabin HVAC's heat and electric power (blocks with HVAC on)."""
     for k in range(LANES):
-        cabin_heat, hvac_w = thermal.cabin_hvac((pt, k), m[S.cabin_c + k], m[S.v1 + k])
+        cabin_heat, hvac_w = thermal.cabin_hvac((m, k), m[S.cabin_c + k], m[S.v1 + k])
         m[W.cabin_heat + k] = cabin_heat
         m[W.hvac_w + k] = hvac_w
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _demand(pt, m, inv_dt):
+def _demand(m, inv_dt, n_speed, n_torque):
     """Per lane (SIMD): the pack's thermal management, what the motor must deliver or may
-    regen for the step's road loads, and what the pack can take back."""
+    regen for the step's road loads (and that operating point on the loss map: n_speed x
+    n_torque cells), and what the pack can take back."""
     for k in range(LANES):
-        p = (pt, k)
+        p = (m, k)
         v1 = m[S.v1 + k]
         v2 = m[W.v2 + k]
         v = m[W.v + k]
@@ -769,33 +774,30 @@ def _demand(pt, m, inv_dt):
         m[W.speed + k] = speed
         m[W.torque + k] = torque
         m[W.ok + k] = 1.0 if ok else 0.0
+        _store_loss_position(m, k, speed, torque, drive, n_speed, n_torque)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _loss_positions(m, n_speed, n_torque):
-    """Per lane (SIMD): the motor's operating point on its loss map (n_speed x n_torque
-    cells)."""
-    for k in range(LANES):
-        speed = m[W.speed + k]
-        torque = m[W.torque + k]
-        torque = torque if abs(torque) < NO_OPERATING_POINT else 0.0  # spare or stopped lanes
-        speed = speed if abs(speed) < NO_OPERATING_POINT else 0.0
-        i, fs, j, ft = _loss_position(speed, torque, _lane_drive(m, k), n_speed, n_torque)
-        m[W.loss_quadrant + k] = 1.0 if torque < 0.0 else 0.0
-        m[W.loss_cell + k] = i
-        m[W.loss_fs + k] = fs
-        m[W.loss_torque_cell + k] = j
-        m[W.loss_ft + k] = ft
+def _store_loss_position(m, k, speed, torque, drive, n_speed, n_torque):
+    """Keep lane k's operating point on its loss map (n_speed x n_torque cells) in W."""
+    torque = torque if abs(torque) < NO_OPERATING_POINT else 0.0  # spare or stopped lanes
+    speed = speed if abs(speed) < NO_OPERATING_POINT else 0.0
+    i, fs, j, ft = _loss_position(speed, torque, drive, n_speed, n_torque)
+    m[W.loss_quadrant + k] = 1.0 if torque < 0.0 else 0.0
+    m[W.loss_cell + k] = i
+    m[W.loss_fs + k] = fs
+    m[W.loss_torque_cell + k] = j
+    m[W.loss_ft + k] = ft
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _loss_corners(pt, flat, m):
+def _loss_corners(flat, m):
     """Per lane (gathers): the loss map's values at the corners of the operating point's cell.
     ``flat``: see run_block."""
     loss = flat[6]
     n_s, n_t = flat[7], flat[8]
     for k in range(LANES):
-        quadrant = int(pt[_MAP, k]) * 2 + int(m[W.loss_quadrant + k])
+        quadrant = int(m[_MAP * LANES + k]) * 2 + int(m[W.loss_quadrant + k])
         at = (quadrant * n_s + int(m[W.loss_cell + k])) * n_t + int(m[W.loss_torque_cell + k])
         m[W.loss_00 + k] = loss[at]
         m[W.loss_01 + k] = loss[at + 1]
@@ -807,7 +809,8 @@ def _loss_corners(pt, flat, m):
 def _motor_lanes(m):
     """Per lane (SIMD): the drive unit's loss and electric power; when braking, regen as
     _regen gives it. Flags the lanes _motor_fallback must solve: a car that cannot follow the
-    trace, or regen the pack's acceptance limits."""
+    trace, or regen the pack's acceptance limits; returns how many driving lanes it flagged."""
+    flagged = 0
     for k in range(LANES):
         drive = _lane_drive(m, k)
         loss = _loss_from_corners(
@@ -835,17 +838,20 @@ def _motor_lanes(m):
         m[W.dl_loss + k] = mech - wheel if propel else (r_dl if moving else 0.0)
         m[W.friction + k] = 0.0 if propel else (r_friction if moving else -wheel)
         fallback = (propel & cannot_follow) | ((not propel) & pack_limits_regen)
+        fallback = fallback & (m[S.active + k] > 0.5)
         m[W.fallback + k] = 1.0 if fallback else 0.0
+        flagged += 1 if fallback else 0
+    return flagged
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _motor_fallback(pt, tables, m, target, cos_t, sin_t, inv_dt):
+def _motor_fallback(tables, m, target, cos_t, sin_t, inv_dt):
     """Per flagged lane: when the car cannot follow, the highest end speed it can reach
     (bisection) and its powers there; when braking, regen within the pack's acceptance."""
     for k in range(LANES):
-        if m[S.active + k] < 0.5 or m[W.fallback + k] < 0.5:
+        if m[W.fallback + k] < 0.5:
             continue
-        p = pt[:, k]
+        p = _lane_params(m, k)
         drive = _lane_drive(m, k)
         loss_map = tables.motor_loss_pu[int(p[_MAP])]
         wheel = m[W.wheel + k]
@@ -912,13 +918,13 @@ def _motor_fallback(pt, tables, m, target, cos_t, sin_t, inv_dt):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _settle(pt, m, step, target, dt, break_off_s):
+def _settle(m, step, target, prev_target, dt, break_off_s):
     """Per lane (SIMD): share the pack's power among the loads, the pack current, the RC pair,
-    SOC and temperatures; stop lanes that break off. Returns the number of lanes that broke
-    off at this step."""
+    SOC and temperatures; add the step to the totals of the lanes that drove it; stop lanes
+    that break off. Returns the number of lanes that broke off at this step."""
     stopped = 0
     for k in range(LANES):
-        p = (pt, k)
+        p = (m, k)
         act = m[S.active + k] > 0.5
         # Accessories and thermal loads run on regen first, then on what the pack can still
         # give; short of power, they all get the same share of what they asked for.
@@ -971,12 +977,6 @@ def _settle(pt, m, step, target, dt, break_off_s):
         m[W.battery_loss + k] = cells_heat
         m[W.cabin_heat + k] = cabin_heat
         m[W.pack_heat + k] = pack_heat
-        m[W.chem_w + k] = chem_w
-        m[W.ohmic_w + k] = ohmic_w
-        m[W.pol_w + k] = pol_w
-        m[W.pack_amb + k] = pack_amb
-        m[W.off + k] = 1.0 if off else 0.0
-        m[W.broke + k] = 1.0 if broke else 0.0
         m[W.was_active + k] = 1.0 if act else 0.0
         m[S.v1 + k] = v2 if act else m[S.v1 + k]
         m[S.soc + k] = soc if act else m[S.soc + k]
@@ -987,25 +987,11 @@ def _settle(pt, m, step, target, dt, break_off_s):
         m[S.active + k] = 0.0 if broke else m[S.active + k]
         stopped += 1 if broke else 0
 
-    return stopped
-
-
-@njit(cache=True, error_model="numpy", inline="always")
-def _accumulate(m, step, target, prev_target, dt):
-    """Per lane (SIMD): add the step to the totals of the lanes that drove it."""
-    for k in range(LANES):
-        act = m[W.was_active + k] > 0.5
-        broke = m[W.broke + k] > 0.5
-        off = m[W.off + k] > 0.5
         wheel = m[W.wheel + k]
-        battery_w = m[W.battery_w + k]
-        shortfall = target - m[W.v2 + k]
-        soc = m[S.soc + k]
-        terminal_v = m[W.terminal_v + k]
         gain = dt if act else 0.0
-        m[T.distance_m + k] += m[W.v + k] * gain
+        m[T.distance_m + k] += v * gain
         m[T.trace_distance_m + k] += 0.5 * (prev_target + target) * gain
-        m[T.chemical_energy_j + k] += m[W.chem_w + k] * gain
+        m[T.chemical_energy_j + k] += chem_w * gain
         m[T.terminal_energy_j + k] += battery_w * gain
         m[T.terminal_discharge_energy_j + k] += battery_w * gain if battery_w > 0.0 else 0.0
         m[T.terminal_charge_energy_j + k] -= battery_w * gain if battery_w <= 0.0 else 0.0
@@ -1018,16 +1004,16 @@ def _accumulate(m, step, target, prev_target, dt):
         m[T.kinetic_energy_change_j + k] += m[W.inertia + k] * gain
         m[T.driveline_loss_j + k] += m[W.dl_loss + k] * gain
         m[T.motor_loss_j + k] += m[W.motor_loss + k] * gain
-        m[T.battery_ohmic_loss_j + k] += m[W.ohmic_w + k] * gain
-        m[T.battery_polarization_loss_j + k] += m[W.pol_w + k] * gain
+        m[T.battery_ohmic_loss_j + k] += ohmic_w * gain
+        m[T.battery_polarization_loss_j + k] += pol_w * gain
         m[T.friction_brake_energy_j + k] += m[W.friction + k] * gain
-        m[T.accessory_energy_j + k] += m[W.aux + k] * gain
-        m[T.cabin_hvac_energy_j + k] += m[W.hvac_w + k] * gain
-        m[T.battery_thermal_energy_j + k] += m[W.pack_tm_w + k] * gain
-        m[T.cabin_heat_j + k] += m[W.cabin_heat + k] * gain
-        m[T.battery_heater_heat_j + k] += m[W.pack_heat + k] * gain
-        m[T.battery_heat_generated_j + k] += m[W.battery_loss + k] * gain
-        m[T.pack_heat_to_ambient_j + k] += m[W.pack_amb + k] * gain
+        m[T.accessory_energy_j + k] += aux * gain
+        m[T.cabin_hvac_energy_j + k] += hvac_w * gain
+        m[T.battery_thermal_energy_j + k] += pack_tm_w * gain
+        m[T.cabin_heat_j + k] += cabin_heat * gain
+        m[T.battery_heater_heat_j + k] += pack_heat * gain
+        m[T.battery_heat_generated_j + k] += cells_heat * gain
+        m[T.pack_heat_to_ambient_j + k] += pack_amb * gain
         m[T.time_off_trace_s + k] += gain if off else 0.0
         shortest = m[T.max_speed_shortfall_mps + k]
         m[T.max_speed_shortfall_mps + k] = max(shortest, shortfall) if act else shortest
@@ -1039,6 +1025,7 @@ def _accumulate(m, step, target, prev_target, dt):
         highest_v = m[T.max_terminal_voltage_v + k]
         m[T.max_terminal_voltage_v + k] = max(highest_v, terminal_v) if act else highest_v
         m[T.broke_off + k] = 1.0 if broke else m[T.broke_off + k]
+    return stopped
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -1098,12 +1085,12 @@ def _finish_lane(p, tables, m, k, speed0, trace, record):
 
 
 @njit(cache=True, error_model="numpy", _nrt=False)
-def run_block(pt, tables, flat, speed_req, cos_slope, sin_slope, dt, break_off_s, m, traces):
+def run_block(tables, flat, speed_req, cos_slope, sin_slope, dt, break_off_s, m, traces):
     """Drive a block of LANES variants over the trace, side by side step by step.
 
-    ``pt``: their parameters [PARAM_COLUMNS, LANES] (a short block repeats a variant in the
-    spare lanes); ``flat``: the pack tables for _pack_corners; ``m``: the block's state, work
-    and totals (see S, W, T), zeroed; ``traces``: [variants, steps, TRACE_COLUMNS] to record
+    ``flat``: the pack and loss-map tables for _pack_corners and _loss_corners; ``m``: the
+    block's parameters (a short block repeats a variant in the spare lanes), state, work and
+    totals (see S, W, T), the rest zeroed; ``traces``: [variants, steps, TRACE_COLUMNS] to record
     every step, or [variants, 1, ...] for none, one row per real variant (the first
     ``traces.shape[0]`` lanes). With ``break_off_s`` > 0 a
     variant stops once it has been more than the trace tolerance below the requested speed for
@@ -1116,11 +1103,11 @@ def run_block(pt, tables, flat, speed_req, cos_slope, sin_slope, dt, break_off_s
     n_soc = tables.ocv_v.shape[1] - 1
     hvac = False
     for k in range(LANES):
-        hvac = hvac or pt[P.hvac_on, k] > 0.5
+        hvac = hvac or m[P.hvac_on * LANES + k] > 0.5
     n_speed = tables.motor_loss_pu.shape[2] - 1
     n_torque = tables.motor_loss_pu.shape[3] - 1
     for k in range(LANES):
-        _start_lane(pt[:, k], tables, dt, speed_req[0], m, k)
+        _start_lane(_lane_params(m, k), tables, dt, speed_req[0], m, k)
         if k >= real:
             m[S.active + k] = 0.0
     driving = real
@@ -1128,27 +1115,24 @@ def run_block(pt, tables, flat, speed_req, cos_slope, sin_slope, dt, break_off_s
         target = speed_req[step]
         cos_t = cos_slope[step]
         sin_t = sin_slope[step]
-        _retune_limits(pt, tables, m)
-        _soc_positions(m, n_soc)
-        _pack_corners(flat, m)
-        _pack_lanes(pt, m, inv_dt)
-        if _road_loads(pt, m, target, cos_t, sin_t, inv_dt) > 0:
-            _skid_lanes(pt, m, target, cos_t, sin_t, dt, inv_dt)
+        _retune_limits(tables, m)
+        if _soc_positions(m, n_soc) > 0:
+            _pack_corners(flat, m)
+        if _road_loads(m, target, cos_t, sin_t, inv_dt) > 0:
+            _skid_lanes(m, target, cos_t, sin_t, dt, inv_dt)
         if hvac:
-            _hvac_lanes(pt, m)
-        _demand(pt, m, inv_dt)
-        _loss_positions(m, n_speed, n_torque)
-        _loss_corners(pt, flat, m)
-        _motor_lanes(m)
-        _motor_fallback(pt, tables, m, target, cos_t, sin_t, inv_dt)
-        driving -= _settle(pt, m, step, target, dt, break_off_s)
-        _accumulate(m, step, target, speed_req[step - 1], dt)
+            _hvac_lanes(m)
+        _demand(m, inv_dt, n_speed, n_torque)
+        _loss_corners(flat, m)
+        if _motor_lanes(m) > 0:
+            _motor_fallback(tables, m, target, cos_t, sin_t, inv_dt)
+        driving -= _settle(m, step, target, speed_req[step - 1], dt, break_off_s)
         if record:
             _record(m, traces, step, target)
         if driving == 0:
             break
     for k in range(real):
-        _finish_lane(pt[:, k], tables, m, k, speed_req[0], traces[k], record)
+        _finish_lane(_lane_params(m, k), tables, m, k, speed_req[0], traces[k], record)
 
 
 @njit(cache=True, error_model="numpy", parallel=True)
@@ -1179,12 +1163,10 @@ def run_batch(params, tables, speed_req, grade, dt, break_off_s, totals, traces)
     for b in prange((n + LANES - 1) // LANES):
         lo = b * LANES
         hi = min(lo + LANES, n)
-        pt = np.empty((params.shape[1], LANES))
-        for k in range(LANES):
-            pt[:, k] = params[min(lo + k, hi - 1)]
         m = np.zeros(_N_ROWS * LANES)
+        for k in range(LANES):
+            m[k : _N_PARAMS * LANES : LANES] = params[min(lo + k, hi - 1)]
         run_block(
-            pt,
             tables,
             flat,
             speed_req,
