@@ -6,6 +6,14 @@ torque or speed, battery power), the step is re-solved for the highest end speed
 (bisection), and the shortfall is recorded. One row of ``params`` per variant (see layout.py);
 ``tables`` are shared by index. With ``NUMBA_DISABLE_JIT=1`` the same code runs as Python.
 
+Variants run in blocks of LANES, side by side: every step goes through the block in a few loops
+over the lanes. The loops of pure arithmetic (pack state, road loads, HVAC, motor demand and
+regen, pack current, temperatures, totals) compile to SIMD instructions, eight lanes at a time;
+table corners are fetched lane by lane (pack tables only when a lane moves to another SOC or
+temperature cell), and the rare steps that need a re-solve (the car cannot follow, skids, or
+the pack limits regen) run lane by lane with the same physics functions. Lanes are independent,
+so a variant's result is bit for bit the same alone, in any lane or in any batch.
+
 Sign conventions: powers in W, + = propulsion / discharge; losses are >= 0.
 """
 

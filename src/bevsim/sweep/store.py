@@ -1,8 +1,11 @@
 """The results store: one DuckDB file, one row per (variant, procedure), keyed by content hash.
 
-``key`` = sha256 of (canonical variant JSON, procedure, model version) is the PRIMARY KEY, so a
-row is never stored twice; each chunk is written in one transaction, so a killed sweep leaves
-only whole chunks behind and the same command finishes the rest.
+``key`` = sha256 of (canonical variant JSON, procedure, model version). Each chunk is written in
+one transaction that inserts only the keys not yet stored (an anti-join: a row is never stored
+twice), so a killed sweep leaves only whole chunks behind and the same command finishes the rest.
+There is no index on ``key``: DuckDB keeps a key index in memory, which would grow with the
+sweep (about 170 MiB per million rows); the anti-join scans the stored keys instead, with the
+writer's memory capped (WRITER_MEMORY_LIMIT), so a sweep's memory stays flat.
 """
 
 from __future__ import annotations
@@ -19,12 +22,14 @@ from bevsim.errors import BevsimError
 
 TABLE = "results"
 CORE_COLUMNS = {
-    "key": "VARCHAR PRIMARY KEY",
+    "key": "VARCHAR NOT NULL",
     "model_version": "VARCHAR NOT NULL",
     "procedure": "VARCHAR NOT NULL",
     "base_vehicle": "VARCHAR NOT NULL",
     "error": "VARCHAR",
 }
+WRITER_MEMORY_LIMIT = "64MB"
+"""DuckDB's buffer memory for a sweep writing the store (it spills and rereads beyond that)."""
 MODEL_PACKAGES = ("engine", "spec", "chemistry", "cycles", "procedures", "vehicles", "sweep")
 MODEL_SUFFIXES = (".py", ".yaml", ".csv")
 
@@ -65,6 +70,8 @@ class ResultStore:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as exc:
             raise BevsimError(f"{self.path}: cannot open results store: {exc}") from None
+        if not read_only:
+            self.con.execute(f"set memory_limit = '{WRITER_MEMORY_LIMIT}'")
 
     def close(self) -> None:
         self.con.close()
@@ -125,7 +132,7 @@ class ResultStore:
             for column in chunk.columns:
                 if column not in have:
                     run(f'alter table {TABLE} add column "{column}" {types[column]}')
-            run(f"insert or ignore into {TABLE} by name select * from chunk")
+            run(f"insert into {TABLE} by name select * from chunk anti join {TABLE} using (key)")
             run("commit")
         except Exception:
             run("rollback")
