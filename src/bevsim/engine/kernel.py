@@ -587,8 +587,8 @@ def _retune_limits(tables, m):
 @njit(cache=True, error_model="numpy", inline="always")
 def _soc_positions(m, n_soc):
     """Per lane (SIMD): the SOC's cell and fraction on the tables' SOC grid (n_soc cells), and
-    whether the lane has moved to another (temperature, SOC) cell of the tables. Returns how
-    many driving lanes have."""
+    whether the lane has moved to another (temperature, SOC) cell of the tables (spare and
+    stopped lanes too: their state is frozen, they fetch once). Returns how many have."""
     stale = 0
     for k in range(LANES):
         i, f = _grid_pos(m[S.soc + k], 0.0, float(n_soc), n_soc)
@@ -597,7 +597,6 @@ def _soc_positions(m, n_soc):
         moved = (i != m[S.corners_soc_cell + k]) | (
             m[S.grid_cell + k] != m[S.corners_grid_cell + k]
         )
-        moved = moved & (m[S.active + k] > 0.5)
         m[W.stale + k] = 1.0 if moved else 0.0
         stale += 1 if moved else 0
     return stale
@@ -759,8 +758,8 @@ def _demand(m, inv_dt, n_speed, n_torque):
         # Braking: the regen asked of the motor, and what the pack can take (see _regen).
         propel = wheel > 0.0
         regen_speed, regen_mech = _regen_request(p, drive, wheel, v)
-        regen_torque = regen_mech * (1.0 / regen_speed)
         moving = regen_speed > MIN_SPEED_MPS
+        regen_torque = regen_mech * (1.0 / regen_speed) if moving else 0.0
         p_chg = _charge_power_w(
             p,
             m[S.pack_ah + k],
@@ -773,7 +772,7 @@ def _demand(m, inv_dt, n_speed, n_torque):
             inv_dt,
         )
         motor_mech = motor_mech if propel else regen_mech
-        torque = torque if propel else (regen_torque if moving else 0.0)
+        torque = torque if propel else regen_torque
         m[W.p_chg + k] = 0.0 if propel else p_chg
         m[W.pack_heat + k] = pack_heat
         m[W.pack_tm_w + k] = pack_tm_w
