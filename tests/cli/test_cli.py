@@ -302,7 +302,7 @@ def test_failed_write_leaves_no_partial_or_temp_file(runner, workdir, monkeypatc
 
 
 def test_write_atomically_cleans_up_after_a_failing_writer(tmp_path):
-    from bevsim.report.files import write_atomically
+    from bevsim.files import write_atomically
 
     def half_write(tmp: Path) -> None:
         tmp.write_text("partial")

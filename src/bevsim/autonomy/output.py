@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bevsim.report.files import save_figure, write_atomically
+from bevsim.files import save_figure, write_atomically
 
 CLOUD_SUFFIXES = {".ply"}
 

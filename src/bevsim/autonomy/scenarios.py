@@ -921,7 +921,7 @@ def plot_scenario(path: str | Path, result: ScenarioResult) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from bevsim.report.files import save_figure
+    from bevsim.files import save_figure
 
     acc = isinstance(result.scenario, AccScenario)
     fig, axes = plt.subplots(3 if acc else 2, 1, figsize=(10, 9 if acc else 7), sharex=True)

@@ -91,7 +91,7 @@ def plot_session(trace: pd.DataFrame, summary: dict, path: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from bevsim.report.files import save_figure
+    from bevsim.files import save_figure
 
     minutes = trace["time_s"] / 60.0
     panels = (

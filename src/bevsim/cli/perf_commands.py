@@ -81,7 +81,7 @@ def plot_launches(traces, summary, path: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from bevsim.report.files import save_figure
+    from bevsim.files import save_figure
 
     fig, ax = plt.subplots(figsize=(9, 5))
     times = summary.set_index("vehicle_id")["accel_0_100_kmh_s"]

@@ -173,7 +173,7 @@ def plot_sweep(frame: pd.DataFrame, path: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from bevsim.report.files import save_figure
+    from bevsim.files import save_figure
 
     ok = frame[frame["error"].isna()] if "error" in frame else frame
     if "range_km" not in ok or ok.empty:

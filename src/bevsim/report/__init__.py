@@ -1,1 +1,1 @@
-"""What a person looks at: plots and files written atomically."""
+"""What a person looks at: plots and trace files (written through bevsim.files)."""

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from bevsim.report.files import save_figure  # noqa: E402
+from bevsim.files import save_figure  # noqa: E402
 
 
 def plot_comparison(summary: pd.DataFrame, path: str | Path) -> Path:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from bevsim.report.files import write_atomically
+from bevsim.files import write_atomically
 
 
 def write_traces(trace: pd.DataFrame, path: str | Path) -> Path:
