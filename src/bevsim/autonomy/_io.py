@@ -35,6 +35,15 @@ def _shipped_ids(folder: str) -> tuple[str, ...]:
 
 def load_model(ref: str | Path, folder: str, model: type[M], error: type[BevsimError]) -> M:
     """Load a library id (``folder`` in the package) or a YAML path into ``model``."""
+    data, source = load_mapping(ref, folder, error)
+    return validate(model, data, source, error)
+
+
+def load_mapping(
+    ref: str | Path, folder: str, error: type[BevsimError]
+) -> tuple[dict[str, Any], str]:
+    """The fields of a library id (``folder`` in the package) or a YAML path, with ``id``
+    defaulting to the id or file stem, and the source name for messages."""
     text = str(ref)
     if text.endswith((".yaml", ".yml")) or Path(text).is_file():
         path = Path(text)
@@ -60,7 +69,7 @@ def load_model(ref: str | Path, folder: str, model: type[M], error: type[BevsimE
     if not isinstance(data, dict):
         raise error(f"{source}: expected a mapping of fields at the top level")
     data.setdefault("id", default_id)
-    return validate(model, data, source, error)
+    return data, source
 
 
 def validate(model: type[M], data: dict[str, Any], source: str, error: type[BevsimError]) -> M:

@@ -30,15 +30,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Literal, Self
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, model_validator
 
-from bevsim.autonomy._io import library_ids, validate
+from bevsim.autonomy._io import library_ids, load_mapping, validate
 from bevsim.autonomy.controllers import (
     AccController,
     AccSettings,
@@ -249,30 +247,7 @@ def load_scenario(ref: str | Path | ScenarioSpec) -> ScenarioSpec:
     """A shipped scenario by id or a scenario YAML file; :class:`ScenarioError` when invalid."""
     if isinstance(ref, CcrScenario | AccScenario):
         return ref
-    text = str(ref)
-    known = list_scenarios()
-    if text in known:
-        source = f"scenarios/{text}.yaml"
-        raw = (resources.files("bevsim.autonomy") / "data" / "scenarios" / source[10:]).read_text(
-            encoding="utf-8"
-        )
-        default_id = text
-    elif text.endswith((".yaml", ".yml")) or Path(text).is_file():
-        path = Path(text)
-        if not path.is_file():
-            raise ScenarioError(f"{path}: no such scenario file")
-        source, raw, default_id = str(path), path.read_text(encoding="utf-8"), path.stem
-    else:
-        raise ScenarioError(
-            f"unknown scenario '{text}';{did_you_mean(text, known)} known: {', '.join(known)}"
-        )
-    try:
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"{source}: not valid YAML ({' '.join(str(exc).split())})") from None
-    if not isinstance(data, dict):
-        raise ScenarioError(f"{source}: expected a mapping of fields at the top level")
-    data.setdefault("id", default_id)
+    data, source = load_mapping(ref, "scenarios", ScenarioError)
     model = {"ccr": CcrScenario, "acc": AccScenario}.get(data.get("kind"))
     if model is None:
         raise ScenarioError(f"{source}: kind: expected 'ccr' or 'acc' (got {data.get('kind')!r})")

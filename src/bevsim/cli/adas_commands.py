@@ -12,6 +12,7 @@ from bevsim.cli.app import (
     PANEL_AUTONOMY,
     PLOT_SUFFIXES,
     JsonOption,
+    VehicleArgument,
     VehiclesArgument,
     app,
     check_output_path,
@@ -59,7 +60,7 @@ COST_COLUMNS = {
 @app.command(name="adas", rich_help_panel=PANEL_AUTONOMY)
 @reports_input_errors
 def adas_command(
-    vehicle: Annotated[str, typer.Argument(help="Library id or vehicle YAML path.")],
+    vehicle: VehicleArgument,
     scenario: Annotated[
         str, typer.Option(help="Scenario id (euro-ncap-ccrs/ccrm/ccrb, acc-follow) or YAML.")
     ] = "euro-ncap-ccrs",

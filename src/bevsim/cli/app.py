@@ -40,6 +40,7 @@ PANEL_LIBRARY = "Library"
 EXIT_INPUT_ERROR = 2
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document instead.")]
+VehicleArgument = Annotated[str, typer.Argument(help="Library id or vehicle YAML path.")]
 VehiclesArgument = Annotated[
     list[str], typer.Argument(help="Library ids or vehicle YAML paths.", show_default=False)
 ]

@@ -12,6 +12,7 @@ from bevsim.cli.app import (
     PANEL_PROCEDURES,
     PLOT_SUFFIXES,
     JsonOption,
+    VehicleArgument,
     app,
     check_output_path,
     console,
@@ -41,7 +42,7 @@ CHARGE_COLUMNS = {
 @app.command(name="charge", rich_help_panel=PANEL_PROCEDURES)
 @reports_input_errors
 def charge_command(
-    vehicle: Annotated[str, typer.Argument(help="Library id or vehicle YAML path.")],
+    vehicle: VehicleArgument,
     from_pct: Annotated[float, typer.Option("--from", help="Start SOC [%].")] = 10.0,
     to_pct: Annotated[float, typer.Option("--to", help="Target SOC [%].")] = 80.0,
     charger_kw: Annotated[float, typer.Option("--charger", help="Charger power [kW].")] = 250.0,

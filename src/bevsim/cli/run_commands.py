@@ -13,6 +13,7 @@ from bevsim.cli.app import (
     PLOT_SUFFIXES,
     JsonOption,
     LoadOption,
+    VehicleArgument,
     VehiclesArgument,
     app,
     check_output_path,
@@ -70,7 +71,7 @@ def compare(
 @app.command(name="simulate", rich_help_panel=PANEL_CYCLES)
 @reports_input_errors
 def simulate_command(
-    vehicle: Annotated[str, typer.Argument(help="Library id or vehicle YAML path.")],
+    vehicle: VehicleArgument,
     cycle: Annotated[str, typer.Option(help="Cycle name or CSV path.")] = "cltc-p",
     traces: Annotated[
         Path | None, typer.Option(help="Write per-second traces (.parquet or .csv).")

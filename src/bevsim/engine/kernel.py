@@ -245,6 +245,14 @@ def _pack_values(ns, r_scale, inv_cap, polarization_v, ocv_cell, r0_cell_ah, r1_
 
 
 @njit(cache=True, error_model="numpy", inline="always")
+def _pack_current_a(source_v, r0, inv_r0, power_w):
+    """Pack current [A] that delivers terminal power ``power_w`` [W] (< 0: charging) from a
+    source of ``source_v`` [V] behind ``r0`` [ohm]: the smaller root of P = (E - R I) I."""
+    disc = source_v * source_v - 4.0 * r0 * power_w
+    return (source_v - math.sqrt(max(disc, 0.0))) * 0.5 * inv_r0
+
+
+@njit(cache=True, error_model="numpy", inline="always")
 def _discharge_limit_w(p, cell, limits, soc, source_v, r0, inv_r0, inv_dt):
     """Highest terminal power the pack can deliver this step [W] (see _discharge_power_w),
     with _cell_tables' and _cell_limits' tuples."""
@@ -470,6 +478,15 @@ LANE_WORK = (
 )
 
 
+Raveled = namedtuple(
+    "Raveled",
+    "ocv_v r0_ohm_ah r1_ohm_ah decay temp_points soc_points motor_loss_pu speed_points "
+    "torque_points",
+)
+"""The tables the lanes fetch corners from, raveled to 1-D (one index per corner): OCV
+[chem, soc], R0, R1 and the RC pair's decay over one step [chem, temp, soc], the motor loss
+maps [map, quadrant, speed, torque], and the grid sizes (points) of those axes."""
+
 _N_PARAMS = len(PARAM_COLUMNS)
 _N_ROWS = _N_PARAMS + len(LANE_STATE) + len(LANE_WORK) + len(TOTAL_COLUMNS)
 S = namedtuple("LaneState", LANE_STATE)(*(LANES * (_N_PARAMS + i) for i in range(len(LANE_STATE))))
@@ -605,10 +622,10 @@ def _soc_positions(m, n_soc):
 @njit(cache=True, error_model="numpy", inline="always")
 def _pack_corners(flat, m):
     """Per lane that has moved to another cell of the tables (rare: a SOC cell is 1 %): the
-    chemistry tables' values at the corners of its (temperature, SOC) cell. ``flat``: the
-    OCV [chem, soc], R0, R1 and RC-decay [chem, temp, soc] tables raveled, and their
-    temperature and SOC grid sizes."""
-    ocv, r0, r1, decay, n_temp, n_soc = flat[:6]
+    chemistry tables' values at the corners of its (temperature, SOC) cell. ``flat``: see
+    Raveled."""
+    ocv, r0, r1, decay = flat.ocv_v, flat.r0_ohm_ah, flat.r1_ohm_ah, flat.decay
+    n_temp, n_soc = flat.temp_points, flat.soc_points
     for k in range(LANES):
         if m[W.stale + k] < 0.5:
             continue
@@ -621,18 +638,20 @@ def _pack_corners(flat, m):
         up = at + n_soc
         m[W.ocv_lo + k] = ocv[c * n_soc + i]
         m[W.ocv_hi + k] = ocv[c * n_soc + i + 1]
-        m[W.r0_00 + k] = r0[at]
-        m[W.r0_01 + k] = r0[at + 1]
-        m[W.r0_10 + k] = r0[up]
-        m[W.r0_11 + k] = r0[up + 1]
-        m[W.r1_00 + k] = r1[at]
-        m[W.r1_01 + k] = r1[at + 1]
-        m[W.r1_10 + k] = r1[up]
-        m[W.r1_11 + k] = r1[up + 1]
-        m[W.decay_00 + k] = decay[at]
-        m[W.decay_01 + k] = decay[at + 1]
-        m[W.decay_10 + k] = decay[up]
-        m[W.decay_11 + k] = decay[up + 1]
+        _store_corners(m, W.r0_00, k, r0, at, up)
+        _store_corners(m, W.r1_00, k, r1, at, up)
+        _store_corners(m, W.decay_00, k, decay, at, up)
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _store_corners(m, row, k, table, at, up):
+    """Keep a raveled table's four cell corners for lane k in the corner rows of m starting at
+    ``row`` (see CORNERS): ``at`` the lower corner's index, ``up`` the index one step up the
+    first axis."""
+    m[row + k] = table[at]
+    m[row + LANES + k] = table[at + 1]
+    m[row + 2 * LANES + k] = table[up]
+    m[row + 3 * LANES + k] = table[up + 1]
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -683,6 +702,47 @@ def _pack_lane(m, k, inv_dt):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
+def _store_road(m, k, v2, aero, rolling, grade_w, inertia, v):
+    """Keep lane k's end speed, mean speed [m/s] and road-load powers [W] (and their sum, the
+    wheel power) in W."""
+    m[W.v2 + k] = v2
+    m[W.aero + k] = aero
+    m[W.rolling + k] = rolling
+    m[W.grade_w + k] = grade_w
+    m[W.inertia + k] = inertia
+    m[W.v + k] = v
+    m[W.wheel + k] = aero + rolling + grade_w + inertia
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _store_motor(m, k, motor_mech, motor_elec, motor_loss, dl_loss, friction):
+    """Keep lane k's motor mech/elec power, motor and driveline losses and friction-brake
+    power [W] (as _regen returns them) in W."""
+    m[W.motor_mech + k] = motor_mech
+    m[W.motor_elec + k] = motor_elec
+    m[W.motor_loss + k] = motor_loss
+    m[W.dl_loss + k] = dl_loss
+    m[W.friction + k] = friction
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _lane_charge_power_w(p, m, k, inv_dt):
+    """Highest terminal power lane k's pack can accept this step [W] (_charge_power_w at its
+    state)."""
+    return _charge_power_w(
+        p,
+        m[S.pack_ah + k],
+        m[S.v_max + k],
+        m[S.i_chg_max + k],
+        m[S.soc + k],
+        m[W.source_v + k],
+        m[W.r0 + k],
+        m[W.inv_r0 + k],
+        inv_dt,
+    )
+
+
+@njit(cache=True, error_model="numpy", inline="always")
 def _road_loads(m, target, cos_t, sin_t, inv_dt):
     """Per lane (SIMD): the pack's state (see _pack_lane) and the road-load powers to reach
     the requested speed. Returns how many driving lanes would brake harder than their tires
@@ -699,13 +759,7 @@ def _road_loads(m, target, cos_t, sin_t, inv_dt):
         skid = skid & (m[S.active + k] > 0.5)
         m[W.skid + k] = 1.0 if skid else 0.0
         skids += 1 if skid else 0
-        m[W.v2 + k] = target
-        m[W.aero + k] = aero
-        m[W.rolling + k] = rolling
-        m[W.grade_w + k] = grade_w
-        m[W.inertia + k] = inertia
-        m[W.v + k] = v
-        m[W.wheel + k] = wheel
+        _store_road(m, k, target, aero, rolling, grade_w, inertia, v)
     return skids
 
 
@@ -721,13 +775,7 @@ def _skid_lanes(m, target, cos_t, sin_t, dt, inv_dt):
         resist = (m[W.aero + k] + m[W.rolling + k] + m[W.grade_w + k]) / m[W.v + k]
         v2 = max(v1 - (p[_BRAKE_MAX] + resist) * dt / p[_INERTIAL_MASS], target)
         aero, rolling, grade_w, inertia, v = _road_powers(p, v1, v2, cos_t, sin_t, inv_dt)
-        m[W.v2 + k] = v2
-        m[W.aero + k] = aero
-        m[W.rolling + k] = rolling
-        m[W.grade_w + k] = grade_w
-        m[W.inertia + k] = inertia
-        m[W.v + k] = v
-        m[W.wheel + k] = aero + rolling + grade_w + inertia
+        _store_road(m, k, v2, aero, rolling, grade_w, inertia, v)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -760,17 +808,7 @@ def _demand(m, inv_dt, n_speed, n_torque):
         regen_speed, regen_mech = _regen_request(p, drive, wheel, v)
         moving = regen_speed > MIN_SPEED_MPS
         regen_torque = regen_mech * (1.0 / regen_speed) if moving else 0.0
-        p_chg = _charge_power_w(
-            p,
-            m[S.pack_ah + k],
-            m[S.v_max + k],
-            m[S.i_chg_max + k],
-            m[S.soc + k],
-            m[W.source_v + k],
-            m[W.r0 + k],
-            m[W.inv_r0 + k],
-            inv_dt,
-        )
+        p_chg = _lane_charge_power_w(p, m, k, inv_dt)
         motor_mech = motor_mech if propel else regen_mech
         torque = torque if propel else regen_torque
         m[W.p_chg + k] = 0.0 if propel else p_chg
@@ -800,16 +838,13 @@ def _store_loss_position(m, k, speed, torque, drive, n_speed, n_torque):
 @njit(cache=True, error_model="numpy", inline="always")
 def _loss_corners(flat, m):
     """Per lane (gathers): the loss map's values at the corners of the operating point's cell.
-    ``flat``: see run_block."""
-    loss = flat[6]
-    n_s, n_t = flat[7], flat[8]
+    ``flat``: see Raveled."""
+    loss = flat.motor_loss_pu
+    n_s, n_t = flat.speed_points, flat.torque_points
     for k in range(LANES):
         quadrant = int(m[_MAP * LANES + k]) * 2 + int(m[W.loss_quadrant + k])
         at = (quadrant * n_s + int(m[W.loss_cell + k])) * n_t + int(m[W.loss_torque_cell + k])
-        m[W.loss_00 + k] = loss[at]
-        m[W.loss_01 + k] = loss[at + 1]
-        m[W.loss_10 + k] = loss[at + n_t]
-        m[W.loss_11 + k] = loss[at + n_t + 1]
+        _store_corners(m, W.loss_00, k, loss, at, at + n_t)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -839,11 +874,15 @@ def _motor_lanes(m):
         moving = m[W.speed + k] > MIN_SPEED_MPS
         pack_limits_regen = moving & (mech < -m[W.p_chg + k] - aux_want - loss)
         r_mech, r_elec, r_loss, r_dl, r_friction = _regen_result(drive, wheel, mech, loss)
-        m[W.motor_mech + k] = mech if propel else (r_mech if moving else 0.0)
-        m[W.motor_elec + k] = elec if propel else (r_elec if moving else 0.0)
-        m[W.motor_loss + k] = loss if propel else (r_loss if moving else 0.0)
-        m[W.dl_loss + k] = mech - wheel if propel else (r_dl if moving else 0.0)
-        m[W.friction + k] = 0.0 if propel else (r_friction if moving else -wheel)
+        _store_motor(
+            m,
+            k,
+            mech if propel else (r_mech if moving else 0.0),
+            elec if propel else (r_elec if moving else 0.0),
+            loss if propel else (r_loss if moving else 0.0),
+            mech - wheel if propel else (r_dl if moving else 0.0),
+            0.0 if propel else (r_friction if moving else -wheel),
+        )
         fallback = (propel & cannot_follow) | ((not propel) & pack_limits_regen)
         fallback = fallback & (m[S.active + k] > 0.5)
         m[W.fallback + k] = 1.0 if fallback else 0.0
@@ -889,39 +928,16 @@ def _motor_fallback(tables, m, target, cos_t, sin_t, inv_dt):
             motor_mech, motor_elec, motor_loss, dl_loss, _ = _propulsion(
                 p, drive, loss_map, max(wheel, 0.0), v, force
             )
-            m[W.v2 + k] = v2
-            m[W.aero + k] = aero
-            m[W.rolling + k] = rolling
-            m[W.grade_w + k] = grade_w
-            m[W.inertia + k] = inertia
-            m[W.v + k] = v
-            m[W.wheel + k] = wheel
-            m[W.motor_mech + k] = motor_mech
-            m[W.motor_elec + k] = motor_elec
-            m[W.motor_loss + k] = motor_loss
-            m[W.dl_loss + k] = dl_loss
-            m[W.friction + k] = 0.0
+            _store_road(m, k, v2, aero, rolling, grade_w, inertia, v)
+            m[W.wheel + k] = wheel  # 0 when the car stops within the step
+            _store_motor(m, k, motor_mech, motor_elec, motor_loss, dl_loss, 0.0)
         if wheel <= 0.0:
-            p_chg = _charge_power_w(
-                p,
-                m[S.pack_ah + k],
-                m[S.v_max + k],
-                m[S.i_chg_max + k],
-                m[S.soc + k],
-                m[W.source_v + k],
-                m[W.r0 + k],
-                m[W.inv_r0 + k],
-                inv_dt,
-            )
+            p_chg = _lane_charge_power_w(p, m, k, inv_dt)
+            m[W.p_chg + k] = p_chg
             motor_mech, motor_elec, motor_loss, dl_loss, friction = _regen(
                 p, drive, loss_map, wheel, m[W.v + k], m[W.aux_want + k], p_chg
             )
-            m[W.p_chg + k] = p_chg
-            m[W.motor_mech + k] = motor_mech
-            m[W.motor_elec + k] = motor_elec
-            m[W.motor_loss + k] = motor_loss
-            m[W.dl_loss + k] = dl_loss
-            m[W.friction + k] = friction
+            _store_motor(m, k, motor_mech, motor_elec, motor_loss, dl_loss, friction)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -949,8 +965,7 @@ def _settle(m, step, target, prev_target, dt, break_off_s):
         # Pack current from terminal power: P = (E - R I) I.
         source_v = m[W.source_v + k]
         r0 = m[W.r0 + k]
-        disc = source_v * source_v - 4.0 * r0 * battery_w
-        current = (source_v - math.sqrt(max(disc, 0.0))) * 0.5 * m[W.inv_r0 + k]
+        current = _pack_current_a(source_v, r0, m[W.inv_r0 + k], battery_w)
         terminal_v = source_v - r0 * current
         chem_w = m[W.ocv + k] * current
         ohmic_w = r0 * current * current
@@ -1095,7 +1110,7 @@ def _finish_lane(p, tables, m, k, speed0, trace, record):
 def run_block(tables, flat, speed_req, cos_slope, sin_slope, dt, break_off_s, m, traces):
     """Drive a block of LANES variants over the trace, side by side step by step.
 
-    ``flat``: the pack and loss-map tables for _pack_corners and _loss_corners; ``m``: the
+    ``flat``: the look-up tables raveled (Raveled); ``m``: the
     block's parameters (a short block repeats a variant in the spare lanes), state, work and
     totals (see S, W, T), the rest zeroed; ``traces``: [variants, steps, TRACE_COLUMNS] to record
     every step, or [variants, 1, ...] for none, one row per real variant (the first
@@ -1107,12 +1122,12 @@ def run_block(tables, flat, speed_req, cos_slope, sin_slope, dt, break_off_s, m,
     n = speed_req.shape[0]
     record = traces.shape[1] == n
     inv_dt = 1.0 / dt
-    n_soc = tables.ocv_v.shape[1] - 1
+    n_soc = flat.soc_points - 1
     hvac = False
     for k in range(LANES):
         hvac = hvac or m[P.hvac_on * LANES + k] > 0.5
-    n_speed = tables.motor_loss_pu.shape[2] - 1
-    n_torque = tables.motor_loss_pu.shape[3] - 1
+    n_speed = flat.speed_points - 1
+    n_torque = flat.torque_points - 1
     for k in range(LANES):
         _start_lane(_lane_params(m, k), tables, dt, speed_req[0], m, k)
         if k >= real:
@@ -1154,7 +1169,7 @@ def run_batch(params, tables, speed_req, grade, dt, break_off_s, totals, traces)
     cos_slope = 1.0 / np.sqrt(1.0 + grade * grade)
     sin_slope = grade * cos_slope
     decay_table = np.exp(-dt / tables.tau1_s)
-    flat = (
+    flat = Raveled(
         tables.ocv_v.ravel(),
         tables.r0_ohm_ah.ravel(),
         tables.r1_ohm_ah.ravel(),

@@ -41,6 +41,7 @@ from bevsim.engine.kernel import (
     _cell_tables,
     _discharge_limit_w,
     _motor_loss_w,
+    _pack_current_a,
     _pack_state,
 )
 from bevsim.engine.layout import P
@@ -349,9 +350,7 @@ def launch(
             force, elec = limited_forces(veh, motors, loss_maps, v, accel, p_avail, torques)
             limiter = SPEED_LIMITER
         battery_w = elec + veh[_AUX]
-        # Pack current from terminal power: P = (E - R I) I.
-        disc = source_v * source_v - 4.0 * r0 * battery_w
-        current = (source_v - math.sqrt(max(disc, 0.0))) * 0.5 / r0
+        current = _pack_current_a(source_v, r0, 1.0 / r0, battery_w)
         row = out[n]
         row[0] = t
         row[1] = v
