@@ -155,6 +155,65 @@ CHEMS = {
 }
 
 
+# MODEL DERIVATION (not a datasheet figure): plating-onset 10-s charge-pulse limit [C] per
+# TEMP_C and start SOC, printed by derive_regen_pulse_limits.py (PyBaMM 26.10.1.1 DFN,
+# isothermal; lfp = Prada2013, nmc = OKane2022; anode phi_s - phi_e >= 0 V and V <= the set's
+# upper cut-off for the whole pulse; bisection 0..10C, tol 0.02C). Re-run that script and paste
+# its block here to update. Sodium-ion has none (its sustained limit is > 0 down to -30 C).
+REGEN_PULSE_DERIVED_C = {
+    "lfp": {
+        0.2: [1.68, 2.42, 3.26, 4.14, 5.02, 6.33, 7.81, 9.71],
+        0.5: [0.31, 0.53, 0.88, 1.41, 2.13, 3.73, 6, 8.5],
+        0.8: [0.1, 0.2, 0.35, 0.57, 0.9, 1.64, 2.77, 4.36],
+    },
+    "nmc": {
+        0.2: [0.61, 0.9, 1.27, 1.74, 2.29, 3.28, 4.45, 5.8],
+        0.5: [0.16, 0.27, 0.45, 0.68, 1.02, 1.66, 2.54, 3.65],
+        0.8: [0.06, 0.12, 0.2, 0.31, 0.47, 0.84, 1.37, 1.86],
+    },
+}
+
+
+def max_regen(chem_id: str) -> list[float] | None:
+    """Regen pulse limit [C] per TEMP_C, or None (the loader then uses max_charge_c_rate):
+    max(max_charge(T), min(derived(T), max_discharge(T))), derived(T) = minimum over the SOCs
+    in REGEN_PULSE_DERIVED_C. A pulse limit is never below the sustained charge limit and
+    never above the discharge pulse rating.
+    """
+    if chem_id not in REGEN_PULSE_DERIVED_C:
+        return None
+    c = CHEMS[chem_id]
+    derived = np.min(list(REGEN_PULSE_DERIVED_C[chem_id].values()), axis=0)
+    caps = zip(derived, c["max_charge"], c["max_discharge"], strict=True)
+    return [float(f"{max(ch, min(d, dis)):.4g}") for d, ch, dis in caps]
+
+
+def regen_yaml(chem_id: str) -> str:
+    """The max_regen_c_rate block of one YAML file (comment + list), or "" when there is none."""
+    regen = max_regen(chem_id)
+    if regen is None:
+        return ""
+    per_soc = REGEN_PULSE_DERIVED_C[chem_id]
+    socs = ", ".join(f"{s:g}" for s in per_soc)
+    table = np.array(list(per_soc.values()))
+    derived = table.min(axis=0)
+    binding = ", ".join(f"{list(per_soc)[i]:g}" for i in sorted(set(table.argmin(axis=0))))
+    return (
+        f"# MODEL DERIVATION, not a datasheet figure (SOURCES.md, derive_regen_pulse_limits.py): short (10 s)"
+        f" regen charge-pulse limit = max(max_charge_c_rate, min(derived, max_discharge_c_rate)); derived ="
+        f" largest 10-s constant-current charge pulse without lithium plating (anode phi_s - phi_e >= 0 V)"
+        f" or exceeding the upper cut-off, PyBaMM 26.10 DFN, isothermal at T, {PARAMETER_SET_NAMES[chem_id]},"
+        f" minimum over start SOC {socs} (binding SOC {binding}): {fmt_list(derived)}\n"
+        f"max_regen_c_rate: {fmt_list(regen)}\n"
+    )
+
+
+PARAMETER_SET_NAMES = {
+    "lfp": "PyBaMM set Prada2013 (A123 2.3 Ah 26650, LFP/graphite)",
+    "nmc": "PyBaMM set OKane2022 (LG M50 21700, NMC811/graphite)",
+}
+
+
 def resistance_tables(c: dict) -> dict[str, list[list[float]]]:
     """Rows = TEMP_C, columns = R_SOC. R(T, SOC) = R25 * SOC shape * Arrhenius(T).
 
@@ -207,7 +266,7 @@ capacity_fraction: {fmt_list(c["capacity_fraction"])}
 max_charge_c_rate: {fmt_list(c["max_charge"])}
 # {notes["discharge"]}
 max_discharge_c_rate: {fmt_list(c["max_discharge"])}
-# {notes["charge_map"]}
+{regen_yaml(chem_id)}# {notes["charge_map"]}
 charge_c_rate_map:
   soc: {fmt_list(CHARGE_SOC)}
   c_rate:   # rows: temperature_c; = min(max_charge_c_rate, warm taper {fmt_list(c["charge_taper"])}){fmt_table(charge_map(c), "    ")}
