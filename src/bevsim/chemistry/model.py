@@ -135,6 +135,9 @@ class Chemistry(BaseModel):
     capacity_fraction: Floats
     max_charge_c_rate: Floats
     max_discharge_c_rate: Floats
+    max_regen_c_rate: Floats | None = None
+    """Short (about 10 s) charge-pulse limit for regenerative braking; without one, regen
+    follows max_charge_c_rate."""
     charge_c_rate_map: ChargeMap | None = None
     """DC fast-charge map; without one, DC charging follows max_charge_c_rate at every SOC."""
 
@@ -151,10 +154,10 @@ class Chemistry(BaseModel):
             raise ValueError(f"expected every value in (0, 1.2], got {bad[0]}")
         return v
 
-    @field_validator("max_charge_c_rate", "max_discharge_c_rate")
+    @field_validator("max_charge_c_rate", "max_discharge_c_rate", "max_regen_c_rate")
     @classmethod
-    def _crate(cls, v: Floats) -> Floats:
-        bad = [x for x in v if x < 0.0]
+    def _crate(cls, v: Floats | None) -> Floats | None:
+        bad = [x for x in v or () if x < 0.0]
         if bad:
             raise ValueError(f"expected every value >= 0, got {bad[0]}")
         return v
@@ -190,6 +193,21 @@ class Chemistry(BaseModel):
             n = len(getattr(self, name))
             if n != n_t:
                 raise ValueError(f"{name}: expected {n_t} values (one per temperature_c), got {n}")
+        if self.max_regen_c_rate is not None:
+            n = len(self.max_regen_c_rate)
+            if n != n_t:
+                raise ValueError(
+                    f"max_regen_c_rate: expected {n_t} values (one per temperature_c), got {n}"
+                )
+            for t, pulse, sustained in zip(
+                self.temperature_c, self.max_regen_c_rate, self.max_charge_c_rate, strict=True
+            ):
+                if pulse < sustained - 1e-9:
+                    raise ValueError(
+                        f"max_regen_c_rate: expected at least max_charge_c_rate at {t:g} C "
+                        f"(a pulse limit is never below the sustained one), got {pulse:g} < "
+                        f"{sustained:g}"
+                    )
         if self.charge_c_rate_map is not None:
             cmap = self.charge_c_rate_map
             n_cs = len(cmap.soc)
@@ -239,6 +257,12 @@ class Chemistry(BaseModel):
         """Allowed charge current [C = A/Ah] at `temp_c` [degC]; 0 where charging is barred."""
         return np.interp(np.asarray(temp_c, float), self.temperature_c, self.max_charge_c_rate)
 
+    def max_regen_c_rate_at(self, temp_c: ArrayLike) -> NDArray[np.float64]:
+        """Allowed regenerative-braking pulse current [C = A/Ah] at `temp_c` [degC]: the
+        short-pulse table, or max_charge_c_rate without one."""
+        pulse = self.max_charge_c_rate if self.max_regen_c_rate is None else self.max_regen_c_rate
+        return np.interp(np.asarray(temp_c, float), self.temperature_c, pulse)
+
     def charge_c_rate_map_at(self, temp_c: ArrayLike, soc: ArrayLike) -> NDArray[np.float64]:
         """Allowed DC charge current [C = A/Ah] at `temp_c` [degC] and `soc` [-], from the
         charge map (clamped at the grid ends), or the temperature envelope without one."""
@@ -256,9 +280,9 @@ class Chemistry(BaseModel):
         """All tables on caller-given grids (the kernel passes uniform ones).
 
         Returns `ocv_v` (n_soc,) [V]; `r0_ohm_ah`, `r1_ohm_ah` [ohm*Ah] and `tau1_s` [s] as
-        (n_temp, n_soc); `capacity_fraction`, `max_charge_c_rate`, `max_discharge_c_rate`
-        (n_temp,); `charge_c_rate_map` [C] as (n_temp, n_soc). Values outside the source grids
-        are clamped (see module docstring).
+        (n_temp, n_soc); `capacity_fraction`, `max_charge_c_rate`, `max_discharge_c_rate`,
+        `max_regen_c_rate` (n_temp,); `charge_c_rate_map` [C] as (n_temp, n_soc). Values
+        outside the source grids are clamped (see module docstring).
         """
         s = np.asarray(soc_grid, dtype=float)
         t = np.asarray(temp_grid, dtype=float)
@@ -274,6 +298,7 @@ class Chemistry(BaseModel):
             "capacity_fraction": self.capacity_fraction_at(t),
             "max_charge_c_rate": self.max_charge_c_rate_at(t),
             "max_discharge_c_rate": self.max_discharge_c_rate_at(t),
+            "max_regen_c_rate": self.max_regen_c_rate_at(t),
             "charge_c_rate_map": self.charge_c_rate_map_at(tt, ss),
         }
 

@@ -323,6 +323,15 @@ def _cell_limits(p, tables, c, cell_temp_c):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
+def _driving_limits(p, tables, c, cell_temp_c):
+    """_cell_limits while driving: the charge limit [A] is the regenerative-braking pulse
+    limit (``max_regen_c_rate``; brake pulses last seconds), not the sustained charge limit."""
+    it, ft, soc_floor, i_dis_c, _ = _cell_limits(p, tables, c, cell_temp_c)
+    i_regen_c = _lerp(tables.max_regen_c_rate[c], it, ft) * p[_CAP] * p[_NP]
+    return it, ft, soc_floor, i_dis_c, i_regen_c
+
+
+@njit(cache=True, error_model="numpy", inline="always")
 def _wheel_force_n(p, wheel_w, v_avg, v1, v2, inv_dt):
     """Tractive force [N]: wheel power over speed, or the inertial force when (nearly) at rest."""
     at_rest = param(p, _INERTIAL_MASS) * (v2 - v1) * inv_dt
@@ -571,7 +580,7 @@ def _start_lane(p, tables, dt, speed0, m, k):
     m[S.cell_c + k] = p[_TEMP]
     m[S.cabin_c + k] = p[_CABIN0]
     m[S.limits_c + k] = p[_TEMP]
-    _store_limits(m, k, _cell_limits(p, tables, cell[3], p[_TEMP]))
+    _store_limits(m, k, _driving_limits(p, tables, cell[3], p[_TEMP]))
     m[S.soc + k] = p[_SOC0]
     m[S.pol + k] = 0.0
     m[S.off_run + k] = 0.0
@@ -597,7 +606,7 @@ def _retune_limits(tables, m):
         if m[W.retune + k] > 0.5:
             cell_c = m[S.cell_c + k]
             m[S.limits_c + k] = cell_c
-            limits = _cell_limits(_lane_params(m, k), tables, int(m[S.chem + k]), cell_c)
+            limits = _driving_limits(_lane_params(m, k), tables, int(m[S.chem + k]), cell_c)
             _store_limits(m, k, limits)
 
 

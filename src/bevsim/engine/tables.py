@@ -29,6 +29,7 @@ class Tables(NamedTuple):
     capacity_fraction: np.ndarray  # [n_chem, temp]
     max_charge_c_rate: np.ndarray
     max_discharge_c_rate: np.ndarray
+    max_regen_c_rate: np.ndarray
     min_voltage_v: np.ndarray  # [n_chem]
     max_voltage_v: np.ndarray
     charge_c_rate_map: np.ndarray  # [n_chem, temp, soc], allowed DC charge C-rate
@@ -46,6 +47,7 @@ def build_tables(maps: list[EfficiencyMap], chemistries: list[Chemistry]) -> Tab
         capacity_fraction=np.stack([c["capacity_fraction"] for c in chem]),
         max_charge_c_rate=np.stack([c["max_charge_c_rate"] for c in chem]),
         max_discharge_c_rate=np.stack([c["max_discharge_c_rate"] for c in chem]),
+        max_regen_c_rate=np.stack([c["max_regen_c_rate"] for c in chem]),
         min_voltage_v=np.array([c.min_voltage_v for c in chemistries]),
         max_voltage_v=np.array([c.max_voltage_v for c in chemistries]),
         charge_c_rate_map=np.stack([c["charge_c_rate_map"] for c in chem]),
