@@ -109,9 +109,12 @@ def five_cycle_section(table) -> list[str]:
         )
     lines += [
         "",
-        "bevsim's cold FTP is where its factors fall below Tesla's 0.745: below 5 degC the pack",
-        "heater (5 kW default) runs through bags 1 and 2 while the cold-soaked pack warms, and the",
-        "cabin heat at 20 degF roughly doubles bag 3. The factor is what bevsim's physics gives;",
+        "The cold FTP sets the factor. At 20 degF (-6.7 degC) the cold-soaked cells are below",
+        "0 degC, where the LFP and NMC tables allow no sustained charging: regenerative braking",
+        "is held to the cells' 10-s pulse limit (chemistry `max_regen_c_rate`, a PyBaMM plating-",
+        "onset derivation, docs/research/winter.md 6.7), the pack heater runs only until the",
+        "cells reach the driving threshold (-5 degC class-typical, winter.md 6.3), and the cabin",
+        "heat at 20 degF roughly doubles bags 2 and 3. The factor is what bevsim's physics gives;",
         "nothing is fitted to the published ratio.",
         "",
     ]
@@ -189,7 +192,8 @@ def winter_section() -> list[str]:
     lines += [
         "",
         "The cells' usable capacity at -20 degC (chemistry data, FACTS.md): sodium-ion 0.91,",
-        "LFP 0.78; below 0 degC the LFP pack takes no charge until its heater has warmed it.",
+        "LFP 0.78; below 0 degC the LFP pack takes no sustained charge, and regen only up to its",
+        "short-pulse limit (max_regen_c_rate).",
         "",
     ]
     return lines

@@ -13,6 +13,7 @@ from bevsim.engine.layout import ENERGY_SINKS, TOTAL_COLUMNS
 from bevsim.engine.run import run_cycle
 from bevsim.errors import SpecError
 from bevsim.spec import vehicle_from_dict
+from bevsim.spec.models import DEFAULT_DRIVING_HEATING_BELOW_C
 
 
 def _drive(spec, temp_c, cycle="udds"):
@@ -29,12 +30,14 @@ def _spec(**thermal_fields):
     return vehicle_from_dict(data)
 
 
-def test_driving_threshold_defaults_to_the_plug_threshold():
+def test_driving_threshold_defaults_to_the_class_typical_minus_5_c():
     t = bevsim.load_vehicle("ms11-lfp").thermal
     assert t.battery_heating_below_driving_c is None
-    assert t.driving_heating_below_c == t.battery_heating_below_c == 5.0
+    assert t.driving_heating_below_c == DEFAULT_DRIVING_HEATING_BELOW_C == -5.0
+    assert t.battery_heating_below_c == 5.0
     p = compile_vehicles([bevsim.load_vehicle("ms11-lfp")]).params[0]
-    assert thermal.pack_thermal_management(p, 0.0) == (5000.0, 5000.0)
+    assert thermal.pack_thermal_management(p, 0.0) == (0.0, 0.0)
+    assert thermal.pack_thermal_management(p, -6.0) == (5000.0, 5000.0)
 
 
 def test_heater_thresholds_driving_and_plugged_at_the_same_cell_temperature():

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 import bevsim
 from bevsim.cli.main import app
 from bevsim.engine.compile import Conditions, compile_vehicles
-from bevsim.engine.layout import ENERGY_SINKS, TOTAL_COLUMNS
+from bevsim.engine.layout import ENERGY_SINKS, TOTAL_COLUMNS, TRACE_COLUMNS
 from bevsim.engine.run import run_cycle
 from bevsim.procedures import epa
 from bevsim.procedures.range_common import Environment
@@ -62,19 +62,38 @@ def test_heat_pump_needs_less_electricity_than_ptc_for_the_same_heat():
     assert cop == pytest.approx(2.5 + 0.06 * -10.0, rel=0.01)  # the heat pump's COP at -10 degC
 
 
-def test_cold_pack_limits_regen_lfp_cannot_charge_below_freezing():
-    """A -20 degC LFP pack takes no charge: braking energy only feeds the running loads (here
-    the pack heater), the rest goes to the friction brakes."""
-    spec = bevsim.load_vehicle("ms11-lfp")
+def test_cold_pack_limits_regen_to_the_lfp_pulse_limit():
+    """A -20 degC LFP pack (heater off) takes regen only up to its 10-s pulse limit
+    (chemistry max_regen_c_rate, 0.2C at -20 degC; no sustained charging below 0 degC): the
+    charge current never passes it, the rest of the braking goes to the friction brakes.
+    Sodium-ion, whose sustained limit stays high in the cold, keeps far more regen."""
+    spec = _unheated_while_driving("ms11-lfp")
     cold = Conditions(ambient_temp_c=-20.0, cell_temp_c=-20.0, hvac_on=False)
-    _, t = totals(spec, "udds", cold)
+    batch = compile_vehicles([spec], cold)
+    out = run_cycle(batch, bevsim.load_cycle("udds"), traces=True)
+    t = dict(zip(TOTAL_COLUMNS, out.totals[0], strict=True))
+    trace = dict(zip(TRACE_COLUMNS, out.traces[0].T, strict=True))
     _, warm = totals(spec, "udds", Conditions(ambient_temp_c=23.0))
-    assert t["final_cell_temp_c"] < 0.0
-    assert t["terminal_charge_energy_j"] < 0.01 * warm["terminal_charge_energy_j"]
-    assert t["friction_brake_energy_j"] > 5 * warm["friction_brake_energy_j"]
-    naion = bevsim.load_vehicle("ms11-naion")  # sodium-ion still charges at 1.5C at -20 degC
-    _, na = totals(naion, "udds", cold)
-    assert na["terminal_charge_energy_j"] > 0.3 * warm["terminal_charge_energy_j"]
+    lfp = bevsim.chemistry.load_chemistry("lfp")
+    assert float(lfp.max_charge_c_rate_at(-20.0)) == 0.0
+    pulse_c = float(lfp.max_regen_c_rate_at(trace["cell_temp_c"].max()))
+    assert 0.0 < pulse_c < 0.5
+    pack_ah = spec.battery.cell_capacity_ah * (spec.battery.cells_in_parallel or 1)
+    assert -trace["battery_current_a"].min() <= pulse_c * pack_ah * 1.001
+    assert 0.05 * warm["terminal_charge_energy_j"] < t["terminal_charge_energy_j"]
+    assert t["terminal_charge_energy_j"] < 0.9 * warm["terminal_charge_energy_j"]
+    assert t["friction_brake_energy_j"] > 3 * warm["friction_brake_energy_j"]
+    _, na = totals(_unheated_while_driving("ms11-naion"), "udds", cold)
+    _, na_warm = totals(_unheated_while_driving("ms11-naion"), "udds", Conditions(23.0))
+    na_kept = na["terminal_charge_energy_j"] / na_warm["terminal_charge_energy_j"]
+    assert na_kept > t["terminal_charge_energy_j"] / warm["terminal_charge_energy_j"] + 0.03
+
+
+def _unheated_while_driving(vehicle_id):
+    """A library car whose pack heater stays off while driving."""
+    data = bevsim.load_vehicle(vehicle_id).model_dump(exclude_none=True)
+    data["thermal"]["battery_heating_below_driving_c"] = -40.0
+    return vehicle_from_dict(data)
 
 
 @pytest.fixture(scope="module")

@@ -230,9 +230,9 @@ class Thermal(_Strict):
     [degC] (AC and DC charging, preconditioning: grid heat for charge acceptance), and one while
     driving, ``battery_heating_below_driving_c`` [degC] (heat from the pack itself); production
     cars heat far less while driving (docs/research/winter.md section 6: the Nissan Leaf's
-    warmer switches on near -17 degC). When the driving threshold is not given it is the plug
-    threshold, as before the two were split: a lower default waits for a sourced cold-regen
-    limit (section 6.4), since the cell tables take no charge at or below 0 degC.
+    warmer switches on near -17 degC). When the driving threshold is not given it is
+    DEFAULT_DRIVING_HEATING_BELOW_C; below 0 degC the cold cells then take regen up to their
+    chemistry's short-pulse limit (``max_regen_c_rate``, section 6.7).
     """
 
     cabin_heating: Literal["heat_pump", "ptc"] = "heat_pump"
@@ -267,8 +267,15 @@ class Thermal(_Strict):
     def driving_heating_below_c(self) -> float:
         """Cell temperature below which the pack heater runs while driving [degC]."""
         if self.battery_heating_below_driving_c is None:
-            return self.battery_heating_below_c
+            return DEFAULT_DRIVING_HEATING_BELOW_C
         return self.battery_heating_below_driving_c
+
+
+DEFAULT_DRIVING_HEATING_BELOW_C = -5.0
+"""Cell temperature below which the pack heater runs while driving, when the vehicle file gives
+none [degC]: class-typical, the median of the switch-on temperatures production cars publish
+(Nissan Leaf -17 degC, maker's manual; Hyundai Ioniq -5 degC, owner log; Hyundai Kona about
+0 degC, forum), docs/research/winter.md section 6.3."""
 
 
 class Accessories(_Strict):
