@@ -314,7 +314,7 @@ specific_energy_wh_per_kg: 160  # cell level, teardown
             capacity="usable capacity vs 25 C: -20 C 0.78 = middle of FACTS.md 70-85 %; 0 C 0.91; -30 C 0.65 class-typical extrapolation (steeper below -20 C); 40/55 C 1.01 class-typical",
             charge="no charging at or below 0 C (lithium plating; FACTS.md sec. 6); 25 C 2C class-typical peak for a gen-1 Blade (30->80 % in 30 min at 110 kW, FACTS.md); 10 C 0.5C and 55 C 0.5C class-typical derates",
             discharge="class-typical peak discharge: 4C at 10-40 C (traction peak), derated in the cold (discharge allowed to -20 C, FACTS.md sec. 6) and at 55 C",
-            charge_map="DC fast-charge map [C] over SOC x temperature (what the BMS allows; regen uses the envelope above): warm taper 2C to 30 % SOC, falling above 40 %, class-typical shape set so a gen-1 Blade pack capped at ~1.3C (110 kW) charges 30->80 % in ~28 min (claim 30 min at up to 110 kW, FACTS.md sec. 2); 0 at or below 0 C (plating)",
+            charge_map="DC fast-charge map [C] over SOC x temperature (what the BMS allows; regen uses max_regen_c_rate above): warm taper 2C to 30 % SOC, falling above 40 %, class-typical shape set so a gen-1 Blade pack capped at ~1.3C (110 kW) charges 30->80 % in ~28 min (claim 30 min at up to 110 kW, FACTS.md sec. 2); 0 at or below 0 C (plating)",
         ),
     ),
     "sodium-ion": (
