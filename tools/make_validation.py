@@ -17,12 +17,13 @@ from bevsim.validation.reference import TOLERANCE, load_label_methods, validatio
 REFERENCE = Path("tests/data/reference/official/vehicles.yaml")
 VEHICLES = Path("tests/data/reference")
 LABEL_METHODS = VEHICLES / "label_methods.yaml"
+CERTIFICATES = REFERENCE.parent / "epa_certificates.yaml"
 OUT = Path("docs/validation.md")
 TESLA = "tesla_model3_rwd_2022_us"
 
 
 def main() -> None:
-    table = validation_table(REFERENCE, VEHICLES, LABEL_METHODS)
+    table = validation_table(REFERENCE, VEHICLES, LABEL_METHODS, CERTIFICATES)
     lines = [
         "# Validation against official figures",
         "",
@@ -35,7 +36,10 @@ def main() -> None:
         "",
         "EPA labels use the label method each maker used",
         "(`tests/data/reference/label_methods.yaml`, sourced; two-cycle x 0.7 where none is",
-        "known); the figure column shows the method and the factor bevsim applied.",
+        "known); the figure column shows the method and the factor bevsim applied. EPA",
+        "certificate rows (`tests/data/reference/official/epa_certificates.yaml`) check the",
+        "battery's DC energy per mile on the charge-depleting UDDS and HWFET and the recharge",
+        "(AC energy from the wall over the usable battery energy) on their own.",
         "",
         "| car | procedure | figure | unit | official | bevsim | error | within |",
         "|---|---|---|---|---:|---:|---:|:---:|",
@@ -43,9 +47,10 @@ def main() -> None:
     for _, r in table.iterrows():
         label = r.label_method and r.figure.startswith("EPA label")
         method = f" [{r.label_method} {r.adjustment_factor:.3f}]" if label else ""
+        digits = 3 if r.unit == "-" else 1
         lines.append(
             f"| {r.vehicle_id} | {r.procedure} | {r.figure}{method} | {r.unit} | "
-            f"{r.official:.1f} | {r.bevsim:.1f} | {r.error_pct:+.1f} % | "
+            f"{r.official:.{digits}f} | {r.bevsim:.{digits}f} | {r.error_pct:+.1f} % | "
             f"{'yes' if r.within_tolerance else 'no'} |"
         )
     passed = int(table["within_tolerance"].sum())

@@ -74,6 +74,21 @@ def test_epa_label_arithmetic(results):
     assert row["range_km"] == pytest.approx(row["range_mi"] * 1.609344)
 
 
+def test_epa_battery_energy_per_mile_and_recharge_ratio(results):
+    """The certificate-style columns: battery (DC) Wh/mi of each depletion drive, below the
+    wall's by the recharge ratio, which the EPA certificates put at 1.11-1.14 (5 cars,
+    docs/research/recharge_and_ube.md)."""
+    for _, row in results[results["procedure"] == "epa"].iterrows():
+        for cycle in ("city", "hwy"):
+            battery = row[f"raw_battery_wh_per_mi_{cycle}"]
+            wall = 10.0 * row[f"raw_kwh_per_100mi_{cycle}"]
+            assert 100.0 < battery < wall
+        assert 1.07 < row["recharge_ratio"] < 1.17
+        assert row["recharge_ratio"] == pytest.approx(
+            row["recharge_energy_kwh"] / row["battery_energy_kwh"]
+        )
+
+
 def test_recharge_energy_balance_closes():
     spec = bevsim.load_vehicle("ms11-naion")
     batch = compile_vehicles([spec])

@@ -5,7 +5,9 @@ The reference set is a YAML file with ``vehicles: [{id, official: {...},
 epa_test_car_list: {...}}]`` as in ``tests/data/reference/official/vehicles.yaml``; each vehicle
 is simulated from its own vehicle file (built from its specification only). Which EPA label
 method each maker used (two-cycle or five-cycle) comes from a separate sourced file such as
-``tests/data/reference/label_methods.yaml`` (``{id: {epa_label_method: ...}}``).
+``tests/data/reference/label_methods.yaml`` (``{id: {epa_label_method: ...}}``), and EPA
+certificate figures (battery energy per mile, recharge over usable battery energy) from another
+(``{id: {usable_battery_energy_kwh, ac_recharge_energy_kwh, battery_wh_per_mi_city, ...}}``).
 """
 
 from __future__ import annotations
@@ -86,6 +88,36 @@ def published_figures(vehicle: dict) -> Iterator[Figure]:
             )
 
 
+CERTIFICATE_FIGURES = {  # key in a certificate entry -> (figure name, bevsim column, unit)
+    "battery_wh_per_mi_city": (
+        "EPA certificate battery city",
+        "raw_battery_wh_per_mi_city",
+        "Wh/mi",
+    ),
+    "battery_wh_per_mi_hwy": (
+        "EPA certificate battery highway",
+        "raw_battery_wh_per_mi_hwy",
+        "Wh/mi",
+    ),
+}
+
+
+def certificate_figures(vehicle_id: str, certificate: dict) -> Iterator[Figure]:
+    """The figures of one EPA certificate entry: battery DC energy per mile on the UDDS and
+    HWFET, and the recharge ratio (AC recharge energy over usable battery energy)."""
+    for key, (name, column, unit) in CERTIFICATE_FIGURES.items():
+        if certificate.get(key) is not None:
+            yield Figure(vehicle_id, "epa", name, certificate[key], column, unit)
+    ac, ube = (
+        certificate.get("ac_recharge_energy_kwh"),
+        certificate.get("usable_battery_energy_kwh"),
+    )
+    if ac and ube:
+        yield Figure(
+            vehicle_id, "epa", "EPA certificate recharge/UBE", ac / ube, "recharge_ratio", "-"
+        )
+
+
 def load_label_methods(path: str | Path | None) -> dict[str, str]:
     """EPA label method per vehicle id from a label-methods YAML file (none: empty)."""
     if path is None:
@@ -98,12 +130,17 @@ def validation_table(
     reference_path: str | Path,
     vehicle_dir: str | Path,
     label_methods_path: str | Path | None = None,
+    certificates_path: str | Path | None = None,
 ) -> pd.DataFrame:
     """Official figure, bevsim's prediction and the error, for every published figure; EPA
-    labels with the method each maker used (label_methods_path; default two-cycle)."""
+    labels with the method each maker used (label_methods_path; default two-cycle); EPA
+    certificate figures from certificates_path when given."""
     vehicles = load_reference(reference_path)
     methods = load_label_methods(label_methods_path)
     figures = [f for v in vehicles for f in published_figures(v)]
+    if certificates_path is not None:
+        certificates = yaml.safe_load(Path(certificates_path).read_text(encoding="utf-8")) or {}
+        figures += [f for vid, c in certificates.items() for f in certificate_figures(vid, c)]
     rows = []
     for procedure in ("cltc", "wltp", "epa"):
         ids = sorted({f.vehicle_id for f in figures if f.procedure == procedure})
