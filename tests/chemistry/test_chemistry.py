@@ -282,3 +282,29 @@ def test_ocv_monotone_for_random_soc_pairs(chem, a, b):
     assert v_hi >= v_lo  # never decreasing
     if hi - lo > 1e-9:  # strictly increasing beyond float resolution
         assert v_hi > v_lo
+
+
+@pytest.mark.parametrize(
+    ("values", "words"),
+    [
+        (lambda d: d["max_regen_c_rate"][:-1], ("expected 8 values", "one per temperature_c")),
+        (lambda d: [0.0] * 8, ("at least max_charge_c_rate", "at 10 C", "0 < 0.5")),
+        (lambda d: [-0.1] + d["max_regen_c_rate"][1:], (">= 0",)),
+    ],
+    ids=["wrong-length", "below-the-sustained-limit", "negative"],
+)
+def test_bad_file_regen_pulse_limit(tmp_path, values, words):
+    d = _shipped_dict()
+    d["max_regen_c_rate"] = values(d)
+    _expect_error(_write(tmp_path, d), "max_regen_c_rate", *words)
+
+
+def test_regen_pulse_limit_is_optional_and_falls_back_to_the_sustained_limit(tmp_path):
+    d = _shipped_dict()
+    del d["max_regen_c_rate"]
+    chem = load_chemistry(_write(tmp_path, d, "no_pulse.yaml"))
+    temps = np.linspace(-30.0, 55.0, 18)
+    assert np.array_equal(chem.max_regen_c_rate_at(temps), chem.max_charge_c_rate_at(temps))
+    assert chem.resampled([0.0, 1.0], temps)["max_regen_c_rate"].tolist() == (
+        chem.max_charge_c_rate_at(temps).tolist()
+    )
