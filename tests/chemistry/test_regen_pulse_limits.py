@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import bevsim.chemistry
 
@@ -70,3 +72,17 @@ def test_rederive_lfp_minus_10c_binding_soc():
     shipped = _yaml("lfp")["max_regen_c_rate"][i]
     assert shipped == pytest.approx(per_soc[soc][i])  # not capped at -10 C
     assert script.derive_point("lfp", -10.0, soc) == pytest.approx(shipped, rel=0.05)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    cid=st.sampled_from(["lfp", "nmc", "sodium-ion"]),
+    temp_c=st.floats(min_value=-60.0, max_value=80.0, allow_nan=False),
+)
+def test_regen_never_below_sustained_charge_at_any_temperature(cid, temp_c):
+    """Between and beyond the grid points (interpolated, clamped), for every shipped chemistry:
+    the pulse limit the kernel uses for regen is at least the sustained limit, and finite."""
+    chem = bevsim.chemistry.load_chemistry(cid)
+    regen = float(chem.max_regen_c_rate_at(temp_c))
+    assert np.isfinite(regen)
+    assert regen >= float(chem.max_charge_c_rate_at(temp_c)) - 1e-12
