@@ -189,16 +189,18 @@ class Chemistry(BaseModel):
                     f"resistance.{name}: expected {n_t} rows (one per temperature_c) of "
                     f"{n_s} values (one per resistance.soc), got {shape}"
                 )
-        for name in ("capacity_fraction", "max_charge_c_rate", "max_discharge_c_rate"):
-            n = len(getattr(self, name))
-            if n != n_t:
-                raise ValueError(f"{name}: expected {n_t} values (one per temperature_c), got {n}")
-        if self.max_regen_c_rate is not None:
-            n = len(self.max_regen_c_rate)
-            if n != n_t:
+        for name in (
+            "capacity_fraction",
+            "max_charge_c_rate",
+            "max_discharge_c_rate",
+            "max_regen_c_rate",
+        ):
+            values = getattr(self, name)
+            if values is not None and len(values) != n_t:
                 raise ValueError(
-                    f"max_regen_c_rate: expected {n_t} values (one per temperature_c), got {n}"
+                    f"{name}: expected {n_t} values (one per temperature_c), got {len(values)}"
                 )
+        if self.max_regen_c_rate is not None:
             for t, pulse, sustained in zip(
                 self.temperature_c, self.max_regen_c_rate, self.max_charge_c_rate, strict=True
             ):

@@ -114,10 +114,10 @@ def label_rows(
     rows["raw_range_city_mi"] = city["range_km"] / KM_PER_MILE
     rows["raw_range_hwy_mi"] = hwy["range_km"] / KM_PER_MILE
     rows["raw_battery_wh_per_mi_city"] = (
-        1000.0 * city["battery_energy_kwh"] / (city["range_km"] / KM_PER_MILE)
+        1000.0 * city["battery_energy_kwh"] / rows["raw_range_city_mi"]
     )
     rows["raw_battery_wh_per_mi_hwy"] = (
-        1000.0 * hwy["battery_energy_kwh"] / (hwy["range_km"] / KM_PER_MILE)
+        1000.0 * hwy["battery_energy_kwh"] / rows["raw_range_hwy_mi"]
     )
     rows["recharge_ratio"] = rows["recharge_energy_kwh"] / rows["battery_energy_kwh"]
     rows["adjustment_factor"] = factor

@@ -174,17 +174,28 @@ REGEN_PULSE_DERIVED_C = {
 }
 
 
+PARAMETER_SET_NAMES = {
+    "lfp": "PyBaMM set Prada2013 (A123 2.3 Ah 26650, LFP/graphite)",
+    "nmc": "PyBaMM set OKane2022 (LG M50 21700, NMC811/graphite)",
+}
+
+
+def derived_pulse_limits(chem_id: str) -> np.ndarray:
+    """The derived pulse limit [C] per TEMP_C: the minimum over the SOCs in
+    REGEN_PULSE_DERIVED_C."""
+    return np.min(list(REGEN_PULSE_DERIVED_C[chem_id].values()), axis=0)
+
+
 def max_regen(chem_id: str) -> list[float] | None:
     """Regen pulse limit [C] per TEMP_C, or None (the loader then uses max_charge_c_rate):
-    max(max_charge(T), min(derived(T), max_discharge(T))), derived(T) = minimum over the SOCs
-    in REGEN_PULSE_DERIVED_C. A pulse limit is never below the sustained charge limit and
-    never above the discharge pulse rating.
+    max(max_charge(T), min(derived(T), max_discharge(T))), derived as derived_pulse_limits.
+    A pulse limit is never below the sustained charge limit and never above the discharge
+    pulse rating.
     """
     if chem_id not in REGEN_PULSE_DERIVED_C:
         return None
     c = CHEMS[chem_id]
-    derived = np.min(list(REGEN_PULSE_DERIVED_C[chem_id].values()), axis=0)
-    caps = zip(derived, c["max_charge"], c["max_discharge"], strict=True)
+    caps = zip(derived_pulse_limits(chem_id), c["max_charge"], c["max_discharge"], strict=True)
     return [float(f"{max(ch, min(d, dis)):.4g}") for d, ch, dis in caps]
 
 
@@ -195,23 +206,16 @@ def regen_yaml(chem_id: str) -> str:
         return ""
     per_soc = REGEN_PULSE_DERIVED_C[chem_id]
     socs = ", ".join(f"{s:g}" for s in per_soc)
-    table = np.array(list(per_soc.values()))
-    derived = table.min(axis=0)
-    binding = ", ".join(f"{list(per_soc)[i]:g}" for i in sorted(set(table.argmin(axis=0))))
+    binding_rows = sorted(set(np.argmin(list(per_soc.values()), axis=0)))
+    binding = ", ".join(f"{list(per_soc)[i]:g}" for i in binding_rows)
     return (
         f"# MODEL DERIVATION, not a datasheet figure (SOURCES.md, derive_regen_pulse_limits.py): short (10 s)"
         f" regen charge-pulse limit = max(max_charge_c_rate, min(derived, max_discharge_c_rate)); derived ="
         f" largest 10-s constant-current charge pulse without lithium plating (anode phi_s - phi_e >= 0 V)"
         f" or exceeding the upper cut-off, PyBaMM 26.10 DFN, isothermal at T, {PARAMETER_SET_NAMES[chem_id]},"
-        f" minimum over start SOC {socs} (binding SOC {binding}): {fmt_list(derived)}\n"
+        f" minimum over start SOC {socs} (binding SOC {binding}): {fmt_list(derived_pulse_limits(chem_id))}\n"
         f"max_regen_c_rate: {fmt_list(regen)}\n"
     )
-
-
-PARAMETER_SET_NAMES = {
-    "lfp": "PyBaMM set Prada2013 (A123 2.3 Ah 26650, LFP/graphite)",
-    "nmc": "PyBaMM set OKane2022 (LG M50 21700, NMC811/graphite)",
-}
 
 
 def resistance_tables(c: dict) -> dict[str, list[list[float]]]:
