@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import pandas as pd
+import typer
 
 from bevsim.cli.app import (
     PANEL_LIBRARY,
@@ -15,12 +18,25 @@ from bevsim.cli.app import (
 from bevsim.cycles import list_cycles, load_cycle
 from bevsim.engine.compile import pack_of
 from bevsim.spec import list_vehicles, load_vehicle
+from bevsim.spec.defaults import defaults_used
 
 
 @app.command(rich_help_panel=PANEL_LIBRARY)
 @reports_input_errors
-def vehicles(as_json: JsonOption = False) -> None:
-    """List the built-in vehicles with their key figures."""
+def vehicles(
+    as_json: JsonOption = False,
+    explain: Annotated[
+        str | None,
+        typer.Option(
+            "--explain",
+            help="A vehicle (library id or YAML file): list the defaults it relies on instead",
+        ),
+    ] = None,
+) -> None:
+    """List the built-in vehicles with their key figures, or the defaults one file relies on."""
+    if explain is not None:
+        _explain_defaults(explain, as_json)
+        return
     rows = []
     for vehicle_id in list_vehicles():
         spec = load_vehicle(vehicle_id)
@@ -56,6 +72,25 @@ def vehicles(as_json: JsonOption = False) -> None:
             "nominal_voltage_v": "pack V",
         },
         "bevsim vehicle library",
+    )
+
+
+def _explain_defaults(vehicle: str, as_json: bool) -> None:
+    spec = load_vehicle(vehicle)
+    frame = pd.DataFrame(
+        [
+            {"field": d.path, "default": str(d.value), "meaning": d.description}
+            for d in defaults_used(spec)
+        ],
+        columns=["field", "default", "meaning"],
+    )
+    if as_json:
+        print_records(frame.to_dict(orient="records"))
+        return
+    print_table(
+        frame,
+        {"field": "Field", "default": "Default used", "meaning": "Meaning"},
+        f"defaults {spec.id} relies on (fields its file does not set)",
     )
 
 

@@ -10,9 +10,15 @@ import numpy as np
 
 from bevsim.chemistry import Chemistry, load_chemistry
 from bevsim.engine.layout import PARAM_COLUMNS, P
-from bevsim.engine.tables import Tables, build_tables
+from bevsim.engine.tables import MAP_GRID, LossMap, Tables, build_tables
+from bevsim.spec.drive_unit import (
+    EquivalentDriveUnit,
+    combined_loss_map,
+    equivalent_drive_unit,
+    motor_efficiency_map,
+)
 from bevsim.spec.models import VehicleSpec
-from bevsim.spec.motor_map import EfficiencyMap, load_efficiency_map, loss_scale_w
+from bevsim.spec.motor_map import EfficiencyMap
 from bevsim.spec.pack import PackDesign, derive_pack
 
 GRAVITY_MPS2 = 9.80665
@@ -97,19 +103,19 @@ def compile_vehicles(
     chem_ids: dict[str, int] = {}
     chems: list[Chemistry] = []
     map_ids: dict[tuple, int] = {}
-    maps: list[EfficiencyMap] = []
+    maps: list[EfficiencyMap | LossMap] = []
     rows = np.empty((len(specs), len(PARAM_COLUMNS)))
     for i, (spec, cond) in enumerate(zip(specs, conditions, strict=True)):
         chem = load_chemistry(spec.battery.chemistry)
         if chem.id not in chem_ids:
             chem_ids[chem.id] = len(chems)
             chems.append(chem)
-        eff_map = _combined_motor_map(spec)
-        key = (eff_map.source, float(eff_map.speed[-1]), float(eff_map.torque[-1]))
+        unit = equivalent_drive_unit(spec.drive.motors, spec.drive.gear_ratio)
+        key = _map_key(spec, unit)
         if key not in map_ids:
             map_ids[key] = len(maps)
-            maps.append(eff_map)
-        rows[i] = _param_row(spec, cond, chem, chem_ids[chem.id], map_ids[key])
+            maps.append(_unit_map(spec, unit))
+        rows[i] = _param_row(spec, cond, chem, chem_ids[chem.id], map_ids[key], unit)
     return CompiledBatch(rows, build_tables(maps, chems), tuple(s.id for s in specs))
 
 
@@ -118,18 +124,33 @@ def pack_of(spec: VehicleSpec) -> PackDesign:
     return derive_pack(spec.battery, load_chemistry(spec.battery.chemistry))
 
 
-def _combined_motor_map(spec: VehicleSpec) -> EfficiencyMap:
-    """The efficiency map of the equivalent single motor, normalised to its rating."""
+def _map_key(spec: VehicleSpec, unit: EquivalentDriveUnit) -> tuple:
+    if unit.units is not None:
+        return ("combined", unit.units)
     motor = spec.drive.motors[0]
-    eff_map = load_efficiency_map(motor.efficiency_map)
-    return eff_map.normalised(motor.max_speed_rpm, motor.peak_torque_nm)
+    eff_map = motor_efficiency_map(motor)
+    normalised = eff_map.normalised(motor.max_speed_rpm, motor.peak_torque_nm)
+    return (eff_map.source, float(normalised.speed[-1]), float(normalised.torque[-1]))
+
+
+def _unit_map(spec: VehicleSpec, unit: EquivalentDriveUnit) -> EfficiencyMap | LossMap:
+    """The per-unit loss map of the car's drive units: one motor's own map, normalised to its
+    rating, or the least-loss combination of several (bevsim.spec.drive_unit)."""
+    if unit.units is not None:
+        return LossMap(combined_loss_map(unit.units, MAP_GRID))
+    motor = spec.drive.motors[0]
+    return motor_efficiency_map(motor).normalised(motor.max_speed_rpm, motor.peak_torque_nm)
 
 
 def _param_row(
-    spec: VehicleSpec, cond: Conditions, chem: Chemistry, chem_index: int, map_index: int
+    spec: VehicleSpec,
+    cond: Conditions,
+    chem: Chemistry,
+    chem_index: int,
+    map_index: int,
+    unit: EquivalentDriveUnit,
 ) -> np.ndarray:
     pack = derive_pack(spec.battery, chem)
-    motors = spec.drive.motors
     mass_kg = spec.mass.curb_kg + cond.added_mass_kg
     road_load = spec.road_load
     battery = spec.battery
@@ -155,17 +176,11 @@ def _param_row(
         * mass_kg
         * GRAVITY_MPS2
         * DRIVEN_AXLE_LOAD_SHARE[spec.drive.layout],
-        "motor_peak_power_w": 1000.0 * sum(m.peak_power_kw for m in motors),
-        "motor_peak_torque_nm": sum(m.peak_torque_nm for m in motors),
-        "motor_max_speed_radps": min(m.max_speed_rpm for m in motors) / RPM_PER_RADPS,
+        "motor_peak_power_w": unit.peak_power_w,
+        "motor_peak_torque_nm": unit.peak_torque_nm,
+        "motor_max_speed_radps": unit.max_speed_radps,
         "motor_map_index": map_index,
-        "motor_loss_scale_w": loss_scale_w(
-            motors[0].efficiency_map,
-            1000.0 * sum(m.peak_power_kw for m in motors),
-            sum(m.peak_torque_nm for m in motors)
-            * min(m.max_speed_rpm for m in motors)
-            / RPM_PER_RADPS,
-        ),
+        "motor_loss_scale_w": unit.loss_scale_w,
         "regen_min_speed_mps": spec.drive.regen_min_speed_kmh / KMH_PER_MPS,
         "accessory_power_w": spec.accessories.base_power_w
         + (spec.autonomy.compute_power_w + spec.autonomy.sensor_power if spec.autonomy else 0.0),

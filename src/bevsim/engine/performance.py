@@ -46,8 +46,8 @@ from bevsim.engine.kernel import (
 )
 from bevsim.engine.layout import P
 from bevsim.engine.tables import Tables, loss_map
+from bevsim.spec.drive_unit import motor_efficiency_map, motor_loss_scale_w
 from bevsim.spec.models import VehicleSpec
-from bevsim.spec.motor_map import load_efficiency_map, loss_scale_w
 
 GRAVITY_MPS2 = 9.80665
 LIMITERS = (
@@ -478,16 +478,14 @@ def compile_performance(spec: VehicleSpec, conditions: Conditions) -> Performanc
     for i, motor in enumerate(drive.motors):
         peak_w = 1000.0 * motor.peak_power_kw
         w_max = motor.max_speed_rpm / RPM_PER_RADPS
-        eff_map = load_efficiency_map(motor.efficiency_map).normalised(
-            motor.max_speed_rpm, motor.peak_torque_nm
-        )
+        eff_map = motor_efficiency_map(motor).normalised(motor.max_speed_rpm, motor.peak_torque_nm)
         maps.append(loss_map(eff_map))
         motors[i] = (
             0.0 if motor.axle == "front" else 1.0,
             peak_w,
             motor.peak_torque_nm,
             w_max,
-            loss_scale_w(motor.efficiency_map, peak_w, motor.peak_torque_nm * w_max),
+            motor_loss_scale_w(motor),
             float(i),
         )
     # the kernel's own parameter row and tables: the pack helpers read them

@@ -6,6 +6,7 @@ share a handful of tables. Uniform grids make each lookup two multiplies and a g
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
@@ -16,6 +17,13 @@ from bevsim.spec.motor_map import EfficiencyMap
 SOC_GRID = np.linspace(0.0, 1.0, 101)
 TEMP_GRID_C = np.arange(-40.0, 60.0 + 1e-9, 5.0)
 MAP_GRID = np.linspace(0.0, 1.0, 101)
+
+
+@dataclass(frozen=True)
+class LossMap:
+    """A per-unit loss map already on the kernel grid: [motoring|generating, speed, |torque|]."""
+
+    loss_pu: np.ndarray
 
 
 class Tables(NamedTuple):
@@ -35,11 +43,14 @@ class Tables(NamedTuple):
     charge_c_rate_map: np.ndarray  # [n_chem, temp, soc], allowed DC charge C-rate
 
 
-def build_tables(maps: list[EfficiencyMap], chemistries: list[Chemistry]) -> Tables:
-    """Resample the given (normalised) efficiency maps and chemistries onto the kernel grids."""
+def build_tables(maps: list[EfficiencyMap | LossMap], chemistries: list[Chemistry]) -> Tables:
+    """Resample the given (normalised) efficiency maps, or take the given loss maps, and the
+    chemistries onto the kernel grids."""
     chem = [c.resampled(SOC_GRID, TEMP_GRID_C) for c in chemistries]
     return Tables(
-        motor_loss_pu=np.stack([loss_map(m) for m in maps]),
+        motor_loss_pu=np.stack(
+            [m.loss_pu if isinstance(m, LossMap) else loss_map(m) for m in maps]
+        ),
         ocv_v=np.stack([c["ocv_v"] for c in chem]),
         r0_ohm_ah=np.stack([c["r0_ohm_ah"] for c in chem]),
         r1_ohm_ah=np.stack([c["r1_ohm_ah"] for c in chem]),
@@ -52,6 +63,10 @@ def build_tables(maps: list[EfficiencyMap], chemistries: list[Chemistry]) -> Tab
         max_voltage_v=np.array([c.max_voltage_v for c in chemistries]),
         charge_c_rate_map=np.stack([c["charge_c_rate_map"] for c in chem]),
     )
+
+
+def _per_unit_loss(source: EfficiencyMap | LossMap) -> np.ndarray:
+    return source.loss_pu if isinstance(source, LossMap) else loss_map(source)
 
 
 def loss_map(eff_map: EfficiencyMap) -> np.ndarray:

@@ -99,7 +99,30 @@ class Motor(_Strict):
     efficiency_map: str | None = Field(
         default=None,
         description="CSV of efficiency over (speed_rpm, torque_nm) relative to the vehicle file; "
-        "default: the built-in PMSM + SiC inverter map scaled to this motor's rating",
+        "default: the built-in PMSM + SiC inverter map scaled to this motor's rating and type",
+    )
+    type: Literal["pmsm", "induction", "eesm"] = Field(
+        default="pmsm",
+        description="machine technology: pmsm (permanent-magnet synchronous, incl. hybrid "
+        "synchronous), induction (asynchronous) or eesm (electrically excited synchronous); "
+        "sets the built-in map's loss level and the drag of the motor when it is unpowered",
+    )
+    inverter: Literal["sic", "igbt"] = Field(
+        default="sic",
+        description="inverter semiconductor of the built-in map: sic (SiC MOSFET) or igbt "
+        "(silicon IGBT, twice the inverter losses); ignored with an efficiency_map",
+    )
+    gear_ratio: float | None = Field(
+        default=None,
+        gt=1.0,
+        le=30.0,
+        description="this drive unit's single-speed reduction [-]; default: the drive's",
+    )
+    disconnect: bool = Field(
+        default=False,
+        strict=True,
+        description="a clutch that decouples this motor from its wheels while it is unpowered "
+        "(e.g. the front axle disconnector of Hyundai-Kia E-GMP AWD cars): no drag then",
     )
 
     @field_validator("efficiency_map")

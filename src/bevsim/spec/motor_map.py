@@ -20,6 +20,9 @@ import numpy as np
 from bevsim.errors import SpecError
 
 DEFAULT_MAP = "pmsm-sic"
+BUILT_IN_MAPS = {"sic": "pmsm-sic", "igbt": "pmsm-igbt"}
+"""Built-in maps by inverter semiconductor (tools/make_default_motor_map.py): SiC MOSFET, or
+silicon IGBT with twice the inverter losses."""
 DEFAULT_MAP_CORNER_TO_PEAK_POWER = 3.3
 """The built-in map's losses are per unit of (peak torque x max speed) of a motor whose corner
 product is 3.3 x its peak power (tools/make_default_motor_map.py). Applied to another motor,
@@ -60,16 +63,17 @@ def loss_scale_w(map_path: str | None, peak_power_w: float, corner_w: float) -> 
     return DEFAULT_MAP_CORNER_TO_PEAK_POWER * peak_power_w if map_path is None else corner_w
 
 
-def load_efficiency_map(path: str | Path | None) -> EfficiencyMap:
-    """The built-in PMSM + SiC map (``None``) or a map CSV by path."""
+def load_efficiency_map(path: str | Path | None, inverter: str = "sic") -> EfficiencyMap:
+    """A map CSV by path, or (``None``) the built-in PMSM map for the ``inverter``
+    semiconductor ('sic' or 'igbt')."""
     if path is None:
-        return _read_map(_builtin_map_path())
+        return _read_map(_builtin_map_path(BUILT_IN_MAPS[inverter]))
     return _read_map(str(path))
 
 
-@lru_cache(maxsize=1)
-def _builtin_map_path() -> str:
-    ref = resources.files("bevsim.spec") / "data" / "motor_maps" / f"{DEFAULT_MAP}.csv"
+@lru_cache(maxsize=4)
+def _builtin_map_path(name: str = DEFAULT_MAP) -> str:
+    ref = resources.files("bevsim.spec") / "data" / "motor_maps" / f"{name}.csv"
     with resources.as_file(ref) as builtin:
         return str(builtin)
 

@@ -31,6 +31,7 @@ from bevsim.procedures import epa
 from bevsim.spec import VehicleSpec
 
 LBF_N = 4.4482216
+KM_PER_MILE = 1.609344
 MPH_MPS = 0.44704
 RPM_PER_RADPS = 60.0 / (2.0 * math.pi)
 CYCLES = ("udds", "hwy")
@@ -47,6 +48,9 @@ TCL_CLASS_DEFAULTS: dict[str, Any] = {
     "constant_power_speed_ratio": 2.8,
     # Max speed over base speed of EV traction PMSMs, 2.5-4 (ORNL benchmarks of the Leaf, Bolt
     # and Model 3 drive units); gives the peak torque from rated power and max speed.
+    "inverter": "igbt",
+    # Silicon IGBT traction inverters were the norm in MY2022 cars; SiC only where a maker
+    # says so (public facts: Tesla Model 3, the rear axle of Hyundai-Kia E-GMP cars).
     "driveline_efficiency": 0.97,
     "tire_road_friction": 0.9,
     "battery": {"chemistry": "nmc", "gross_energy_kwh": 75.0, "nominal_voltage_v": 360.0},
@@ -111,15 +115,23 @@ def tcl_vehicle_dict(row: TclRow, facts: Mapping[str, Any] | None = None) -> dic
     """A bevsim vehicle file (as a dict) from one TCL row, class defaults and public facts.
 
     Curb mass = ETW - 300 lb, so that the EPA procedure's test mass (curb + 300 lb) is the ETW
-    the dynamometer simulated. AWD cars get a motor on each axle, each with half the rated
-    system power (the list gives no split); ``facts`` (dotted paths, ``*`` for every list item)
-    override any of it.
+    the dynamometer simulated. AWD cars get a motor on each axle (or ``motors_per_axle`` of
+    the facts, e.g. ``{front: 1, rear: 2}``), the rated system power shared equally (the list
+    gives no split); a published ``top_speed_kmh`` replaces the class default, which sets the
+    motors' max speed through the N/V ratio; ``facts`` (dotted paths, ``*`` for every list
+    item) override any of it.
     """
     d = TCL_CLASS_DEFAULTS
+    facts = dict(facts or {})
     radius = d["rolling_radius_m"]
-    max_rpm = row.nv_ratio_rpm_per_mph * d["top_speed_mph"]
+    top_speed_mph = facts.pop("top_speed_kmh", d["top_speed_mph"] * KM_PER_MILE) / KM_PER_MILE
+    max_rpm = row.nv_ratio_rpm_per_mph * top_speed_mph
     layout = LAYOUTS[row.drive]
-    axles = ("front", "rear") if layout == "awd" else ("front" if layout == "fwd" else "rear",)
+    default_axles = (
+        ("front", "rear") if layout == "awd" else ("front" if layout == "fwd" else "rear",)
+    )
+    per_axle = facts.pop("motors_per_axle", {axle: 1 for axle in default_axles})
+    axles = tuple(axle for axle in ("front", "rear") for _ in range(per_axle.get(axle, 0)))
     power_kw = row.rated_power_kw / len(axles)
     base_radps = max_rpm / RPM_PER_RADPS / d["constant_power_speed_ratio"]
     torque_nm = 1000.0 * power_kw / base_radps
@@ -146,6 +158,7 @@ def tcl_vehicle_dict(row: TclRow, facts: Mapping[str, Any] | None = None) -> dic
                     "peak_power_kw": power_kw,
                     "peak_torque_nm": torque_nm,
                     "max_speed_rpm": max_rpm,
+                    "inverter": d["inverter"],
                 }
                 for axle in axles
             ],
@@ -155,7 +168,7 @@ def tcl_vehicle_dict(row: TclRow, facts: Mapping[str, Any] | None = None) -> dic
         },
         "battery": dict(d["battery"]),
     }
-    for path, value in (facts or {}).items():
+    for path, value in facts.items():
         set_path(vehicle, path, value)
     return vehicle
 
@@ -189,15 +202,25 @@ def tcl_specs(
     facts: Mapping[str, Mapping[str, Any]] | None = None,
     overrides: Mapping[str, Any] | None = None,
 ) -> list[VehicleSpec]:
-    """Validated specs of ``rows``: per-car ``facts`` by vehicle id, then global ``overrides``
-    (dotted paths, the same for every car)."""
+    """Validated specs of ``rows``: per-car ``facts`` (see :func:`facts_for`), then global
+    ``overrides`` (dotted paths, the same for every car)."""
     specs = []
     for row in rows:
-        vehicle = tcl_vehicle_dict(row, (facts or {}).get(row.vehicle_id))
+        vehicle = tcl_vehicle_dict(row, facts_for(row, facts or {}))
         for path, value in (overrides or {}).items():
             set_path(vehicle, path, value)
         specs.append(VehicleSpec.model_validate(vehicle))
     return specs
+
+
+def facts_for(row: TclRow, facts: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """The public facts of one row: those of its model (``"MX-30"``), then those of its model
+    and drive (``"Ioniq 5|AWD"``), then those of its vehicle id, each over the one before.
+    An entry's ``source`` key cites it and is not a fact."""
+    merged: dict[str, Any] = {}
+    for key in (row.model, f"{row.model}|{row.drive}", row.vehicle_id):
+        merged.update({k: v for k, v in facts.get(key, {}).items() if k != "source"})
+    return merged
 
 
 def bevsim_results(specs: Sequence[VehicleSpec]) -> pd.DataFrame:

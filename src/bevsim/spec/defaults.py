@@ -1,0 +1,38 @@
+"""Which defaults a vehicle file relied on: every field it did not set, with the value used."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+
+@dataclass(frozen=True)
+class DefaultUsed:
+    """A field the file left out: its dotted path, the value bevsim used and what it means."""
+
+    path: str
+    value: Any
+    description: str
+
+
+def defaults_used(model: BaseModel, prefix: str = "") -> list[DefaultUsed]:
+    """The fields of ``model`` (a validated spec) that took their default, depth first; a
+    section the file left out entirely is listed once, by its path."""
+    out: list[DefaultUsed] = []
+    for name, field in type(model).model_fields.items():
+        path = f"{prefix}{name}"
+        value = getattr(model, name)
+        if name not in model.model_fields_set:
+            if value is not None:
+                shown = value.model_dump() if isinstance(value, BaseModel) else value
+                out.append(DefaultUsed(path, shown, field.description or ""))
+            continue
+        if isinstance(value, BaseModel):
+            out.extend(defaults_used(value, f"{path}."))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    out.extend(defaults_used(item, f"{path}.{i}."))
+    return out

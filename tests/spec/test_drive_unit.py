@@ -1,0 +1,108 @@
+"""Drive units: technology loss levels, unpowered drag, and the least-loss torque split of
+several motors precomputed into one equivalent map."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bevsim.engine.tables import MAP_GRID, loss_map
+from bevsim.spec.drive_unit import (
+    TECHNOLOGY_LOSS_FACTOR,
+    UNPOWERED_DRAG_SHARE,
+    combined_loss_map,
+    equivalent_drive_unit,
+    motor_loss_scale_w,
+)
+from bevsim.spec.models import Motor
+from bevsim.spec.motor_map import load_efficiency_map
+
+
+def _motor(axle="rear", power_kw=150.0, torque_nm=300.0, rpm=15000.0, **extra) -> Motor:
+    return Motor(
+        axle=axle, peak_power_kw=power_kw, peak_torque_nm=torque_nm, max_speed_rpm=rpm, **extra
+    )
+
+
+BUILT_IN = loss_map(load_efficiency_map(None))
+
+
+def test_a_single_motor_on_the_drive_ratio_is_its_own_equivalent():
+    motor = _motor()
+    unit = equivalent_drive_unit([motor], 9.0)
+    assert unit.units is None
+    assert unit.peak_torque_nm == motor.peak_torque_nm
+    assert unit.loss_scale_w == motor_loss_scale_w(motor)
+
+
+def test_technology_scales_the_built_in_losses_but_not_a_measured_map(tmp_path):
+    pmsm, induction = _motor(), _motor(type="induction")
+    ratio = motor_loss_scale_w(induction) / motor_loss_scale_w(pmsm)
+    assert ratio == pytest.approx(TECHNOLOGY_LOSS_FACTOR["induction"])
+    csv = tmp_path / "map.csv"
+    csv.write_text(
+        "speed_fraction,torque_fraction,efficiency\n0,0,0.8\n0,1,0.9\n1,0,0.8\n1,1,0.95\n"
+    )
+    measured = _motor(type="induction", efficiency_map=str(csv))
+    assert motor_loss_scale_w(measured) == pytest.approx(300.0 * 15000.0 / (60 / (2 * np.pi)))
+
+
+def _combined(front: Motor, rear: Motor, gear=9.0) -> np.ndarray:
+    unit = equivalent_drive_unit([front, rear], gear)
+    return combined_loss_map(unit.units, MAP_GRID)
+
+
+def test_two_equal_coupled_pmsms_lose_no_more_than_one_motor_of_their_summed_rating():
+    """An even split of two equal motors is the old summed-rating map; the least-loss split can
+    only be better."""
+    combined = _combined(_motor("front"), _motor("rear"))
+    assert np.all(np.isfinite(combined))
+    assert np.all(combined <= BUILT_IN + 1e-12)
+    np.testing.assert_allclose(combined[:, :, 0], BUILT_IN[:, :, 0], rtol=1e-9)
+
+
+def test_a_disconnected_front_motor_leaves_only_the_rear_losses_at_light_load():
+    coupled = _combined(_motor("front"), _motor("rear"))
+    decoupled = _combined(_motor("front", disconnect=True), _motor("rear"))
+    light = (slice(10, 90), slice(1, 10))  # 10-90 % speed, 1-9 % torque
+    assert np.all(decoupled[0][light] < coupled[0][light])
+    # the rear unit alone, at twice the torque fraction of its own rating, half the loss share
+    s, t = np.meshgrid(MAP_GRID, MAP_GRID, indexing="ij")
+    rear_alone = 0.5 * _bilinear(BUILT_IN[0], s[light], 2.0 * t[light])
+    np.testing.assert_allclose(decoupled[0][light], rear_alone, rtol=1e-6)
+
+
+def test_at_full_torque_only_the_rated_split_is_feasible():
+    combined = _combined(_motor("front", type="induction"), _motor("rear"))
+    factor = TECHNOLOGY_LOSS_FACTOR["induction"]
+    share = factor / (1.0 + factor)  # the front unit's share of the loss scale
+    expected = share * BUILT_IN[:, :, -1] + (1.0 - share) * BUILT_IN[:, :, -1]
+    np.testing.assert_allclose(combined[:, :, -1], expected, rtol=1e-6)
+
+
+def test_an_unpowered_induction_motor_drags_a_tenth_of_its_spin_loss():
+    combined = _combined(_motor("front", type="induction"), _motor("rear"))
+    factor = TECHNOLOGY_LOSS_FACTOR["induction"]
+    front, rear = factor / (1.0 + factor), 1.0 / (1.0 + factor)
+    zero_torque = (front * UNPOWERED_DRAG_SHARE["induction"] + rear) * BUILT_IN[0, :, 0]
+    # at zero torque the rear motor is the one kept energised or both idle: no more than this
+    assert np.all(combined[0, :, 0] <= zero_torque * (1.0 + 1e-3))  # shares kept to 4 digits
+
+
+def _bilinear(table: np.ndarray, s: np.ndarray, t: np.ndarray) -> np.ndarray:
+    from scipy.interpolate import RegularGridInterpolator
+
+    interp = RegularGridInterpolator((MAP_GRID, MAP_GRID), table, fill_value=None)
+    return interp((s, t))
+
+
+def test_defaults_used_lists_exactly_the_fields_a_file_left_out():
+    from bevsim.spec import load_vehicle
+    from bevsim.spec.defaults import defaults_used
+
+    spec = load_vehicle("tesla-model3-rwd-2022")
+    used = {d.path: d.value for d in defaults_used(spec)}
+    assert used["drive.motors.0.type"] == "pmsm"
+    assert used["charging.onboard_charger_efficiency"] == spec.charging.onboard_charger_efficiency
+    assert "mass.curb_kg" not in used and "drive.gear_ratio" not in used  # set by the file
+    assert "accessories.base_power_w" not in used  # the file gives FASTSim's 250 W
