@@ -106,3 +106,22 @@ def test_defaults_used_lists_exactly_the_fields_a_file_left_out():
     assert used["charging.onboard_charger_efficiency"] == spec.charging.onboard_charger_efficiency
     assert "mass.curb_kg" not in used and "drive.gear_ratio" not in used  # set by the file
     assert "accessories.base_power_w" not in used  # the file gives FASTSim's 250 W
+
+
+def test_a_motor_with_its_own_reduction_changes_the_cycle_map_and_is_refused_at_full_throttle():
+    from bevsim.engine.compile import Conditions
+    from bevsim.engine.performance import compile_performance
+    from bevsim.errors import SpecError
+    from bevsim.spec import load_vehicle
+
+    spec = load_vehicle("tesla-model3-lr-awd-2022")
+    data = spec.model_dump()
+    data["drive"]["motors"][0]["gear_ratio"] = 10.5
+    own = type(spec).model_validate(data)
+    base_unit = equivalent_drive_unit(spec.drive.motors, spec.drive.gear_ratio)
+    own_unit = equivalent_drive_unit(own.drive.motors, own.drive.gear_ratio)
+    # more wheel torque from the front unit's higher reduction, a lower top wheel speed
+    assert own_unit.peak_torque_nm > base_unit.peak_torque_nm
+    assert own_unit.max_speed_radps < base_unit.max_speed_radps
+    with pytest.raises(SpecError, match=r"drive.motors.0.gear_ratio"):
+        compile_performance(own, Conditions())

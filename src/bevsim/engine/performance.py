@@ -46,6 +46,7 @@ from bevsim.engine.kernel import (
 )
 from bevsim.engine.layout import P
 from bevsim.engine.tables import Tables, loss_map
+from bevsim.errors import SpecError
 from bevsim.spec.drive_unit import motor_efficiency_map, motor_loss_scale_w
 from bevsim.spec.models import VehicleSpec
 
@@ -451,10 +452,23 @@ class PerformanceSetup:
     initial_soc: float
 
 
+def _check_single_reduction(spec: VehicleSpec) -> None:
+    """The full-throttle solver drives every motor through the drive's reduction: a motor with
+    a ratio of its own is refused here rather than silently run at the drive's."""
+    for i, motor in enumerate(spec.drive.motors):
+        if motor.gear_ratio is not None and motor.gear_ratio != spec.drive.gear_ratio:
+            raise SpecError(
+                f"{spec.id}: drive.motors.{i}.gear_ratio: {motor.gear_ratio} differs from "
+                f"drive.gear_ratio {spec.drive.gear_ratio}; the performance procedures "
+                "(acceleration, top speed, gradeability) support one reduction for all motors"
+            )
+
+
 def compile_performance(spec: VehicleSpec, conditions: Conditions) -> PerformanceSetup:
     """Compile a spec and test conditions (added mass, temperatures, start SOC, air)."""
     # Everything the drive-cycle kernel also uses comes from its compile step (test load, cold
     # tires, air density, autonomy pod drag and sensor power), so the two cannot drift apart.
+    _check_single_reduction(spec)
     row = compile_vehicles([spec], conditions).params[0]
     shared = {name: row[getattr(P, name)] for name in VEHICLE_COLUMNS if hasattr(P, name)}
     drive = spec.drive
