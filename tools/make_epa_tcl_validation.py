@@ -118,7 +118,14 @@ def _page(rows, ours, peer, fits, notes, ours_s, peer_s) -> str:
         "",
     ]
     if fits:
-        lines += ["## Global parameters chosen from this data", "", _fit_table(fits), ""]
+        lines += [
+            "## Global parameters chosen from this data",
+            "",
+            _fit_table(fits),
+            "",
+            _fit_verdict(fits, summary["mae_pct"]),
+            "",
+        ]
     lines += ["## Class defaults (what the list does not give)", "", _defaults_table(), ""]
     lines += ["## By group (bevsim | FASTSim)", ""]
     for by in ("cycle", "drive", "power_class", "make"):
@@ -176,6 +183,24 @@ def _fit_table(fits: list[epa_tcl.GlobalFit]) -> str:
             f"({p.source}) | {f.value:g} | {f.in_sample_mae_pct:.2f} | {f.lomo_mae_pct:.2f} |"
         )
     return "\n".join(out)
+
+
+def _fit_verdict(fits: list[epa_tcl.GlobalFit], default_mae_pct: float) -> str:
+    """Whether a fitted value earns its place: its held-out error against the default's."""
+    out = []
+    for f in fits:
+        better = f.lomo_mae_pct < default_mae_pct
+        out.append(
+            f"`{f.parameter.path}`: chosen {f.value:g} in-sample; with each make held out the "
+            f"error is {f.lomo_mae_pct:.2f} % against {default_mae_pct:.2f} % with bevsim's "
+            "default, so "
+            + (
+                "the data supports changing the default."
+                if better
+                else "the gain does not carry to a make the fit has not seen: the default is kept."
+            )
+        )
+    return "\n\n".join(out)
 
 
 def _defaults_table() -> str:
