@@ -24,7 +24,7 @@ Every cell of the first four columns holds a finite number; a ``measured_*`` cel
 
 Metadata: a ``trips.yaml`` beside the log (the layout of bevsim's real-trip data set) with a
 ``trips:`` list whose entry has ``file: <log name>`` gives ``payload_kg`` (beyond the driver),
-``cabin_setpoint_c``, ``soc_start_pct``, ``battery_temp_start_c`` and ``season``.
+``cabin_setpoint_c``, ``soc_start_pct``, ``battery_temp_start_c``, ``season`` and ``weather``.
 """
 
 from __future__ import annotations
@@ -175,5 +175,5 @@ def _metadata(meta_path: Path, k: int, entry: dict) -> TripMetadata:
                 f"{meta_path}: trips.{k}.{key}: expected a number in {lo:g}..{hi:g}, got {value!r}"
             )
         values[attr] = float(value)
-    season = entry.get("season")
-    return TripMetadata(**values, season=str(season) if season is not None else None)
+    texts = {key: entry.get(key) for key in ("season", "weather")}
+    return TripMetadata(**values, **{k: None if v is None else str(v) for k, v in texts.items()})

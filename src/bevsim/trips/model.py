@@ -51,13 +51,15 @@ class TripError(BevsimError):
 @dataclass(frozen=True)
 class TripMetadata:
     """What a log's metadata says about the trip: payload beyond the driver [kg], cabin
-    setpoint [degC], BMS SoC at the start [%], battery temperature at the start [degC], season."""
+    setpoint [degC], BMS SoC at the start [%], battery temperature at the start [degC], season
+    and weather (free text such as ``sunny``)."""
 
     payload_kg: float | None = None
     cabin_setpoint_c: float | None = None
     start_soc_pct: float | None = None
     battery_temp_c: float | None = None
     season: str | None = None
+    weather: str | None = None
 
 
 @dataclass(frozen=True)
