@@ -10,6 +10,7 @@ from bevsim.cli.app import app
 
 COMMAND_MODULES = (
     "run_commands",
+    "trip_commands",
     "range_commands",
     "winter_commands",
     "perf_commands",
