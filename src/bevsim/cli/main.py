@@ -11,6 +11,7 @@ from bevsim.cli.app import app
 COMMAND_MODULES = (
     "run_commands",
     "trip_commands",
+    "calibrate_commands",
     "range_commands",
     "winter_commands",
     "perf_commands",
