@@ -199,6 +199,9 @@ def fit(spec: VehicleSpec, runs: Sequence[TripRun], paths: tuple[str, ...]) -> F
 
 
 def _current(spec: VehicleSpec, path: str) -> float:
+    """The vehicle's value at ``path``; an optional field left out takes its default."""
+    if path == "mass.rotating_equivalent_kg":
+        return spec.mass.rotating_kg
     node = spec.model_dump()
     for key in path.split("."):
         node = node[key]
