@@ -21,6 +21,7 @@ from bevsim.cli.app import (
     reports_input_errors,
 )
 from bevsim.cli.trip_commands import LogsArgument, _read_all
+from bevsim.errors import BevsimError
 from bevsim.files import write_atomically
 from bevsim.spec import load_vehicle
 from bevsim.trips.calibrate import DEFAULT_FOLDS, FIT_BOUNDS, Calibration, calibrate, parse_paths
@@ -53,7 +54,7 @@ def calibrate_command(
     check_output_path(out, {".yaml", ".yml"}, "calibrated vehicle")
     paths = parse_paths(fit)
     if folds < 2:
-        raise typer.BadParameter("expected at least 2", param_hint="--folds")
+        raise BevsimError(f"--folds: expected at least 2, got {folds}")
     spec = load_vehicle(vehicle)
     trips = _read_all(logs, split)
     k = max(2, min(folds, len(trips)))

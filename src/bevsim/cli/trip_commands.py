@@ -24,7 +24,6 @@ from bevsim.cli.app import (
 )
 from bevsim.cli.run_commands import TRACE_SUFFIXES
 from bevsim.errors import BevsimError
-from bevsim.procedures.cycle_run import LOSS_COLUMNS
 from bevsim.spec import load_vehicle
 from bevsim.trips import Trip, check_unbroken, read_trip, split_trip
 from bevsim.trips.replay import ReplayOptions, TripResult, replay
@@ -172,6 +171,3 @@ def _write_outputs(results: list[TripResult], plot: Path | None, traces: Path | 
         frames = [r.trace.assign(trip=r.summary["trip"]) for r in results]
         write_traces(pd.concat(frames, ignore_index=True), traces)
     return plots
-
-
-assert set(LOSS_HEADERS) == set(LOSS_COLUMNS)

@@ -23,7 +23,7 @@ from bevsim.engine.compile import Conditions, compile_vehicles
 from bevsim.engine.kernel import TRACE_TOLERANCE_MPS
 from bevsim.engine.layout import TOTAL_COLUMNS, TRACE_COLUMNS
 from bevsim.engine.run import DEFAULT_DT_S, BatchOutput, run_cycle
-from bevsim.procedures.cycle_run import LOSS_COLUMNS
+from bevsim.procedures.cycle_run import LOSS_COLUMNS, records_for_json
 from bevsim.spec import VehicleSpec
 from bevsim.trips.grade import grade_from_elevation
 from bevsim.trips.model import J_PER_KWH, KMH_PER_MPS, Trip, TripError
@@ -175,7 +175,7 @@ def summarise(spec: VehicleSpec, run: TripRun, totals: np.ndarray, trace: np.nda
         **{k: t[v] / J_PER_KWH for k, v in LOSS_COLUMNS.items()},
         **_measured(run, frame, measured_kwh, predicted_kwh, distance_km),
     }
-    return TripResult(_json_ready(summary), frame)
+    return TripResult(records_for_json(pd.DataFrame([summary]))[0], frame)
 
 
 def _measured(run: TripRun, frame: pd.DataFrame, measured_kwh, predicted_kwh, distance_km):
@@ -251,17 +251,3 @@ def _trace_frame(run: TripRun, trace: np.ndarray) -> pd.DataFrame:
         if values is not None:
             frame[name] = values
     return frame
-
-
-def _json_ready(record: dict) -> dict:
-    """numpy scalars to Python; NaN and inf to None."""
-    clean = {}
-    for key, value in record.items():
-        if isinstance(value, np.floating | float):
-            value = float(value) if np.isfinite(value) else None
-        elif isinstance(value, np.integer):
-            value = int(value)
-        elif isinstance(value, np.bool_):
-            value = bool(value)
-        clean[key] = value
-    return clean
