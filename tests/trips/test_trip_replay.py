@@ -236,3 +236,62 @@ def test_cli_trip_out_of_range_option_is_refused(option, value):
     result = runner.invoke(app, ["trip", I3, str(WINTER), option, value])
     assert result.exit_code == 2
     assert f"{option}: expected" in result.output
+
+
+def test_cli_trip_and_calibrate_take_teslamate_and_gpx_logs(tmp_path):
+    """The same real trip as a TeslaMate export and as a GPX track: the trip command predicts
+    nearly the same energy from each; TeslaMate's logged power gives the measured energy."""
+    from test_trip_formats import _gpx_from, _teslamate_from
+
+    real = read_trip(WINTER)
+    teslamate = tmp_path / "positions.csv"
+    teslamate.write_text(_teslamate_from(real, every_s=2))
+    gpx = tmp_path / "ride.gpx"
+    gpx.write_text(_gpx_from(real, extension=True))
+    options = ["--load-kg", "135", "--cabin-setpoint-c", "22", "--start-soc-pct", "53.4"]
+    result = runner.invoke(
+        app, ["trip", I3, str(WINTER), str(teslamate), str(gpx), *options, "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    csv_run, tm_run, gpx_run = json.loads(result.stdout)
+    for other in (tm_run, gpx_run):
+        assert other["distance_km"] == pytest.approx(csv_run["distance_km"], rel=0.02)
+        assert other["predicted_battery_energy_kwh"] == pytest.approx(
+            csv_run["predicted_battery_energy_kwh"], rel=0.06
+        )
+    assert tm_run["measured_battery_energy_kwh"] == pytest.approx(
+        csv_run["measured_battery_energy_kwh"], rel=0.01
+    )
+    assert gpx_run["measured_battery_energy_kwh"] is None
+    out = tmp_path / "cal.yaml"
+    calibrated = runner.invoke(
+        app,
+        [
+            "calibrate",
+            I3,
+            str(teslamate),
+            str(SUMMER),
+            "--fit",
+            "accessories.base_power_w",
+            "--out",
+            str(out),
+            "--folds",
+            "2",
+        ],
+    )
+    assert calibrated.exit_code == 0, calibrated.output
+    assert "held-out MAE" in calibrated.output and out.is_file()
+    no_power = runner.invoke(
+        app,
+        [
+            "calibrate",
+            I3,
+            str(gpx),
+            str(SUMMER),
+            "--fit",
+            "body.drag_coefficient",
+            "--out",
+            str(tmp_path / "x.yaml"),
+        ],
+    )
+    assert no_power.exit_code == 2 and "needs measured pack power" in no_power.output

@@ -145,3 +145,26 @@ def _hvac_reason(r: pd.Series, d_hvac: float) -> str:
             "(fan level, recirculation and the driver's settings are not in the inputs)"
         )
     return "the heater drew more than the cabin model asks for"
+
+
+def residual_split(table: pd.DataFrame, trips: Sequence[Trip]) -> dict[str, tuple[float, float]]:
+    """Per season, the miss of the drive and 12 V loads (measured minus predicted, less the
+    standstill 12 V load's excess over the vehicle's) fitted by least squares as
+    ``a x time moving + b x distance``: a [kW] is power the car spends while it moves whatever
+    its speed, b [kWh/km] energy that scales with distance (road load). Trips without a usable
+    heater channel are left out."""
+    moving_h = {t.name: float(np.sum(t.speed_mps > STANDSTILL_KMH / 3.6)) / 3600.0 for t in trips}
+    duration_h = {t.name: t.duration_s / 3600.0 for t in trips}
+    usable = table.dropna(subset=["measured_rest_kwh", "standstill_12v_w"])
+    out = {}
+    for season, rows in usable.groupby("season"):
+        excess_kw = (rows["standstill_12v_w"] - rows["accessory_w"]) / 1000.0
+        residual = (
+            rows["measured_rest_kwh"]
+            - rows["predicted_rest_kwh"]
+            - excess_kw * rows["trip"].map(duration_h)
+        )
+        design = np.c_[rows["trip"].map(moving_h), rows["distance_km"]]
+        (a, b), *_ = np.linalg.lstsq(design, residual.to_numpy(), rcond=None)
+        out[season] = (float(a), float(b))
+    return out
