@@ -341,3 +341,40 @@ def test_grade_of_a_real_trip_is_smooth_and_keeps_its_climb():
 
 def test_standing_still_the_whole_time_is_flat():
     assert np.all(grade_from_elevation(np.zeros(50), np.linspace(500, 510, 50)) == 0.0)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.integers(min_value=1, max_value=20_000),  # ms after the previous position
+            st.one_of(st.none(), st.integers(min_value=0, max_value=200)),  # speed, None: parked
+            st.one_of(
+                st.none(), st.floats(min_value=-300, max_value=300).map(lambda x: round(x, 2))
+            ),
+        ),
+        min_size=2,
+        max_size=30,
+    )
+)
+def test_any_teslamate_export_round_trips(tmp_path_factory, rows):
+    stamp = datetime(2024, 5, 1, 12, 0, 0)
+    lines = ["id,date,speed,power,elevation"]
+    times = []
+    for k, (step_ms, speed, power) in enumerate(rows):
+        stamp += timedelta(milliseconds=step_ms)
+        times.append(stamp)
+        lines.append(
+            f"{k},{stamp.isoformat(sep=' ', timespec='milliseconds')},"
+            f"{'' if speed is None else speed},{'' if power is None else power},{500 + k}"
+        )
+    path = tmp_path_factory.mktemp("tm") / "positions.csv"
+    path.write_text("\n".join(lines) + "\n")
+    trip = read_trip(path)
+    expected_t = [(t - times[0]).total_seconds() for t in times]
+    np.testing.assert_allclose(trip.time_s, expected_t, atol=1e-6)
+    np.testing.assert_allclose(trip.speed_mps * 3.6, [s or 0 for _, s, _ in rows], atol=1e-9)
+    power = trip.measured["measured_battery_power_w"]
+    for value, (_, _, kw) in zip(power, rows, strict=True):
+        assert (np.isnan(value) and kw is None) or value == pytest.approx(kw * 1000.0)
+    np.testing.assert_allclose(trip.elevation_m, 500 + np.arange(len(rows)))
