@@ -81,21 +81,22 @@ def trip_command(
         Path | None, typer.Option(help="Write per-second traces of every trip (.parquet/.csv).")
     ] = None,
     ambient_c: Annotated[
-        float | None, typer.Option("--ambient-c", help="Constant ambient [degC] (default: log).")
+        float | None,
+        typer.Option("--ambient-c", help="Constant ambient temperature, degC (default: the log)."),
     ] = None,
     load_kg: Annotated[
         float | None,
-        typer.Option("--load-kg", help="Load added to curb mass [kg] (default: 75 + payload)."),
+        typer.Option("--load-kg", help="Load added to curb mass, kg (default: 75 + payload)."),
     ] = None,
     cabin_setpoint_c: Annotated[
-        float | None, typer.Option("--cabin-setpoint-c", help="Cabin setpoint [degC].")
+        float | None, typer.Option("--cabin-setpoint-c", help="Cabin setpoint (degC).")
     ] = None,
     start_soc_pct: Annotated[
-        float | None, typer.Option("--start-soc-pct", help="Start SoC [%] (default: log).")
+        float | None, typer.Option("--start-soc-pct", help="Start SoC, % (default: the log).")
     ] = None,
     battery_temp_c: Annotated[
         float | None,
-        typer.Option("--battery-temp-c", help="Cell temperature at the start [degC]."),
+        typer.Option("--battery-temp-c", help="Cell temperature at the start (degC)."),
     ] = None,
     split: Annotated[
         bool, typer.Option("--split", help="Split logs at gaps and charging stops.")

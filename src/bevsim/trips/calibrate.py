@@ -28,47 +28,51 @@ FIT_BOUNDS: dict[str, tuple[float, float, str]] = {
     "accessories.base_power_w": (
         100.0,
         1500.0,
-        "12 V loads of a car driving: 100 W (lights off, minimal electronics) to 1.5 kW (all "
-        "consumers, fans and pumps on); class range of docs/research/winter.md's accessory loads",
+        "12 V loads: 100 W (minimal electronics) to 1.5 kW (all consumers on) [bounds a "
+        "judgement]; the TUM BMW i3 data set measures 0.27-0.70 kW at standstill (its README)",
     ),
     "tires.rolling_resistance_coefficient": (
         0.005,
         0.015,
         "EU tyre label (Regulation (EU) 2020/740) C1 classes A (<= 6.5 N/kN) to E (> 10.5 N/kN); "
-        "up to 15 N/kN for winter tyres, low pressure or wet roads",
+        "the upper 15 N/kN for winter tyres, low pressure or wet roads [judgement]",
     ),
     "mass.rotating_equivalent_kg": (
         0.0,
         130.0,
         "equivalent mass of wheels, tires, rotor and gears: 0 to 10 % of a 1.3 t car "
         "(Gillespie, Fundamentals of Vehicle Dynamics (1992), eq. 2-7: mass factor 1.03-1.05 in "
-        "high gear, more with a high-ratio single-speed drive)",
+        "high gear; the upper bound, for a high-ratio single-speed drive, a judgement)",
     ),
     "body.drag_coefficient": (
         0.20,
         0.40,
-        "production passenger cars: Cd 0.20 (most streamlined) to 0.40 (boxy vans and SUVs)",
+        "production passenger cars, Cd 0.20 (most streamlined) to 0.40 (boxy vans) [judgement]",
     ),
     "drive.driveline_efficiency": (
         0.85,
         0.99,
-        "single-speed reduction gear and shafts: 0.85 (worn, cold oil) to 0.99 (best spur gears)",
+        "single-speed reduction gear and shafts, 0.85 (cold oil) to 0.99 [judgement; the "
+        "library's class-typical value is 0.96-0.98, vehicles/SOURCES.md]",
     ),
     "thermal.cabin_conductance_w_per_k": (
         20.0,
-        200.0,
-        "cabin shell conductance of passenger cars, 20-200 W/K (docs/research/winter.md)",
+        220.0,
+        "cabin shell conductance: docs/research/winter.md, 50 W/K parked with the fan off "
+        "(library default) to 200-213 W/K (FASTSim's stopped and moving limits); 20 W/K below "
+        "any of them",
     ),
     "thermal.cabin_ventilation_w_per_k": (
         0.0,
         150.0,
-        "fresh-air flow 0 (full recirculation) to about 125 l/s of outside air (150 W/K)",
+        "fresh-air conductance: 0 (full recirculation) to about twice MAHLE's 68 W/K for a "
+        "compact car (docs/research/winter.md; the library default is 60 W/K)",
     ),
     "thermal.cabin_internal_gain_w": (
         0.0,
         1000.0,
-        "occupants (about 100 W each), electronics and sun through the glazing (up to about "
-        "640 W, procedures.five_cycle SOLAR_APERTURE_M2 at 850 W/m^2)",
+        "occupants (about 100 W each [unverified]), electronics and sun through the glazing "
+        "(about 640 W at the SC03 test's 850 W/m^2, procedures.five_cycle SOLAR_APERTURE_M2)",
     ),
 }
 """The parameters a calibration may fit: (lower, upper bound, the bounds' source)."""
