@@ -10,6 +10,8 @@ from bevsim.cli.app import app
 
 COMMAND_MODULES = (
     "run_commands",
+    "trip_commands",
+    "calibrate_commands",
     "range_commands",
     "winter_commands",
     "perf_commands",

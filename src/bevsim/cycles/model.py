@@ -42,7 +42,8 @@ ALIASES = {"cltc": "cltc-p", "wltc": "wltc-3b", "wltp": "wltc-3b", "ftp-75": "ft
 
 @dataclass(frozen=True)
 class Cycle:
-    """A speed trace [m/s] over time [s] with road grade [rise/run] per sample."""
+    """A speed trace [m/s] over time [s] with road grade [rise/run] per sample and, for a
+    logged trip, the ambient temperature [degC] per sample (None: the run's constant one)."""
 
     name: str
     time_s: np.ndarray
@@ -50,6 +51,7 @@ class Cycle:
     grade: np.ndarray
     source: str = ""
     description: str = field(default="", compare=False)
+    ambient_temp_c: np.ndarray | None = field(default=None, compare=False)
 
     @property
     def duration_s(self) -> float:
@@ -81,6 +83,9 @@ class Cycle:
             grade=np.interp(time_s, self.time_s, self.grade),
             source=self.source,
             description=self.description,
+            ambient_temp_c=None
+            if self.ambient_temp_c is None
+            else np.interp(time_s, self.time_s, self.ambient_temp_c),
         )
 
     def repeated(self, times: int) -> Cycle:
@@ -93,6 +98,7 @@ class Cycle:
             time_s.append(self.time_s[-1] + (k - 1) * self.duration_s + step)
         speed = [self.speed_mps] + [self.speed_mps[1:]] * (times - 1)
         grade = [self.grade] + [self.grade[1:]] * (times - 1)
+        ambient = self.ambient_temp_c
         return Cycle(
             name=f"{self.name} x{times}",
             time_s=np.concatenate(time_s),
@@ -100,6 +106,9 @@ class Cycle:
             grade=np.concatenate(grade),
             source=self.source,
             description=self.description,
+            ambient_temp_c=None
+            if ambient is None
+            else np.concatenate([ambient] + [ambient[1:]] * (times - 1)),
         )
 
 

@@ -1115,15 +1115,24 @@ def _finish_lane(p, tables, m, k, speed0, trace, record):
         row[TR.cabin_temp_c] = p[_CABIN0]
 
 
+@njit(cache=True, error_model="numpy", inline="always")
+def _set_ambient(m, ambient_c):
+    """Every lane's ambient temperature parameter [degC] to this step's value of the trace."""
+    for k in range(LANES):
+        m[P.ambient_temp_c * LANES + k] = ambient_c
+
+
 @njit(cache=True, error_model="numpy", _nrt=False)
-def run_block(tables, flat, speed_req, cos_slope, sin_slope, dt, break_off_s, m, traces):
+def run_block(tables, flat, speed_req, cos_slope, sin_slope, ambient_c, dt, break_off_s, m, traces):
     """Drive a block of LANES variants over the trace, side by side step by step.
 
     ``flat``: the look-up tables raveled (Raveled); ``m``: the
     block's parameters (a short block repeats a variant in the spare lanes), state, work and
     totals (see S, W, T), the rest zeroed; ``traces``: [variants, steps, TRACE_COLUMNS] to record
     every step, or [variants, 1, ...] for none, one row per real variant (the first
-    ``traces.shape[0]`` lanes). With ``break_off_s`` > 0 a
+    ``traces.shape[0]`` lanes). ``ambient_c``: the ambient temperature per step [degC] (a
+    logged trip), or empty: the variants' own constant ``ambient_temp_c``. With
+    ``break_off_s`` > 0 a
     variant stops once it has been more than the trace tolerance below the requested speed for
     that many consecutive seconds (the range tests' end).
     """
@@ -1142,10 +1151,13 @@ def run_block(tables, flat, speed_req, cos_slope, sin_slope, dt, break_off_s, m,
         if k >= real:
             m[S.active + k] = 0.0
     driving = real
+    timed_ambient = ambient_c.shape[0] == n
     for step in range(1, n):
         target = speed_req[step]
         cos_t = cos_slope[step]
         sin_t = sin_slope[step]
+        if timed_ambient:
+            _set_ambient(m, ambient_c[step])
         _retune_limits(tables, m)
         if _soc_positions(m, n_soc) > 0:
             _pack_corners(flat, m)
@@ -1167,9 +1179,12 @@ def run_block(tables, flat, speed_req, cos_slope, sin_slope, dt, break_off_s, m,
 
 
 @njit(cache=True, error_model="numpy", parallel=True)
-def run_batch(params, tables, speed_req, grade, dt, break_off_s, totals, traces):
+def run_batch(params, tables, speed_req, grade, ambient_c, dt, break_off_s, totals, traces):
     """Run every variant (row of params) over the trace, in blocks of LANES variants, the
     blocks in parallel across cores.
+
+    ``ambient_c``: ambient temperature per step [degC] (same length as ``speed_req``), or an
+    empty array to keep each variant's constant ``ambient_temp_c``.
 
     ``grade`` is rise over run per step; the slope's cosine and sine and the RC pairs' decay
     over one step (from the tau table) are computed once for the whole batch. ``traces``:
@@ -1203,6 +1218,7 @@ def run_batch(params, tables, speed_req, grade, dt, break_off_s, totals, traces)
             speed_req,
             cos_slope,
             sin_slope,
+            ambient_c,
             dt,
             break_off_s,
             m,
