@@ -240,7 +240,7 @@ def test_bad_file_missing_field_and_not_yaml(tmp_path):
     _expect_error(_write(tmp_path, d), "temperature_c", "missing")
     p = tmp_path / "broken.yaml"
     p.write_text("id: [unclosed\n")
-    _expect_error(p, "broken.yaml", "not valid YAML")
+    _expect_error(p, "broken.yaml", "invalid YAML")
 
 
 def test_missing_file(tmp_path):

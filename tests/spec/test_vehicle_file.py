@@ -263,9 +263,12 @@ _DELETE = object()
 BAD_FIELDS = [
     # (field path, value, words the message must contain)
     ("mass.curb_kg", "heavy", ["mass.curb_kg", "valid number", "'heavy'"]),
-    ("mass.curb_kg", -1500, ["mass.curb_kg", "greater than 0"]),
-    ("mass.curb_kg", 0, ["mass.curb_kg", "greater than 0"]),
-    ("mass.curb_kg", float("nan"), ["mass.curb_kg"]),
+    ("mass.curb_kg", -1500, ["mass.curb_kg", "greater than or equal to 200"]),
+    ("mass.curb_kg", 0, ["mass.curb_kg", "greater than or equal to 200"]),
+    ("mass.curb_kg", float("nan"), ["mass.curb_kg", "not a finite number", "nan"]),
+    ("mass.curb_kg", float("inf"), ["mass.curb_kg", "not a finite number", "inf"]),
+    ("mass.curb_kg", True, ["mass.curb_kg", "valid number", "True"]),
+    ("mass.curb_kg", "1980", ["mass.curb_kg", "valid number", "'1980'"]),
     ("mass.curb_kg", _DELETE, ["mass.curb_kg", "required field is missing"]),
     ("body.drag_coefficient", 1.5, ["body.drag_coefficient", "less than or equal to 1"]),
     ("body.drag_coefficient", 0.05, ["body.drag_coefficient", "greater than or equal to 0.1"]),
@@ -273,10 +276,19 @@ BAD_FIELDS = [
     ("battery.soc_max", 1.2, ["battery.soc_max", "less than or equal to 1"]),
     ("battery.soc_min", -0.1, ["battery.soc_min", "greater than or equal to 0"]),
     ("battery.cells_in_series", 15.5, ["battery.cells_in_series", "integer"]),
+    ("battery.cells_in_series", True, ["battery.cells_in_series", "integer", "True"]),
+    ("battery.cells_in_parallel", False, ["battery.cells_in_parallel", "integer", "False"]),
+    ("battery.cells_in_series", 120.0, ["battery.cells_in_series", "integer"]),
+    ("battery.cell_capacity_ah", 0.001, ["battery.cell_capacity_ah", "greater than or equal to 1"]),
+    ("battery.cell_capacity_ah", float("nan"), ["battery.cell_capacity_ah", "not a finite"]),
+    ("battery.max_discharge_power_kw", 1e9, ["battery.max_discharge_power_kw", "less than"]),
     ("battery.chemistry", "lpf", ["battery.chemistry", "did you mean 'lfp'"]),
     ("drive.layout", "4wd", ["drive.layout", "'fwd', 'rwd' or 'awd'"]),
     ("drive.motors.0.axle", "middle", ["drive.motors.0.axle", "'front' or 'rear'"]),
-    ("drive.motors.0.peak_power_kw", -220, ["drive.motors.0.peak_power_kw", "greater than 0"]),
+    ("drive.motors.0.peak_power_kw", -220, ["drive.motors.0.peak_power_kw", "greater than or"]),
+    ("drive.motors.0.peak_power_kw", 1e-9, ["drive.motors.0.peak_power_kw", "equal to 1 "]),
+    ("drive.motors.0.peak_torque_nm", float("-inf"), ["peak_torque_nm", "not a finite number"]),
+    ("name", "x" * 500, ["name", "at most 200 characters", "..."]),
     ("drive.motors", [], ["drive.motors", "at least 1"]),
     ("year", "twenty", ["year", "integer"]),
     ("id", "bad id!", ["id", "pattern"]),
@@ -288,6 +300,24 @@ def test_bad_field_is_refused_naming_the_path_and_the_rule(tmp_path, field, valu
     path = write_yaml(tmp_path, _set(library_dict(), field, value))
     message = refused(path)
     assert message.startswith(f"{path}: {field}: ")
+    for word in words:
+        assert word in message
+
+
+@pytest.mark.parametrize(
+    ("cells", "words"),
+    [
+        ({"cells_in_series": 2}, ["0.96 kWh pack; expected 1 to 500 kWh"]),
+        ({"cells_in_parallel": 80}, ["kWh pack; expected 1 to 500 kWh"]),
+        ({"cells_in_series": 14}, ["14 cells in series make a", "V pack; expected 48 to 1500 V"]),
+    ],
+)
+def test_cells_must_make_a_traction_pack(tmp_path, cells, words):
+    """The issue's 0.001 Ah cell: each cell field in range, the pack they make is not."""
+    data = library_dict()
+    data["battery"].update(cells)
+    message = refused(write_yaml(tmp_path, data))
+    assert ": battery: " in message
     for word in words:
         assert word in message
 

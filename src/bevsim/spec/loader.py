@@ -7,11 +7,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from bevsim.errors import SpecError, did_you_mean, format_validation_error
 from bevsim.spec.models import VehicleSpec
+from bevsim.yamlfile import read_yaml_file
 
 LIBRARY_PACKAGE = "bevsim.vehicles"
 
@@ -56,15 +56,7 @@ def _load_library(vehicle_id: str) -> VehicleSpec:
 
 def read_vehicle_file(path: Path) -> VehicleSpec:
     """Parse and validate one vehicle YAML file; errors name the file, field and expectation."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise SpecError(f"{path}: {where}invalid YAML: {problem}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(f"{path}: cannot read vehicle file: {exc}") from None
+    data = read_yaml_file(path, "vehicle file", SpecError)
     if not isinstance(data, dict):
         raise SpecError(f"{path}: expected a mapping of vehicle fields, got {type(data).__name__}")
     data.setdefault("id", path.stem)
