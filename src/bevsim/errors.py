@@ -52,7 +52,11 @@ def format_validation_error(model: type[BaseModel], source: str, exc: Validation
     elif first["type"] == "finite_number":
         msg = "not a finite number"
     got = first.get("input")
-    hidden = first["type"] in {"missing", "extra_forbidden"} or isinstance(got, dict | list)
+    hidden = (
+        first["type"] in {"missing", "extra_forbidden"}
+        or isinstance(got, dict | list)
+        or (isinstance(got, str) and got in msg)  # already named, e.g. a file path
+    )
     shown = "" if hidden else f" (got {shown_value(got)})"
     more = f" [+{len(errors) - 1} more]" if len(errors) > 1 else ""
     return f"{source}: {loc}: {msg}{shown}{more}"

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from bevsim.errors import BevsimError
+from bevsim.files import read_bounded_text
 
 MAX_YAML_FILE_BYTES = 1_000_000
 MAX_YAML_DEPTH = 32
@@ -116,7 +117,7 @@ def read_yaml_file(
     Raises ``error`` with one line ``path: [line N: ]problem`` for a file that cannot be read,
     is larger than ``max_bytes`` [bytes], is not valid YAML, or is refused (see the module).
     """
-    text = _read_bounded(path, what, error, max_bytes)
+    text = read_bounded_text(path, what, error, max_bytes)
     try:
         return yaml.load(text, Loader=StrictSafeLoader)  # noqa: S506 - a SafeLoader subclass
     except _RefusedYaml as exc:
@@ -127,22 +128,3 @@ def read_yaml_file(
         where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(exc, "problem", None) or "not a YAML document"
         raise error(f"{path}: {where}invalid YAML: {problem}") from None
-
-
-def _read_bounded(path: Path, what: str, error: type[BevsimError], max_bytes: int) -> str:
-    """The file's text, read no further than ``max_bytes`` + 1 bytes [bytes]."""
-    limit = f"a {what} may be at most {max_bytes / 1e6:g} MB"
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise error(f"{path}: file is {size / 1e6:.1f} MB; {limit}")
-        with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except OSError as exc:
-        raise error(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
-    if len(data) > max_bytes:
-        raise error(f"{path}: file is larger than {max_bytes / 1e6:g} MB; {limit}")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise error(f"{path}: cannot read {what}: not UTF-8 text") from None

@@ -553,7 +553,7 @@ BAD_MAPS = {
     ),
     "non-numeric": (
         "speed_fraction,torque_fraction,efficiency\n0,0.5,0.9\n0,1,high\n1,0.5,0.9\n1,1,0.9\n",
-        "expected numbers in every row",
+        "line 3: expected numbers in every row",
     ),
     "nan": (
         "speed_fraction,torque_fraction,efficiency\n0,0.5,0.9\n0,1,nan\n1,0.5,0.9\n1,1,0.9\n",
@@ -561,7 +561,7 @@ BAD_MAPS = {
     ),
     "missing field": (
         "speed_fraction,torque_fraction,efficiency\n0,0.5,0.9\n0,1\n1,0.5,0.9\n1,1,0.9\n",
-        "expected 3 values per row, got 2: 0,1",
+        "line 3: expected 3 values per row, got 2",
     ),
     "duplicate points": (
         "speed_fraction,torque_fraction,efficiency\n0,0.5,0.9\n0,0.5,0.9\n1,0.5,0.9\n1,1,0.9\n",
@@ -616,3 +616,34 @@ def test_bad_map_in_a_vehicle_names_vehicle_field_and_map(tmp_path):
     assert message.startswith(f"{path}: drive.motors.0.efficiency_map: ")
     assert str(map_path.resolve()) in message
     assert "expected values in (0, 1]" in message
+
+
+SECRET = "root:x:0:0:SECRET-LINE:/root:/bin/bash"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{SECRET}\ndaemon:x:1:1:SECRET-TOO:/usr/sbin\n",
+        f"speed_fraction,torque_fraction,efficiency\n0,0.5,0.9\n{SECRET}\n",
+        f"speed_fraction,torque_fraction,efficiency\n0,0.5,0.9\nSECRET-LINE,1,0.9\n",
+        f"speed_fraction,torque_fraction,efficiency\n0,0.5,0.9\n0,1,0.9,SECRET-LINE\n",
+    ],
+    ids=["passwd-like", "passwd line in rows", "text cell", "extra cell"],
+)
+def test_map_errors_never_echo_the_file(tmp_path, text):
+    """Issue 17 item 5: ``efficiency_map: /etc/passwd`` printed the file's first line."""
+    map_path = tmp_path / "passwd"
+    map_path.write_text(text, encoding="utf-8")
+    data = library_dict()
+    data["drive"]["motors"][0]["efficiency_map"] = str(map_path)
+    message = refused(write_yaml(tmp_path, data))
+    assert message.startswith(f"{tmp_path / 'car.yaml'}: drive.motors.0.efficiency_map: ")
+    assert f"{map_path}: line " in message
+    told = message.replace(str(tmp_path), "")
+    assert "SECRET" not in told and "root" not in told
+
+
+def test_map_from_an_endless_file_is_cut_off():
+    with pytest.raises(SpecError, match="larger than 1 MB; the efficiency map may be at most"):
+        load_efficiency_map("/dev/zero")

@@ -85,7 +85,7 @@ def test_large_file_is_refused_before_parsing(tmp_path):
     message = refused(path)
     assert time.perf_counter() - start < 1.0
     size_mb = path.stat().st_size / 1e6
-    assert f"file is {size_mb:.1f} MB; a vehicle file may be at most 1 MB" in message
+    assert f"file is {size_mb:.1f} MB; the vehicle file may be at most 1 MB" in message
 
 
 def test_file_that_grows_past_the_limit_while_read_is_cut(tmp_path):

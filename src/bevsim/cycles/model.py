@@ -1,15 +1,18 @@
 """The Cycle type, the built-in cycle library and CSV reading with validation.
 
 A cycle CSV has a header ``time_s,speed_kmh`` and optionally ``grade_pct`` or ``elevation_m``.
-Rules (each violation raises CycleError naming the file, the line and the column): numbers only,
-no NaN or inf, time strictly increasing from >= 0, speed >= 0 and <= 400 km/h, no gap between
-samples longer than MAX_GAP_S, grade within +-40 %.
+Rules (each violation raises CycleError naming the file, the line and the column): at most
+MAX_CYCLE_FILE_BYTES, numbers only, no NaN or inf, time strictly increasing from >= 0,
+speed >= 0 and <= 400 km/h, no gap between samples longer than MAX_GAP_S, grade within +-40 %.
+Messages never quote a file whose header is not a cycle header.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import math
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -17,13 +20,18 @@ from pathlib import Path
 
 import numpy as np
 
-from bevsim.errors import CycleError, did_you_mean
+from bevsim.errors import CycleError, did_you_mean, shown_value
+from bevsim.files import read_bounded_text
 
 KMH_PER_MPS = 3.6
 MAX_GAP_S = 10.0
 """Longest allowed gap between samples [s]; regulatory cycles are 1 Hz, and a longer gap in a
 user file is almost always a missing block rather than a constant-speed stretch."""
 MAX_SPEED_KMH = 400.0
+MAX_CYCLE_FILE_BYTES = 20_000_000
+"""Largest cycle CSV read [bytes]: a 10 Hz log of a 24-hour drive (864 000 rows of about
+20 bytes) is 17 MB."""
+_COLUMN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,31}")
 MAX_GRADE_PCT = 40.0
 
 BUILTIN_FILES = {
@@ -137,11 +145,11 @@ def _load_builtin(key: str) -> Cycle:
 
 def read_cycle_csv(path: Path, name: str | None = None) -> Cycle:
     """Read and validate a cycle CSV (see the module docstring for the rules)."""
+    text = read_bounded_text(path, "cycle file", CycleError, MAX_CYCLE_FILE_BYTES, "utf-8-sig")
     try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.reader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise CycleError(f"{path}: cannot read cycle file: {exc}") from None
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:
+        raise CycleError(f"{path}: cannot read cycle file: not a CSV file") from None
     rows = [row for row in rows if any(cell.strip() for cell in row)]
     if not rows:
         raise CycleError(f"{path}: empty file; expected a header 'time_s,speed_kmh'")
@@ -172,14 +180,18 @@ def _check_header(path: Path, header: list[str]) -> dict[str, int]:
     allowed = {"time_s", "speed_kmh", "grade_pct", "elevation_m"}
     unknown = [col for col in header if col not in allowed]
     if unknown:
+        hint = did_you_mean(unknown[0], sorted(allowed))
+        # A near-miss column name is quoted; anything else is content of a file that is not
+        # a cycle CSV, and is never echoed.
+        named = f"'{unknown[0]}'" if hint and _COLUMN_NAME.fullmatch(unknown[0]) else ""
+        where = named or f"{header.index(unknown[0]) + 1} (not a cycle CSV header)"
         raise CycleError(
-            f"{path}: header: unknown column '{unknown[0]}';"
-            f"{did_you_mean(unknown[0], sorted(allowed))} expected time_s,speed_kmh"
+            f"{path}: header: unknown column {where};{hint} expected time_s,speed_kmh"
             " and optionally grade_pct or elevation_m"
         )
     for required in ("time_s", "speed_kmh"):
         if required not in header:
-            raise CycleError(f"{path}: header: missing column '{required}' (got {header})")
+            raise CycleError(f"{path}: header: missing column '{required}'")
     if "grade_pct" in header and "elevation_m" in header:
         raise CycleError(f"{path}: header: give grade_pct or elevation_m, not both")
     if len(set(header)) != len(header):
@@ -192,10 +204,12 @@ def _number(path: Path, line_no: int, col: str, text: str) -> float:
         value = float(text)
     except ValueError:
         raise CycleError(
-            f"{path}: line {line_no}: {col}: expected a number, got {text!r}"
+            f"{path}: line {line_no}: {col}: expected a number, got {shown_value(text)}"
         ) from None
     if not math.isfinite(value):
-        raise CycleError(f"{path}: line {line_no}: {col}: expected a finite number, got {text!r}")
+        raise CycleError(
+            f"{path}: line {line_no}: {col}: not a finite number, got {shown_value(text)}"
+        )
     return value
 
 

@@ -10,6 +10,7 @@ a complete rectangular grid; ``#`` lines are comments. Efficiency is that of the
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -18,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from bevsim.errors import SpecError
+from bevsim.files import read_bounded_text
 
 DEFAULT_MAP = "pmsm-sic"
 DEFAULT_MAP_CORNER_TO_PEAK_POWER = 3.3
@@ -26,6 +28,8 @@ product is 3.3 x its peak power (tools/make_default_motor_map.py). Applied to an
 they scale with its peak power: losses = per-unit loss x 3.3 x peak power, the usual way of
 scaling one map to other ratings (ADVISOR, FASTSim: efficiency against fraction of rated
 power). A map from a CSV is exact for its motor: its losses scale with its own corner."""
+MAX_MAP_FILE_BYTES = 1_000_000
+"""Largest map CSV read [bytes]: a 200 x 200 grid of three numbers per row is about 0.8 MB."""
 _HEADERS = {
     ("speed_fraction", "torque_fraction", "efficiency"): False,
     ("speed_rpm", "torque_nm", "efficiency"): True,
@@ -67,6 +71,14 @@ def load_efficiency_map(path: str | Path | None) -> EfficiencyMap:
     return _read_map(str(path))
 
 
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 @lru_cache(maxsize=1)
 def _builtin_map_path() -> str:
     ref = resources.files("bevsim.spec") / "data" / "motor_maps" / f"{DEFAULT_MAP}.csv"
@@ -76,25 +88,29 @@ def _builtin_map_path() -> str:
 
 @lru_cache(maxsize=64)
 def _read_map(path: str) -> EfficiencyMap:
+    """Read and check one map CSV; messages name the file, line and rule, never its content."""
+    text = read_bounded_text(Path(path), "efficiency map", SpecError, MAX_MAP_FILE_BYTES)
     try:
-        with open(path, newline="", encoding="utf-8") as handle:
-            rows = [r for r in csv.reader(handle) if r and not r[0].lstrip().startswith("#")]
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        reason = getattr(exc, "strerror", None) or exc
-        raise SpecError(f"{path}: cannot read efficiency map: {reason}") from None
+        lines = list(enumerate(csv.reader(io.StringIO(text, newline="")), start=1))
+    except csv.Error:
+        raise SpecError(f"{path}: cannot read efficiency map: not a CSV file") from None
+    rows = [(n, r) for n, r in lines if r and not r[0].lstrip().startswith("#")]
     if not rows:
         raise SpecError(f"{path}: empty efficiency map")
-    header = tuple(c.strip() for c in rows[0])
+    header = tuple(c.strip() for c in rows[0][1])
     if header not in _HEADERS:
         expected = " or ".join(",".join(h) for h in _HEADERS)
-        raise SpecError(f"{path}: header: expected {expected}, got {','.join(header)}")
-    for row in rows[1:]:
+        raise SpecError(
+            f"{path}: line {rows[0][0]}: header: expected {expected} (not an efficiency map)"
+        )
+    for line_no, row in rows[1:]:
         if len(row) != 3:
-            raise SpecError(f"{path}: expected 3 values per row, got {len(row)}: {','.join(row)}")
+            raise SpecError(f"{path}: line {line_no}: expected 3 values per row, got {len(row)}")
     try:
-        data = np.array([[float(c) for c in r] for r in rows[1:]], dtype=float)
-    except ValueError as exc:
-        raise SpecError(f"{path}: expected numbers in every row ({exc})") from None
+        data = np.array([[float(c) for c in r] for _, r in rows[1:]], dtype=float)
+    except ValueError:
+        bad = next(n for n, r in rows[1:] if not all(_is_number(c) for c in r))
+        raise SpecError(f"{path}: line {bad}: expected numbers in every row") from None
     if data.ndim != 2 or data.shape[1] != 3 or not np.all(np.isfinite(data)):
         raise SpecError(f"{path}: expected 3 finite numbers per row")
     speed, torque = np.unique(data[:, 0]), np.unique(data[:, 1])
