@@ -6,7 +6,6 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
-
 MAX_SHOWN_CHARS = 40
 """Longest repr of a bad value quoted in an error message [characters]."""
 

@@ -626,8 +626,8 @@ SECRET = "root:x:0:0:SECRET-LINE:/root:/bin/bash"
     [
         f"{SECRET}\ndaemon:x:1:1:SECRET-TOO:/usr/sbin\n",
         f"speed_fraction,torque_fraction,efficiency\n0,0.5,0.9\n{SECRET}\n",
-        f"speed_fraction,torque_fraction,efficiency\n0,0.5,0.9\nSECRET-LINE,1,0.9\n",
-        f"speed_fraction,torque_fraction,efficiency\n0,0.5,0.9\n0,1,0.9,SECRET-LINE\n",
+        "speed_fraction,torque_fraction,efficiency\n0,0.5,0.9\nSECRET-LINE,1,0.9\n",
+        "speed_fraction,torque_fraction,efficiency\n0,0.5,0.9\n0,1,0.9,SECRET-LINE\n",
     ],
     ids=["passwd-like", "passwd line in rows", "text cell", "extra cell"],
 )

@@ -115,6 +115,8 @@ def _format_validation(path: Path, exc: ValidationError) -> str:
         msg = f"unknown field '{err['loc'][-1]}'{allowed}"
     elif err["type"] == "missing":
         msg = "missing required field"
+    elif err["type"] == "finite_number":
+        msg = "not a finite number"
     more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
     prefix = f"{loc}: " if loc else ""
     return f"{path}: invalid chemistry: {prefix}{msg}{more}"

@@ -11,6 +11,7 @@ import numpy as np
 from bevsim.chemistry import Chemistry, load_chemistry
 from bevsim.engine.layout import PARAM_COLUMNS, P
 from bevsim.engine.tables import Tables, build_tables
+from bevsim.errors import BevsimError
 from bevsim.spec.models import VehicleSpec
 from bevsim.spec.motor_map import EfficiencyMap, load_efficiency_map, loss_scale_w
 from bevsim.spec.pack import PackDesign, derive_pack
@@ -109,8 +110,40 @@ def compile_vehicles(
         if key not in map_ids:
             map_ids[key] = len(maps)
             maps.append(eff_map)
+        for what, temp_c in (
+            ("ambient temperature", cond.ambient_temp_c),
+            ("cell temperature", cond.cell_temperature_c),
+        ):
+            refuse_outside_tables(chem, temp_c, f"{spec.id}: {what}")
+        _refuse_outside_window(spec, cond.initial_soc)
         rows[i] = _param_row(spec, cond, chem, chem_ids[chem.id], map_ids[key])
     return CompiledBatch(rows, build_tables(maps, chems), tuple(s.id for s in specs))
+
+
+class ConditionsError(BevsimError):
+    """Test conditions the model cannot run (e.g. a temperature outside the cell tables)."""
+
+
+def refuse_outside_tables(chemistry: Chemistry, temp_c: float, what: str) -> None:
+    """Refuse a start temperature [degC] outside the chemistry's tables, the same way in every
+    procedure: the tables are clamped at their ends, so a colder or hotter start would silently
+    run at the edge value. (During a run the cells may drift past an end; that is clamped.)"""
+    low, high = chemistry.temperature_c[0], chemistry.temperature_c[-1]
+    if not (math.isfinite(temp_c) and low <= temp_c <= high):
+        raise ConditionsError(
+            f"{what} {temp_c:g} degC is outside the '{chemistry.id}' chemistry's tables "
+            f"({low:g} to {high:g} degC), which are not extrapolated"
+        )
+
+
+def _refuse_outside_window(spec: VehicleSpec, soc: float | None) -> None:
+    """Refuse a start SOC [-] outside the pack's usable window (battery.soc_min..soc_max)."""
+    low, high = spec.battery.soc_min, spec.battery.soc_max
+    if soc is not None and not (math.isfinite(soc) and low <= soc <= high):
+        raise ConditionsError(
+            f"{spec.id}: start SOC {100 * soc:g} % is outside its usable window, "
+            f"battery.soc_min {100 * low:g} % to soc_max {100 * high:g} %"
+        )
 
 
 def pack_of(spec: VehicleSpec) -> PackDesign:

@@ -17,7 +17,7 @@ from bevsim.engine.compile import Conditions, compile_vehicles
 from bevsim.engine.kernel import TRACE_TOLERANCE_MPS
 from bevsim.engine.layout import TOTAL_COLUMNS, TRACE_COLUMNS
 from bevsim.engine.run import DEFAULT_DT_S, run_cycle
-from bevsim.spec import VehicleSpec, load_vehicle
+from bevsim.spec import VehicleSpec, load_vehicles
 
 J_PER_KWH = 3.6e6
 KMH_PER_MPS = 3.6
@@ -69,8 +69,7 @@ def simulate(
     (soaked) cell temperature;
     ``dt_s`` [s] the kernel's time step. A single run is a batch of one with traces on.
     """
-    refs = [vehicles] if isinstance(vehicles, str | Path | VehicleSpec) else list(vehicles)
-    specs = [load_vehicle(v) for v in refs]
+    specs = load_vehicles(vehicles)
     cyc = cycle if isinstance(cycle, Cycle) else load_cycle(cycle)
     conditions = Conditions(
         added_mass_kg=load_kg, ambient_temp_c=ambient_temp_c, initial_soc=initial_soc

@@ -39,7 +39,7 @@ from bevsim.engine.performance import (
     top_speed,
 )
 from bevsim.errors import BevsimError
-from bevsim.spec import VehicleSpec, load_vehicle
+from bevsim.spec import VehicleSpec, load_vehicles
 
 KMH_PER_MPS = 3.6
 MPS_PER_MPH = 0.44704
@@ -87,8 +87,7 @@ def performance_run(
 ) -> PerformanceResult:
     """As performance_test, with the launch traces (time, speed, distance, limiter, powers)."""
     _check_options(load_kg, initial_soc, ambient_temp_c, dt_s)
-    refs = [vehicles] if isinstance(vehicles, str | Path | VehicleSpec) else list(vehicles)
-    specs = [load_vehicle(v) for v in refs]
+    specs = load_vehicles(vehicles)
     conditions = Conditions(
         added_mass_kg=load_kg, ambient_temp_c=ambient_temp_c, initial_soc=initial_soc
     )

@@ -26,7 +26,7 @@ from bevsim.engine.compile import pack_heat_capacity_j_per_k, pack_of
 from bevsim.errors import BevsimError, did_you_mean
 from bevsim.procedures import cltc, epa, wltp
 from bevsim.procedures.range_common import PRECONDITION_CELL_TEMP_C, Environment, cycle_range
-from bevsim.spec import VehicleSpec, load_vehicle
+from bevsim.spec import VehicleSpec, load_vehicles
 
 REFERENCE_TEMP_C = 23.0
 
@@ -52,8 +52,7 @@ def winter_test(
     hvac_on: bool = True,
 ) -> pd.DataFrame:
     """Range, consumption, retention vs 23 degC and energy use per vehicle and temperature."""
-    refs = [vehicles] if isinstance(vehicles, str | Path | VehicleSpec) else list(vehicles)
-    specs = [load_vehicle(v) for v in refs]
+    specs = load_vehicles(vehicles)
     run = _procedure(procedure)
     for t in temps_c:
         if not MIN_TEMP_C <= t <= MAX_TEMP_C:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
@@ -38,6 +39,35 @@ def load_vehicle(ref: str | Path | VehicleSpec) -> VehicleSpec:
         f"unknown vehicle '{text}';{did_you_mean(text, known)} known: {', '.join(known)} "
         "(or a path to a vehicle YAML file)"
     )
+
+
+def load_vehicles(
+    refs: str | Path | VehicleSpec | Sequence[str | Path | VehicleSpec],
+) -> list[VehicleSpec]:
+    """Specs for one or more references (see load_vehicle).
+
+    Two library ids or files that give the same vehicle id are refused, naming both: results
+    are keyed by vehicle id, so a user file that keeps a library id would give rows nobody can
+    tell apart. Specs passed in as objects (a sweep's variants share their base id) are not
+    checked.
+    """
+    many = [refs] if isinstance(refs, str | Path | VehicleSpec) else list(refs)
+    specs = [load_vehicle(ref) for ref in many]
+    named: dict[str, str] = {}
+    for ref, spec in zip(many, specs, strict=True):
+        if isinstance(ref, VehicleSpec):
+            continue
+        if spec.id in named:
+            raise SpecError(
+                f"{_describe(ref)}: id '{spec.id}' is also the id of {_describe(named[spec.id])}"
+                "; give the file its own id (results are told apart by id)"
+            )
+        named[spec.id] = str(ref)
+    return specs
+
+
+def _describe(ref: str | Path) -> str:
+    return f"library vehicle '{ref}'" if str(ref) in _library_ids() else str(ref)
 
 
 @lru_cache(maxsize=1)
