@@ -27,9 +27,12 @@ from bevsim.engine.compile import Conditions, compile_vehicles, pack_of, refuse_
 from bevsim.engine.dc_charging import DC_TOTALS, DC_TRACE, LIMITERS, dc_charge_session
 from bevsim.engine.layout import P
 from bevsim.errors import BevsimError
+from bevsim.procedures.finite import finite_results
 from bevsim.spec import VehicleSpec, load_vehicle
 
 DT_S = 1.0
+UNDEFINED_WITHOUT_CURRENT = ("first_current_after_s", "avg_power_kw")
+"""NaN when no current flowed (the pack accepted nothing) or the session took no time."""
 MAX_SESSION_H = 6.0
 J_PER_KWH = 3.6e6
 DEFAULT_CHARGER_MAX_CURRENT_A = 500.0
@@ -160,6 +163,7 @@ def dc_charge_run(
     summary["precondition_energy_kwh"] = float(
         p[P.pack_heat_capacity_j_per_k] * (start_cell_c - ambient_temp_c) / J_PER_KWH
     )
+    finite_results(pd.DataFrame([summary]), "DC charge", UNDEFINED_WITHOUT_CURRENT)
     return DcChargeResult(summary, frame)
 
 

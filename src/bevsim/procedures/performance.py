@@ -39,6 +39,7 @@ from bevsim.engine.performance import (
     top_speed,
 )
 from bevsim.errors import BevsimError
+from bevsim.procedures.finite import finite_results
 from bevsim.spec import VehicleSpec, load_vehicles
 
 KMH_PER_MPS = 3.6
@@ -96,7 +97,21 @@ def performance_run(
         row, trace = _one_vehicle(spec, conditions, dt_s)
         rows.append(row)
         traces[spec.id] = trace
-    return PerformanceResult(pd.DataFrame(rows), traces)
+    summary = finite_results(pd.DataFrame(rows), "performance", UNDEFINED_WHEN_NOT_REACHED)
+    return PerformanceResult(summary, traces)
+
+
+UNDEFINED_WHEN_NOT_REACHED = (
+    "accel_0_100_kmh_s",
+    "accel_0_60_mph_s",
+    "accel_80_120_kmh_s",
+    "quarter_mile_s",
+    "quarter_mile_trap_speed_kmh",
+    *(f"grade_{speed_kmh}kmh_pct" for speed_kmh in GRADE_SPEEDS_KMH),
+    "speed_limiter_kmh",
+)
+"""Columns that are NaN where a speed, distance or grade is not reached (or, for the limiter,
+where there is none): "no value", not a failed computation."""
 
 
 def _check_options(load_kg, initial_soc, ambient_temp_c, dt_s) -> None:

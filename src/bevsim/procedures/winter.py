@@ -25,6 +25,7 @@ from bevsim.chemistry import load_chemistry
 from bevsim.engine.compile import pack_heat_capacity_j_per_k, pack_of
 from bevsim.errors import BevsimError, did_you_mean
 from bevsim.procedures import cltc, epa, wltp
+from bevsim.procedures.finite import finite_results
 from bevsim.procedures.range_common import PRECONDITION_CELL_TEMP_C, Environment, cycle_range
 from bevsim.spec import VehicleSpec, load_vehicles
 
@@ -72,7 +73,8 @@ def winter_test(
     reference = table[table["ambient_temp_c"] == REFERENCE_TEMP_C].set_index("vehicle_id")
     table["range_retained"] = table["range_km"] / table["vehicle_id"].map(reference["range_km"])
     requested = {float(t) for t in temps_c}
-    return table[table["ambient_temp_c"].isin(requested)].reset_index(drop=True)
+    table = table[table["ambient_temp_c"].isin(requested)].reset_index(drop=True)
+    return finite_results(table, f"winter {procedure}")
 
 
 def _procedure(name: str):
