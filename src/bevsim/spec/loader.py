@@ -103,10 +103,11 @@ def vehicle_from_dict(data: dict[str, Any], source: str = "<dict>") -> VehicleSp
 
 
 def _resolve_relative_paths(data: dict[str, Any], base: Path) -> None:
-    motors = (
-        (data.get("drive") or {}).get("motors") if isinstance(data.get("drive"), dict) else None
-    )
-    for motor in motors or []:
+    """Make motor map paths relative to the vehicle file absolute (any shape of input: the
+    model reports a malformed drive section afterwards)."""
+    drive = data.get("drive")
+    motors = drive.get("motors") if isinstance(drive, dict) else None
+    for motor in motors if isinstance(motors, list) else []:
         if isinstance(motor, dict) and isinstance(motor.get("efficiency_map"), str):
             map_path = Path(motor["efficiency_map"])
             if not map_path.is_absolute():
