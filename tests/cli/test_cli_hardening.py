@@ -238,3 +238,15 @@ def test_tables_show_stored_strings_as_written(capsys):
 def test_error_lines_keep_brackets(runner, workdir):
     refused(runner, "simulate", "ms11-lfp", "--cycle", "run[kW]:100:.csv",
             words=("run[kW]:100:.csv: cycle file not found",))  # fmt: skip
+
+
+def test_scenario_file_gets_the_yaml_rules_and_no_content_echo(runner, workdir):
+    """Sensor, scene and scenario files are read like vehicle files (duplicate keys refused,
+    size and depth bounded), and a YAML error never quotes the file."""
+    dup = workdir / "dup.yaml"
+    dup.write_text("kind: acc\nkind: ccr\n", encoding="utf-8")
+    refused(runner, "adas", "ms11-lfp", "--scenario", str(dup), words=("line 2: duplicate key",))
+    broken = workdir / "broken.yaml"
+    broken.write_text("kind: [acc\nTOP-SECRET: 1\n", encoding="utf-8")
+    line = refused(runner, "adas", "ms11-lfp", "--scenario", str(broken), words=("invalid YAML",))
+    assert "TOP-SECRET" not in line
