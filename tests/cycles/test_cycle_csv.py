@@ -260,6 +260,13 @@ BAD_CSVS = {
         "time_s",
         "strictly increasing",
     ),
+    "past 24 h": ("time_s,speed_kmh\n0,0\n1,10\n90000,0\n", 4, "time_s", "at most 86400 s (24 h)"),
+    "elevation in space": (
+        "time_s,speed_kmh,elevation_m\n0,0,0\n1,36,1e7\n",
+        3,
+        "elevation_m",
+        "expected -500 to 9000 m, got 1e+07",
+    ),
     "negative start": ("time_s,speed_kmh\n-1,0\n1,10\n", 2, "time_s", "expected >= 0"),
     "nan speed": (
         "time_s,speed_kmh\n0,0\n1,nan\n2,0\n",

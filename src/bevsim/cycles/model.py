@@ -3,7 +3,8 @@
 A cycle CSV has a header ``time_s,speed_kmh`` and optionally ``grade_pct`` or ``elevation_m``.
 Rules (each violation raises CycleError naming the file, the line and the column): at most
 MAX_CYCLE_FILE_BYTES, numbers only, no NaN or inf, time strictly increasing from >= 0,
-speed >= 0 and <= 400 km/h, no gap between samples longer than MAX_GAP_S, grade within +-40 %.
+time at most MAX_TIME_S, speed >= 0 and <= 400 km/h, no gap between samples longer than
+MAX_GAP_S, grade within +-40 %, elevation within ELEVATION_RANGE_M.
 Messages never quote a file whose header is not a cycle header.
 """
 
@@ -33,6 +34,12 @@ MAX_CYCLE_FILE_BYTES = 20_000_000
 20 bytes) is 17 MB."""
 _COLUMN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,31}")
 MAX_GRADE_PCT = 40.0
+MAX_TIME_S = 86_400.0
+"""Latest sample time [s]: 24 h, far beyond any test cycle (regulatory cycles run 10-40 min)
+yet bounding the work and memory of a run (steps x trace columns)."""
+ELEVATION_RANGE_M = (-500.0, 9000.0)
+"""Road elevation [m]: the lowest road (Dead Sea shore, about -430 m) to above the highest
+(about 5800 m in the Himalaya)."""
 
 BUILTIN_FILES = {
     "cltc-p": ("cltc_p.csv", "China light-duty test cycle, passenger cars (GB/T 38146.1-2019)"),
@@ -218,6 +225,11 @@ def _check_trace(path: Path, time_s: np.ndarray, speed_kmh: np.ndarray) -> None:
         raise CycleError(f"{path}: expected at least 2 samples, got {len(time_s)}")
     if time_s[0] < 0:
         raise CycleError(f"{path}: line 2: time_s: expected >= 0, got {time_s[0]}")
+    for i in np.flatnonzero(time_s > MAX_TIME_S)[:1]:
+        raise CycleError(
+            f"{path}: line {int(i) + 2}: time_s: expected at most {MAX_TIME_S:g} s (24 h), "
+            f"got {time_s[i]:g}"
+        )
     steps = np.diff(time_s)
     bad = np.flatnonzero(steps <= 0)
     if bad.size:
@@ -247,6 +259,12 @@ def _grade(path: Path, values: dict, time_s: np.ndarray, speed_mps: np.ndarray) 
         grade = values["grade_pct"] / 100.0
     elif "elevation_m" in values:
         column, line_offset = "elevation_m", 3  # grade[i] is the rise from line i + 2 to i + 3
+        low, high = ELEVATION_RANGE_M
+        for i in np.flatnonzero((values["elevation_m"] < low) | (values["elevation_m"] > high))[:1]:
+            raise CycleError(
+                f"{path}: line {int(i) + 2}: elevation_m: expected {low:g} to {high:g} m, "
+                f"got {values['elevation_m'][i]:g}"
+            )
         distance_m = np.concatenate(
             [[0.0], np.cumsum(0.5 * (speed_mps[1:] + speed_mps[:-1]) * np.diff(time_s))]
         )
