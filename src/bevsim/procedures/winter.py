@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from bevsim.chemistry import load_chemistry
-from bevsim.engine.compile import pack_heat_capacity_j_per_k, pack_of
+from bevsim.engine.compile import pack_heat_capacity_j_per_k, pack_of, refuse_outside_tables
 from bevsim.errors import BevsimError, did_you_mean
 from bevsim.procedures import cltc, epa, wltp
 from bevsim.procedures.finite import finite_results
@@ -59,6 +59,10 @@ def winter_test(
         if not MIN_TEMP_C <= t <= MAX_TEMP_C:
             raise BevsimError(f"--temps: {t:g} degC is outside {MIN_TEMP_C:g}..{MAX_TEMP_C:g}")
     temps = sorted({float(t) for t in temps_c} | {REFERENCE_TEMP_C})
+    for spec in specs:  # before any run: the same refusal the engine gives, up front
+        for temp in temps:
+            chemistry = load_chemistry(spec.battery.chemistry)
+            refuse_outside_tables(chemistry, temp, f"{spec.id}: ambient temperature")
     frames = []
     for temp in temps:
         env = Environment(ambient_temp_c=temp, hvac_on=hvac_on, precondition=precondition)
