@@ -647,3 +647,23 @@ def test_map_errors_never_echo_the_file(tmp_path, text):
 def test_map_from_an_endless_file_is_cut_off():
     with pytest.raises(SpecError, match="larger than 1 MB; the efficiency map may be at most"):
         load_efficiency_map("/dev/zero")
+
+
+def test_two_references_with_one_id_are_refused(tmp_path):
+    """Issue 17 item 8: a user file that keeps a library id gave two rows nobody could tell
+    apart; the ids of the vehicles a user names must differ."""
+    from bevsim.spec import load_vehicles
+
+    copy_path = write_yaml(tmp_path, library_dict(), "my-car.yaml")  # keeps id: ms11-lfp
+    with pytest.raises(SpecError) as info:
+        load_vehicles(["ms11-lfp", str(copy_path)])
+    assert str(info.value) == (
+        f"{copy_path}: id 'ms11-lfp' is also the id of library vehicle 'ms11-lfp'; "
+        "give the file its own id (results are told apart by id)"
+    )
+    with pytest.raises(SpecError, match="is also the id of"):
+        load_vehicles(["ms11-lfp", "ms11-lfp"])
+    spec = load_vehicle("ms11-lfp")
+    assert [s.id for s in load_vehicles([spec, spec])] == ["ms11-lfp"] * 2  # a sweep's variants
+    renamed = write_yaml(tmp_path, {**library_dict(), "id": "my-car"}, "renamed.yaml")
+    assert [s.id for s in load_vehicles(["ms11-lfp", str(renamed)])] == ["ms11-lfp", "my-car"]
