@@ -6,11 +6,14 @@ substitutions) and 10 (text mangled by rich). Every test goes through the Typer 
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import bevsim
@@ -250,3 +253,32 @@ def test_scenario_file_gets_the_yaml_rules_and_no_content_echo(runner, workdir):
     broken.write_text("kind: [acc\nTOP-SECRET: 1\n", encoding="utf-8")
     line = refused(runner, "adas", "ms11-lfp", "--scenario", str(broken), words=("invalid YAML",))
     assert "TOP-SECRET" not in line
+
+
+def test_precondition_that_cannot_warm_the_pack_is_refused(runner):
+    refused(
+        runner,
+        *("charge", "ms11-lfp", "--temp", "35", "--precondition"),
+        words=("--precondition: does not apply here", "at --temp 35 the cells already start"),
+    )
+
+
+@given(value=st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers()))
+def test_option_range_accepts_exactly_the_finite_values_inside(value):
+    """Property: check() returns the value iff it is finite and in range, else one line that
+    names the option (and says "not a finite number" for NaN and infinities)."""
+    from bevsim.cli.numbers import LOAD_KG
+    from bevsim.errors import BevsimError
+
+    inside = math.isfinite(value) and LOAD_KG.low <= value <= LOAD_KG.high
+    if inside:
+        assert LOAD_KG.check(value) == value
+        return
+    with pytest.raises(BevsimError) as info:
+        LOAD_KG.check(value)
+    message = str(info.value)
+    assert message.startswith("--load-kg: ") and "\n" not in message
+    finite = "not a finite number" in message
+    assert finite == (not math.isfinite(value))
+    if not finite:
+        assert "expected 0 to 2000 kg" in message

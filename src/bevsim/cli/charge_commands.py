@@ -26,10 +26,15 @@ from bevsim.cli.numbers import (
     CHARGER_KW,
     FROM_SOC,
     TO_SOC,
+    refuse_unused,
     soc_fraction,
 )
 from bevsim.procedures.cycle_run import records_for_json
-from bevsim.procedures.dc_charge import DEFAULT_CHARGER_MAX_CURRENT_A, dc_charge_run
+from bevsim.procedures.dc_charge import (
+    DEFAULT_CHARGER_MAX_CURRENT_A,
+    PRECONDITION_TARGET_C,
+    dc_charge_run,
+)
 
 CHARGE_COLUMNS = {
     "vehicle_id": "Vehicle",
@@ -77,6 +82,13 @@ def charge_command(
     CHARGER_KW.check(charger_kw)
     CHARGER_CURRENT_A.check(charger_current_a)
     AMBIENT_TEMP_C.check(temp_c)
+    refuse_unused(
+        "--precondition",
+        precondition,
+        temp_c < PRECONDITION_TARGET_C,
+        f"it warms the pack to {PRECONDITION_TARGET_C:g} degC, and at --temp {temp_c:g} the "
+        "cells already start warmer",
+    )
     result = dc_charge_run(
         vehicle, from_soc, to_soc, charger_kw, temp_c, precondition, charger_current_a
     )
