@@ -230,9 +230,12 @@ def test_help_keeps_units_in_brackets_and_colon_ranges(runner):
 
 
 def test_tables_show_stored_strings_as_written(capsys):
-    frame = pd.DataFrame({"vary": ["10:100:5", "[bold]x[/] [kW]"], "ok": [True, False]})
-    print_table(frame, {"vary": "vary", "ok": "ok"}, "a:b:step [kg]")
+    frame = pd.DataFrame(
+        {"vary": ["10:100:5", "[bold]x[/] [kW]"], "ok": [True, False], "t_s": [float("nan"), 1.0]}
+    )
+    print_table(frame, {"vary": "vary", "ok": "ok", "t_s": "t s"}, "a:b:step [kg]")
     out = capsys.readouterr().out
+    assert "nan" not in out and " - " in out  # a value not reached
     assert "10:100:5" in out and "[bold]x[/] [kW]" in out
     assert "a:b:step [kg]" in out
     assert "\N{HUNDRED POINTS SYMBOL}" not in out

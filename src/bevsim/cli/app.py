@@ -130,5 +130,7 @@ def _cell(value) -> str | Text:
     if isinstance(value, bool):
         return Text("yes", style="green") if value else Text("no", style="red")
     if isinstance(value, float):
+        if value != value:  # NaN: a value not reached (procedures refuse any other NaN)
+            return "-"
         return f"{value:,.3f}" if abs(value) < 10 else f"{value:,.1f}"
     return str(value)
