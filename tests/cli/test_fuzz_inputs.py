@@ -25,10 +25,11 @@ import bevsim
 from bevsim.cli.main import app
 from bevsim.procedures.cycle_run import UNDEFINED_WITHOUT_DISTANCE
 from bevsim.procedures.dc_charge import UNDEFINED_WITHOUT_CURRENT
+from bevsim.procedures.performance import UNDEFINED_WHEN_NOT_REACHED
 
 LIBRARY_FILE = Path(bevsim.__file__).parent / "vehicles" / "ms11-lfp.yaml"
 BASE = yaml.safe_load(LIBRARY_FILE.read_text(encoding="utf-8"))
-MAY_BE_NULL = {*UNDEFINED_WITHOUT_DISTANCE, *UNDEFINED_WITHOUT_CURRENT}
+MAY_BE_NULL = {*UNDEFINED_WITHOUT_DISTANCE, *UNDEFINED_WITHOUT_CURRENT, *UNDEFINED_WHEN_NOT_REACHED}
 FUZZ = settings(
     max_examples=50,
     deadline=None,
@@ -98,8 +99,12 @@ def invoke(*args: str):
 
 
 @FUZZ
-@given(mutations=st.lists(st.tuples(st.sampled_from(PATHS), VALUES), min_size=1, max_size=3))
-def test_mutated_vehicle_file_is_refused_or_gives_finite_results(mutations):
+@given(
+    mutations=st.lists(st.tuples(st.sampled_from(PATHS), VALUES), min_size=1, max_size=3),
+    command=st.sampled_from([("simulate", "--cycle", "udds"), ("perf",), ("charge",)]),
+)
+def test_mutated_vehicle_file_is_refused_or_gives_finite_results(mutations, command):
+    """A cycle run, the full-throttle tests or a DC charge of a mutated ms11-lfp."""
     data = copy.deepcopy(BASE)
     data["id"] = "fuzzed"
     for path, value in mutations:
@@ -120,7 +125,7 @@ def test_mutated_vehicle_file_is_refused_or_gives_finite_results(mutations):
     with tempfile.TemporaryDirectory() as folder:
         file = Path(folder) / "fuzzed.yaml"
         file.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-        check_outcome(invoke("simulate", str(file), "--cycle", "udds", "--json"))
+        check_outcome(invoke(command[0], str(file), *command[1:], "--json"))
 
 
 CELLS = st.one_of(
@@ -158,6 +163,7 @@ OPTIONS = st.sampled_from(
         ("simulate", "--load-kg"),
         ("simulate", "--initial-soc"),
         ("compare", "--load-kg"),
+        ("perf", "--load-kg"),
         ("charge", "--from"),
         ("charge", "--to"),
         ("charge", "--charger"),
