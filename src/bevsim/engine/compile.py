@@ -110,12 +110,7 @@ def compile_vehicles(
         if key not in map_ids:
             map_ids[key] = len(maps)
             maps.append(eff_map)
-        for what, temp_c in (
-            ("ambient temperature", cond.ambient_temp_c),
-            ("cell temperature", cond.cell_temperature_c),
-        ):
-            refuse_outside_tables(chem, temp_c, f"{spec.id}: {what}")
-        _refuse_outside_window(spec, cond.initial_soc)
+        refuse_outside_tables(chem, cond.ambient_temp_c, f"{spec.id}: ambient temperature")
         rows[i] = _param_row(spec, cond, chem, chem_ids[chem.id], map_ids[key])
     return CompiledBatch(rows, build_tables(maps, chems), tuple(s.id for s in specs))
 
@@ -125,9 +120,11 @@ class ConditionsError(BevsimError):
 
 
 def refuse_outside_tables(chemistry: Chemistry, temp_c: float, what: str) -> None:
-    """Refuse a start temperature [degC] outside the chemistry's tables, the same way in every
-    procedure: the tables are clamped at their ends, so a colder or hotter start would silently
-    run at the edge value. (During a run the cells may drift past an end; that is clamped.)"""
+    """Refuse a test temperature [degC] outside the chemistry's tables, the same way in every
+    procedure: the tables are clamped at their ends, so a colder or hotter test would silently
+    run at the edge value. Every batch's ambient temperature (the cells soak at it) is checked
+    when it is compiled; cell temperatures a procedure carries from one leg to the next may
+    drift past an end, and are clamped like any temperature during a run."""
     low, high = chemistry.temperature_c[0], chemistry.temperature_c[-1]
     if not (math.isfinite(temp_c) and low <= temp_c <= high):
         raise ConditionsError(
@@ -136,8 +133,9 @@ def refuse_outside_tables(chemistry: Chemistry, temp_c: float, what: str) -> Non
         )
 
 
-def _refuse_outside_window(spec: VehicleSpec, soc: float | None) -> None:
-    """Refuse a start SOC [-] outside the pack's usable window (battery.soc_min..soc_max)."""
+def refuse_outside_window(spec: VehicleSpec, soc: float | None) -> None:
+    """Refuse a start SOC [-] a user asked for outside the pack's usable window
+    (battery.soc_min..soc_max); None (start full) passes."""
     low, high = spec.battery.soc_min, spec.battery.soc_max
     if soc is not None and not (math.isfinite(soc) and low <= soc <= high):
         raise ConditionsError(

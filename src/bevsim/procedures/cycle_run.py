@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from bevsim.cycles import Cycle, load_cycle
-from bevsim.engine.compile import Conditions, compile_vehicles
+from bevsim.engine.compile import Conditions, compile_vehicles, refuse_outside_window
 from bevsim.engine.kernel import TRACE_TOLERANCE_MPS
 from bevsim.engine.layout import TOTAL_COLUMNS, TRACE_COLUMNS
 from bevsim.engine.run import DEFAULT_DT_S, run_cycle
@@ -73,6 +73,8 @@ def simulate(
     ``dt_s`` [s] the kernel's time step. A single run is a batch of one with traces on.
     """
     specs = load_vehicles(vehicles)
+    for spec in specs:
+        refuse_outside_window(spec, initial_soc)
     cyc = cycle if isinstance(cycle, Cycle) else load_cycle(cycle)
     conditions = Conditions(
         added_mass_kg=load_kg, ambient_temp_c=ambient_temp_c, initial_soc=initial_soc

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bevsim.engine.compile import Conditions
+from bevsim.engine.compile import Conditions, refuse_outside_window
 from bevsim.engine.performance import (
     LIMITERS,
     N_TRACE,
@@ -89,6 +89,8 @@ def performance_run(
     """As performance_test, with the launch traces (time, speed, distance, limiter, powers)."""
     _check_options(load_kg, initial_soc, ambient_temp_c, dt_s)
     specs = load_vehicles(vehicles)
+    for spec in specs:
+        refuse_outside_window(spec, initial_soc)
     conditions = Conditions(
         added_mass_kg=load_kg, ambient_temp_c=ambient_temp_c, initial_soc=initial_soc
     )
