@@ -24,6 +24,26 @@ from rich.text import Text
 
 from bevsim.errors import BevsimError
 
+app = typer.Typer(
+    name="bevsim",
+    help="Battery-electric car simulator: range, consumption and comparisons on regulatory cycles.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+WIDTH_WHEN_PIPED = 160
+# Text printed here comes from users and files (vehicle names, paths, stored sweep values such
+# as "10:100:5"): neither rich markup ("[kW]" vanished) nor emoji codes (":100:") are applied.
+_LITERAL = {"markup": False, "emoji": False}
+console = (
+    Console(**_LITERAL) if sys.stdout.isatty() else Console(width=WIDTH_WHEN_PIPED, **_LITERAL)
+)
+err_console = (
+    Console(stderr=True, **_LITERAL)
+    if sys.stderr.isatty()
+    else Console(stderr=True, width=500, **_LITERAL)
+)
+
 
 def _literal_help_text(*, text: str, style: str = "", markup_mode: str | None = None) -> Text:
     """Help text as written: typer's rich help parses markup ("Charger power [kW]" lost its
@@ -45,26 +65,6 @@ def _one_line_usage_error(exc: click.ClickException) -> None:
 
 
 typer_rich.rich_format_error = _one_line_usage_error
-
-app = typer.Typer(
-    name="bevsim",
-    help="Battery-electric car simulator: range, consumption and comparisons on regulatory cycles.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-WIDTH_WHEN_PIPED = 160
-# Text printed here comes from users and files (vehicle names, paths, stored sweep values such
-# as "10:100:5"): neither rich markup ("[kW]" vanished) nor emoji codes (":100:") are applied.
-_LITERAL = {"markup": False, "emoji": False}
-console = (
-    Console(**_LITERAL) if sys.stdout.isatty() else Console(width=WIDTH_WHEN_PIPED, **_LITERAL)
-)
-err_console = (
-    Console(stderr=True, **_LITERAL)
-    if sys.stderr.isatty()
-    else Console(stderr=True, width=500, **_LITERAL)
-)
 
 PLOT_SUFFIXES = {".png", ".svg", ".pdf"}
 PANEL_CYCLES = "Drive cycles"
