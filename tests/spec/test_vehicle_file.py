@@ -572,6 +572,14 @@ BAD_MAPS = {
         "motoring points",
     ),
     "empty": ("# only a comment\n", "empty efficiency map"),
+    "speed beyond any motor": (
+        _grid_csv("speed_rpm,torque_nm,efficiency", [0, 1e9], [10, 100]),
+        "expected speed_rpm within 0..40000",
+    ),
+    "torque fraction far past the rating": (
+        _grid_csv("speed_fraction,torque_fraction,efficiency", [0, 1], [0.5, 1e6]),
+        "|torque_fraction| at most 2",
+    ),
 }
 
 

@@ -30,6 +30,10 @@ scaling one map to other ratings (ADVISOR, FASTSim: efficiency against fraction 
 power). A map from a CSV is exact for its motor: its losses scale with its own corner."""
 MAX_MAP_FILE_BYTES = 1_000_000
 """Largest map CSV read [bytes]: a 200 x 200 grid of three numbers per row is about 0.8 MB."""
+MAP_AXIS_LIMITS = {False: (2.0, 2.0), True: (40_000.0, 10_000.0)}
+"""Largest map axis values: fractions up to 2 (a map may extend past the rating), and absolute
+speed and torque up to the vehicle file's own limits (max_speed_rpm 40000, torque 10000 N m)."""
+_HEADERS_FRACTION = ("speed_fraction", "torque_fraction")
 _HEADERS = {
     ("speed_fraction", "torque_fraction", "efficiency"): False,
     ("speed_rpm", "torque_nm", "efficiency"): True,
@@ -121,6 +125,13 @@ def _read_map(path: str) -> EfficiencyMap:
         )
     if np.any(speed < 0):
         raise SpecError(f"{path}: speed must be >= 0")
+    speed_max, torque_max = MAP_AXIS_LIMITS[_HEADERS[header]]
+    if speed.max() > speed_max or np.abs(torque).max() > torque_max:
+        names = ("speed_rpm", "torque_nm") if _HEADERS[header] else _HEADERS_FRACTION
+        raise SpecError(
+            f"{path}: expected {names[0]} within 0..{speed_max:g} and |{names[1]}| at most "
+            f"{torque_max:g}"
+        )
     if torque.max() <= 0:
         raise SpecError(f"{path}: expected motoring points (torque > 0)")
     eff = np.full((len(speed), len(torque)), np.nan)
