@@ -39,7 +39,7 @@ class OptionRange:
 
 LOAD_KG = OptionRange("--load-kg", 0.0, 2000.0, "kg")
 """Load added to curb mass [kg]: 0 (an empty car) to 2000 kg, above the payload of any car or
-large van (the Ford E-Transit carries about 1.6 t, maker's data)."""
+large van (the Ford E-Transit carries about 1.6-1.8 t, maker's data)."""
 SOC_PCT_MAX = 100.0
 INITIAL_SOC = OptionRange("--initial-soc", 0.0, SOC_PCT_MAX, "%")
 FROM_SOC = OptionRange("--from", 0.0, SOC_PCT_MAX, "%")
@@ -57,10 +57,13 @@ refuse in the same way everywhere (engine.compile.refuse_outside_tables)."""
 SENSOR_HEIGHT_M = OptionRange("--sensor-height", 0.2, 5.0, "m")
 """Lidar mount height [m]: a bumper (0.2 m) to the roof of a bus or truck (5 m)."""
 JOBS = OptionRange("--jobs", 1, 256, "")
+"""Worker processes: at least one, at most 256 (more than the cores of any one machine)."""
 SEED = OptionRange("--seed", 0, 2**32 - 1, "")
 """Random seeds: numpy's SeedSequence takes non-negative integers (32 bits here)."""
 FRAME = OptionRange("--frame", 0, 1_000_000, "")
+"""Frame index: a million frames is 28 h of a 10 Hz lidar, past the end of any scene."""
 TRACK_FRAMES = OptionRange("--track-frames", 0, 1000, "")
+"""Frames tracked before --frame: 1000 is 100 s at 10 Hz (tracking uses the last few)."""
 
 
 def soc_fraction(option: OptionRange, percent: float | None) -> float | None:

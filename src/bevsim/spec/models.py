@@ -100,7 +100,7 @@ class Motor(_Strict):
 
     axle: Literal["front", "rear"]
     peak_power_kw: float = Field(ge=1, le=2000)
-    """1 kW: below the smallest traction motors (Citroen Ami 6 kW, Renault Twizy 45 13 kW, makers'
+    """1 kW: below the smallest traction motors (Citroen Ami 6 kW, Renault Twizy 80 13 kW, makers'
     data); 2 MW: above the strongest cars (Rimac Nevera 1.4 MW over four motors)."""
     peak_torque_nm: float = Field(ge=5, le=10000)
     """5 N m: below the smallest traction motors (Twizy 45: 33 N m, maker's data)."""
@@ -179,7 +179,7 @@ class Battery(_Strict):
     cells_in_series: PositiveInt | None = Field(default=None, le=1000)
     cells_in_parallel: PositiveInt | None = Field(default=None, le=100)
     cell_capacity_ah: float | None = Field(default=None, ge=1, le=2000)
-    """1 Ah: below the smallest cells used in traction packs (18650 cells, 2.5-3.5 Ah, of the
+    """1 Ah: below the smallest cells used in traction packs (18650 cells, 2.2-3.5 Ah, of the
     Tesla Roadster and Model S); 2000 Ah: above the largest prismatic cells (about 300-600 Ah)."""
     gross_energy_kwh: float | None = Field(
         default=None, ge=MIN_PACK_ENERGY_KWH, le=MAX_PACK_ENERGY_KWH
