@@ -192,6 +192,14 @@ def test_label_method_without_an_epa_procedure_is_refused(runner):
     )
 
 
+def test_unknown_procedure_is_named_before_the_label_method(runner):
+    refused(
+        runner,
+        *("range", "ms11-lfp", "--procedure", "ctlc", "--label-method", "five-cycle"),
+        words=("unknown procedure 'ctlc'; did you mean 'cltc'?",),
+    )
+
+
 @pytest.mark.parametrize("option", [("--seed", "7"), ("--sensor", "hesai-at128")])
 def test_lidar_options_with_ideal_perception_are_refused(runner, option):
     refused(

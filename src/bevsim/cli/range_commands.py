@@ -21,7 +21,7 @@ from bevsim.cli.app import (
 )
 from bevsim.cli.numbers import refuse_unused
 from bevsim.procedures.cycle_run import records_for_json
-from bevsim.procedures.range_test import range_test
+from bevsim.procedures.range_test import PROCEDURES, range_test
 
 RANGE_COLUMNS = {
     "vehicle_id": "Vehicle",
@@ -68,7 +68,7 @@ def range_command(
     refuse_unused(
         "--label-method",
         label_method is not None,
-        procedure.lower() in {"epa", "all"},
+        procedure.lower() not in set(PROCEDURES) - {"epa"},  # unknown: range_test says so
         f"it sets the EPA label adjustment, and --procedure {procedure} has no EPA label "
         "(use --procedure epa or all)",
     )
