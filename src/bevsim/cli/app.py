@@ -80,7 +80,8 @@ VehiclesArgument = Annotated[
     list[str], typer.Argument(help="Library ids or vehicle YAML paths.", show_default=False)
 ]
 LoadOption = Annotated[
-    float, typer.Option("--load-kg", help="Load added to curb mass [kg] (driver + luggage).")
+    float,
+    typer.Option("--load-kg", help="Load added to curb mass [kg], 0 to 2000 (driver + luggage)."),
 ]
 
 

@@ -56,7 +56,10 @@ def perf_command(
         Path | None, typer.Option(help="Write a speed-time plot of the launches (.png/.svg).")
     ] = None,
     load_kg: Annotated[
-        float, typer.Option("--load-kg", help="Load added to curb mass [kg] (default: driver).")
+        float,
+        typer.Option(
+            "--load-kg", help="Load added to curb mass [kg], 0 to 2000 (default: driver)."
+        ),
     ] = DRIVER_KG,
     as_json: JsonOption = False,
 ) -> None:
