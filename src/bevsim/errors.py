@@ -6,6 +6,9 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
+MAX_SHOWN_CHARS = 40
+"""Longest repr of a bad value quoted in an error message [characters]."""
+
 
 class BevsimError(ValueError):
     """Base class for every input error bevsim reports to a user."""
@@ -45,11 +48,23 @@ def format_validation_error(model: type[BaseModel], source: str, exc: Validation
         msg = f"unknown field;{hint}" if hint else "unknown field"
     elif first["type"] == "missing":
         msg = "required field is missing"
+    elif first["type"] == "finite_number":
+        msg = "not a finite number"
     got = first.get("input")
-    hidden = first["type"] in {"missing", "extra_forbidden"} or isinstance(got, dict | list)
-    shown = "" if hidden else f" (got {got!r})"
+    hidden = (
+        first["type"] in {"missing", "extra_forbidden"}
+        or isinstance(got, dict | list)
+        or (isinstance(got, str) and got in msg)  # already named, e.g. a file path
+    )
+    shown = "" if hidden else f" (got {shown_value(got)})"
     more = f" [+{len(errors) - 1} more]" if len(errors) > 1 else ""
     return f"{source}: {loc}: {msg}{shown}{more}"
+
+
+def shown_value(value: Any, limit: int = MAX_SHOWN_CHARS) -> str:
+    """``repr(value)`` cut to ``limit`` characters, so a long string never floods a message."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _fields_at(model: type[BaseModel], parent: str) -> list[str]:

@@ -1,4 +1,5 @@
-"""Writing output files atomically: a failed command never leaves a partial file."""
+"""Reading input files with a size limit; writing output files atomically (a failed command
+never leaves a partial file)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,34 @@ import tempfile
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
+
+from bevsim.errors import BevsimError
+
+
+def read_bounded_text(
+    path: Path, what: str, error: type[BevsimError], max_bytes: int, encoding: str = "utf-8"
+) -> str:
+    """The text of ``path`` (a ``what``), refused with ``error`` when larger than ``max_bytes``.
+
+    The size is checked before reading, and the file is read no further than ``max_bytes`` + 1
+    bytes, so a special file of unknown size (a pipe, /dev/zero) is cut off too. Messages name
+    the file and the limit, never the content.
+    """
+    limit = f"the {what} may be at most {max_bytes / 1e6:g} MB"
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise error(f"{path}: file is {size / 1e6:.1f} MB; {limit}")
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise error(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise error(f"{path}: file is larger than {max_bytes / 1e6:g} MB; {limit}")
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        raise error(f"{path}: cannot read {what}: not {encoding.upper()} text") from None
 
 
 def write_atomically(path: str | Path, write: Callable[[Path], None]) -> Path:

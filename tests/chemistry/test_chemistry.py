@@ -240,7 +240,7 @@ def test_bad_file_missing_field_and_not_yaml(tmp_path):
     _expect_error(_write(tmp_path, d), "temperature_c", "missing")
     p = tmp_path / "broken.yaml"
     p.write_text("id: [unclosed\n")
-    _expect_error(p, "broken.yaml", "not valid YAML")
+    _expect_error(p, "broken.yaml", "invalid YAML")
 
 
 def test_missing_file(tmp_path):
@@ -308,3 +308,23 @@ def test_regen_pulse_limit_is_optional_and_falls_back_to_the_sustained_limit(tmp
     assert chem.resampled([0.0, 1.0], temps)["max_regen_c_rate"].tolist() == (
         chem.max_charge_c_rate_at(temps).tolist()
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("nominal_voltage_v", 1e-9, ["greater than or equal to 0.5"]),
+        ("max_voltage_v", 400.0, ["less than or equal to 5"]),
+        ("reference_capacity_ah", 0.001, ["greater than or equal to 0.1"]),
+        ("specific_energy_wh_per_kg", True, ["valid number"]),
+        ("nominal_voltage_v", float("nan"), ["not a finite number"]),
+        ("temperature_c", [-30, 25, 1e6], ["within -80..100 degC"]),
+        ("capacity_fraction", [True] * 8, ["valid number"]),
+    ],
+)
+def test_impossible_chemistry_values_are_refused(tmp_path, field, value, words):
+    """Issue 17 item 3 for chemistry files: every number has a physical range, is a number
+    (not a boolean) and is finite."""
+    d = _shipped_dict()
+    d[field] = value
+    _expect_error(_write(tmp_path, d), field, *words)

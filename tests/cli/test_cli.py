@@ -166,7 +166,7 @@ def test_simulate_writes_parquet_traces_and_png(runner, workdir):
 
 def test_simulate_writes_csv_traces(runner, workdir):
     result = invoke(runner, "simulate", "ms11-lfp", "--cycle", "hwfet", "--traces", "run.csv",
-                    "--initial-soc", "0.5")  # fmt: skip
+                    "--initial-soc", "50")  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert "written: run.csv" in result.stdout
     trace = pd.read_csv(workdir / "run.csv")
@@ -247,7 +247,7 @@ BAD_SIMULATE = {
     "unknown cycle": (["ms11-lfp", "--cycle", "cltc-q"], ["unknown cycle", "'cltc-p'"]),
     "malformed cycle": (
         ["ms11-lfp", "--cycle", "broken.csv"],
-        ["broken.csv: line 3: speed_kmh: expected a finite number"],
+        ["broken.csv: line 3: speed_kmh: not a finite number"],
     ),
     "plot suffix": (["ms11-lfp", "--plot", "out.txt"], ["out.txt: plot file must end in"]),
     "traces suffix": (["ms11-lfp", "--traces", "out.xlsx"], ["traces file must end in"]),
@@ -255,8 +255,12 @@ BAD_SIMULATE = {
         ["ms11-lfp", "--traces", "missing/run.parquet"],
         ["missing/run.parquet: folder missing does not exist"],
     ),
-    "initial soc": (["ms11-lfp", "--initial-soc", "1.5"], ["--initial-soc", "0..1", "1.5"]),
-    "negative soc": (["ms11-lfp", "--initial-soc", "-0.1"], ["--initial-soc"]),
+    "initial soc": (["ms11-lfp", "--initial-soc", "150"], ["--initial-soc", "0 to 100 %", "150"]),
+    "negative soc": (["ms11-lfp", "--initial-soc", "-10"], ["--initial-soc"]),
+    "soc as a fraction": (
+        ["ms11-lfp", "--initial-soc", "0.5"],
+        ["ms11-lfp: start SOC 0.5 % is outside its usable window, battery.soc_min 3 %"],
+    ),
 }
 
 
@@ -341,7 +345,7 @@ def test_entry_point_compare_json(bevsim_exe, tmp_path):
 
 def test_entry_point_bad_input_is_one_line(bevsim_exe, tmp_path):
     done = subprocess.run(
-        [bevsim_exe, "simulate", "ms11-lfp", "--initial-soc", "1.5", "--traces", "run.parquet"],
+        [bevsim_exe, "simulate", "ms11-lfp", "--initial-soc", "150", "--traces", "run.parquet"],
         capture_output=True, text=True, cwd=tmp_path, timeout=120, check=False,
     )  # fmt: skip
     assert done.returncode == INPUT_ERROR

@@ -260,12 +260,19 @@ BAD_CSVS = {
         "time_s",
         "strictly increasing",
     ),
+    "past 24 h": ("time_s,speed_kmh\n0,0\n1,10\n90000,0\n", 4, "time_s", "at most 86400 s (24 h)"),
+    "elevation in space": (
+        "time_s,speed_kmh,elevation_m\n0,0,0\n1,36,1e7\n",
+        3,
+        "elevation_m",
+        "expected -500 to 9000 m, got 1e+07",
+    ),
     "negative start": ("time_s,speed_kmh\n-1,0\n1,10\n", 2, "time_s", "expected >= 0"),
     "nan speed": (
         "time_s,speed_kmh\n0,0\n1,nan\n2,0\n",
         3,
         "speed_kmh",
-        "finite number, got 'nan'",
+        "not a finite number, got 'nan'",
     ),
     "inf time": ("time_s,speed_kmh\n0,0\ninf,10\n2,0\n", 3, "time_s", "finite number"),
     "-inf speed": ("time_s,speed_kmh\n0,0\n1,-inf\n2,0\n", 3, "speed_kmh", "finite number"),
@@ -442,3 +449,35 @@ def test_random_single_corruption_is_refused(tmp_path_factory, trace, kind, data
     else:
         # the row after the first swapped one is the first out of order
         assert message.startswith(f"{path}: line {i + 3}: time_s: expected strictly increasing")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "root:x:0:0:SECRET-LINE:/root:/bin/bash\nbin:x:1:1\n",
+        "time_s,SECRET-LINE\n0,0\n1,1\n",
+        "time_s,speed_kmh,root:x:0:0:SECRET\n0,0,0\n1,1,1\n",
+    ],
+)
+def test_header_errors_never_echo_a_file_that_is_not_a_cycle(tmp_path, text):
+    """Issue 17 item 5: an error names the path and what was wrong, never the content."""
+    path = write_csv(tmp_path, text)
+    with pytest.raises(CycleError) as info:
+        load_cycle(str(path))
+    message = str(info.value)
+    assert message.startswith(f"{path}: header: unknown column ")
+    assert "(not a cycle CSV header)" in message
+    told = message.removeprefix(str(path))
+    assert "SECRET" not in told and "root" not in told
+
+
+def test_long_bad_cell_is_cut_in_the_message(tmp_path):
+    path = write_csv(tmp_path, "time_s,speed_kmh\n0,0\n1," + "x" * 5000 + "\n")
+    with pytest.raises(CycleError, match=r"line 3: speed_kmh: expected a number, got '") as info:
+        load_cycle(str(path))
+    assert len(str(info.value)) < len(str(path)) + 100
+
+
+def test_endless_cycle_file_is_cut_off():
+    with pytest.raises(CycleError, match="larger than 20 MB; the cycle file may be at most 20 MB"):
+        read_cycle_csv(Path("/dev/zero"))

@@ -125,3 +125,20 @@ def test_a_motor_with_its_own_reduction_changes_the_cycle_map_and_is_refused_at_
     assert own_unit.max_speed_radps < base_unit.max_speed_radps
     with pytest.raises(SpecError, match=r"drive.motors.0.gear_ratio"):
         compile_performance(own, Conditions())
+
+
+def test_fields_without_effect_are_refused(tmp_path):
+    from pydantic import ValidationError
+
+    from bevsim.spec import load_vehicle
+
+    csv = tmp_path / "map.csv"
+    csv.write_text(
+        "speed_fraction,torque_fraction,efficiency\n0,0,0.8\n0,1,0.9\n1,0,0.8\n1,1,0.95\n"
+    )
+    with pytest.raises(ValidationError, match="inverter"):
+        _motor(inverter="igbt", efficiency_map=str(csv))
+    data = load_vehicle("tesla-model3-rwd-2022").model_dump()
+    data["drive"]["motors"][0]["disconnect"] = True
+    with pytest.raises(ValidationError, match="disconnect"):
+        type(load_vehicle("tesla-model3-rwd-2022")).model_validate(data)

@@ -263,9 +263,12 @@ _DELETE = object()
 BAD_FIELDS = [
     # (field path, value, words the message must contain)
     ("mass.curb_kg", "heavy", ["mass.curb_kg", "valid number", "'heavy'"]),
-    ("mass.curb_kg", -1500, ["mass.curb_kg", "greater than 0"]),
-    ("mass.curb_kg", 0, ["mass.curb_kg", "greater than 0"]),
-    ("mass.curb_kg", float("nan"), ["mass.curb_kg"]),
+    ("mass.curb_kg", -1500, ["mass.curb_kg", "greater than or equal to 200"]),
+    ("mass.curb_kg", 0, ["mass.curb_kg", "greater than or equal to 200"]),
+    ("mass.curb_kg", float("nan"), ["mass.curb_kg", "not a finite number", "nan"]),
+    ("mass.curb_kg", float("inf"), ["mass.curb_kg", "not a finite number", "inf"]),
+    ("mass.curb_kg", True, ["mass.curb_kg", "valid number", "True"]),
+    ("mass.curb_kg", "1980", ["mass.curb_kg", "valid number", "'1980'"]),
     ("mass.curb_kg", _DELETE, ["mass.curb_kg", "required field is missing"]),
     ("body.drag_coefficient", 1.5, ["body.drag_coefficient", "less than or equal to 1"]),
     ("body.drag_coefficient", 0.05, ["body.drag_coefficient", "greater than or equal to 0.1"]),
@@ -273,10 +276,19 @@ BAD_FIELDS = [
     ("battery.soc_max", 1.2, ["battery.soc_max", "less than or equal to 1"]),
     ("battery.soc_min", -0.1, ["battery.soc_min", "greater than or equal to 0"]),
     ("battery.cells_in_series", 15.5, ["battery.cells_in_series", "integer"]),
+    ("battery.cells_in_series", True, ["battery.cells_in_series", "integer", "True"]),
+    ("battery.cells_in_parallel", False, ["battery.cells_in_parallel", "integer", "False"]),
+    ("battery.cells_in_series", 120.0, ["battery.cells_in_series", "integer"]),
+    ("battery.cell_capacity_ah", 0.001, ["battery.cell_capacity_ah", "greater than or equal to 1"]),
+    ("battery.cell_capacity_ah", float("nan"), ["battery.cell_capacity_ah", "not a finite"]),
+    ("battery.max_discharge_power_kw", 1e9, ["battery.max_discharge_power_kw", "less than"]),
     ("battery.chemistry", "lpf", ["battery.chemistry", "did you mean 'lfp'"]),
     ("drive.layout", "4wd", ["drive.layout", "'fwd', 'rwd' or 'awd'"]),
     ("drive.motors.0.axle", "middle", ["drive.motors.0.axle", "'front' or 'rear'"]),
-    ("drive.motors.0.peak_power_kw", -220, ["drive.motors.0.peak_power_kw", "greater than 0"]),
+    ("drive.motors.0.peak_power_kw", -220, ["drive.motors.0.peak_power_kw", "greater than or"]),
+    ("drive.motors.0.peak_power_kw", 1e-9, ["drive.motors.0.peak_power_kw", "equal to 1 "]),
+    ("drive.motors.0.peak_torque_nm", float("-inf"), ["peak_torque_nm", "not a finite number"]),
+    ("name", "x" * 500, ["name", "at most 200 characters", "..."]),
     ("drive.motors", [], ["drive.motors", "at least 1"]),
     ("year", "twenty", ["year", "integer"]),
     ("id", "bad id!", ["id", "pattern"]),
@@ -288,6 +300,24 @@ def test_bad_field_is_refused_naming_the_path_and_the_rule(tmp_path, field, valu
     path = write_yaml(tmp_path, _set(library_dict(), field, value))
     message = refused(path)
     assert message.startswith(f"{path}: {field}: ")
+    for word in words:
+        assert word in message
+
+
+@pytest.mark.parametrize(
+    ("cells", "words"),
+    [
+        ({"cells_in_series": 2}, ["0.96 kWh pack; expected 1 to 500 kWh"]),
+        ({"cells_in_parallel": 80}, ["kWh pack; expected 1 to 500 kWh"]),
+        ({"cells_in_series": 14}, ["14 cells in series make a", "V pack; expected 48 to 1500 V"]),
+    ],
+)
+def test_cells_must_make_a_traction_pack(tmp_path, cells, words):
+    """The issue's 0.001 Ah cell: each cell field in range, the pack they make is not."""
+    data = library_dict()
+    data["battery"].update(cells)
+    message = refused(write_yaml(tmp_path, data))
+    assert ": battery: " in message
     for word in words:
         assert word in message
 
@@ -523,7 +553,7 @@ BAD_MAPS = {
     ),
     "non-numeric": (
         "speed_fraction,torque_fraction,efficiency\n0,0.5,0.9\n0,1,high\n1,0.5,0.9\n1,1,0.9\n",
-        "expected numbers in every row",
+        "line 3: expected numbers in every row",
     ),
     "nan": (
         "speed_fraction,torque_fraction,efficiency\n0,0.5,0.9\n0,1,nan\n1,0.5,0.9\n1,1,0.9\n",
@@ -531,7 +561,7 @@ BAD_MAPS = {
     ),
     "missing field": (
         "speed_fraction,torque_fraction,efficiency\n0,0.5,0.9\n0,1\n1,0.5,0.9\n1,1,0.9\n",
-        "expected 3 values per row, got 2: 0,1",
+        "line 3: expected 3 values per row, got 2",
     ),
     "duplicate points": (
         "speed_fraction,torque_fraction,efficiency\n0,0.5,0.9\n0,0.5,0.9\n1,0.5,0.9\n1,1,0.9\n",
@@ -542,6 +572,14 @@ BAD_MAPS = {
         "motoring points",
     ),
     "empty": ("# only a comment\n", "empty efficiency map"),
+    "speed beyond any motor": (
+        _grid_csv("speed_rpm,torque_nm,efficiency", [0, 1e9], [10, 100]),
+        "expected speed_rpm within 0..40000",
+    ),
+    "torque fraction far past the rating": (
+        _grid_csv("speed_fraction,torque_fraction,efficiency", [0, 1], [0.5, 1e6]),
+        "|torque_fraction| at most 2",
+    ),
 }
 
 
@@ -586,3 +624,54 @@ def test_bad_map_in_a_vehicle_names_vehicle_field_and_map(tmp_path):
     assert message.startswith(f"{path}: drive.motors.0.efficiency_map: ")
     assert str(map_path.resolve()) in message
     assert "expected values in (0, 1]" in message
+
+
+SECRET = "root:x:0:0:SECRET-LINE:/root:/bin/bash"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{SECRET}\ndaemon:x:1:1:SECRET-TOO:/usr/sbin\n",
+        f"speed_fraction,torque_fraction,efficiency\n0,0.5,0.9\n{SECRET}\n",
+        "speed_fraction,torque_fraction,efficiency\n0,0.5,0.9\nSECRET-LINE,1,0.9\n",
+        "speed_fraction,torque_fraction,efficiency\n0,0.5,0.9\n0,1,0.9,SECRET-LINE\n",
+    ],
+    ids=["passwd-like", "passwd line in rows", "text cell", "extra cell"],
+)
+def test_map_errors_never_echo_the_file(tmp_path, text):
+    """Issue 17 item 5: ``efficiency_map: /etc/passwd`` printed the file's first line."""
+    map_path = tmp_path / "passwd"
+    map_path.write_text(text, encoding="utf-8")
+    data = library_dict()
+    data["drive"]["motors"][0]["efficiency_map"] = str(map_path)
+    message = refused(write_yaml(tmp_path, data))
+    assert message.startswith(f"{tmp_path / 'car.yaml'}: drive.motors.0.efficiency_map: ")
+    assert f"{map_path}: line " in message
+    told = message.replace(str(tmp_path), "")
+    assert "SECRET" not in told and "root" not in told
+
+
+def test_map_from_an_endless_file_is_cut_off():
+    with pytest.raises(SpecError, match="larger than 1 MB; the efficiency map may be at most"):
+        load_efficiency_map("/dev/zero")
+
+
+def test_two_references_with_one_id_are_refused(tmp_path):
+    """Issue 17 item 8: a user file that keeps a library id gave two rows nobody could tell
+    apart; the ids of the vehicles a user names must differ."""
+    from bevsim.spec import load_vehicles
+
+    copy_path = write_yaml(tmp_path, library_dict(), "my-car.yaml")  # keeps id: ms11-lfp
+    with pytest.raises(SpecError) as info:
+        load_vehicles(["ms11-lfp", str(copy_path)])
+    assert str(info.value) == (
+        f"{copy_path}: id 'ms11-lfp' is also the id of library vehicle 'ms11-lfp'; "
+        "give the file its own id (results are told apart by id)"
+    )
+    with pytest.raises(SpecError, match="is also the id of"):
+        load_vehicles(["ms11-lfp", "ms11-lfp"])
+    spec = load_vehicle("ms11-lfp")
+    assert [s.id for s in load_vehicles([spec, spec])] == ["ms11-lfp"] * 2  # a sweep's variants
+    renamed = write_yaml(tmp_path, {**library_dict(), "id": "my-car"}, "renamed.yaml")
+    assert [s.id for s in load_vehicles(["ms11-lfp", str(renamed)])] == ["ms11-lfp", "my-car"]

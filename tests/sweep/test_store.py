@@ -97,7 +97,8 @@ def test_a_larger_sweep_adds_only_the_new_variants(tmp_path):
 
 
 def test_a_variant_the_procedure_refuses_is_a_row_with_its_error(tmp_path):
-    out = run_sweep("ms11-lfp", ["battery.cell_capacity_ah=1,150"], store=tmp_path / "s.duckdb")
+    # 3 Ah cells make a valid 1.2 kWh pack that cannot power the car through the CLTC
+    out = run_sweep("ms11-lfp", ["battery.cell_capacity_ah=3,150"], store=tmp_path / "s.duckdb")
     assert out.loc[0, "error"] and "cltc" in out.loc[0, "error"]
     assert pd.isna(out.loc[0, "range_km"])
     assert out.loc[1, "range_km"] > 500 and out.loc[1, "error"] is None

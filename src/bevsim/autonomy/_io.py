@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from bevsim.errors import BevsimError, did_you_mean, format_validation_error
+from bevsim.yamlfile import read_yaml_file
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -50,7 +51,7 @@ def load_mapping(
         if not path.is_file():
             raise error(f"{path}: no such {folder[:-1]} file")
         source = str(path)
-        raw = path.read_text(encoding="utf-8")
+        data = read_yaml_file(path, f"{folder[:-1]} file", error)
         default_id = path.stem
     else:
         known = library_ids(folder)
@@ -61,11 +62,8 @@ def load_mapping(
         raw = (resources.files("bevsim.autonomy") / "data" / folder / f"{text}.yaml").read_text(
             encoding="utf-8"
         )
+        data = yaml.safe_load(raw)  # a shipped file
         default_id = text
-    try:
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        raise error(f"{source}: not valid YAML ({' '.join(str(exc).split())})") from None
     if not isinstance(data, dict):
         raise error(f"{source}: expected a mapping of fields at the top level")
     data.setdefault("id", default_id)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from bevsim.errors import BevsimError
 from bevsim.procedures.range_test import range_test
-from bevsim.spec import VehicleSpec, load_vehicle
+from bevsim.spec import VehicleSpec, load_vehicles
 
 
 def without_autonomy(spec: VehicleSpec) -> VehicleSpec:
@@ -32,8 +32,7 @@ def autonomy_cost(
     Columns: vehicle_id, procedure, range_with_km, range_without_km, cost_km
     (= without - with), cost_pct (of the range without), stack_power_w, roof_drag_area_m2.
     """
-    refs = [vehicles] if isinstance(vehicles, str | Path | VehicleSpec) else list(vehicles)
-    specs = [load_vehicle(v) for v in refs]
+    specs = load_vehicles(vehicles)
     bare = [s for s in specs if s.autonomy is None]
     if bare:
         raise BevsimError(

@@ -7,10 +7,10 @@ import functools
 from importlib import resources
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from bevsim.errors import BevsimError
+from bevsim.yamlfile import read_yaml_file
 
 from .model import ChargeMap, Chemistry, OcvTable, ResistanceTable
 
@@ -93,14 +93,7 @@ def _unknown_message(name: str, known: list[str]) -> str:
 @functools.lru_cache(maxsize=64)
 def _load_file(path: Path) -> Chemistry:
     """Read and validate one resolved YAML path (cached: Chemistry is immutable)."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ChemistryError(f"{path}: cannot read chemistry file ({exc})") from None
-    except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        at = f" at line {where.line + 1}" if where is not None else ""
-        raise ChemistryError(f"{path}: not valid YAML{at}") from None
+    raw = read_yaml_file(path, "chemistry file", ChemistryError)
     if not isinstance(raw, dict):
         raise ChemistryError(f"{path}: expected a mapping of chemistry fields at the top level")
     try:
@@ -122,6 +115,8 @@ def _format_validation(path: Path, exc: ValidationError) -> str:
         msg = f"unknown field '{err['loc'][-1]}'{allowed}"
     elif err["type"] == "missing":
         msg = "missing required field"
+    elif err["type"] == "finite_number":
+        msg = "not a finite number"
     more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
     prefix = f"{loc}: " if loc else ""
     return f"{path}: invalid chemistry: {prefix}{msg}{more}"

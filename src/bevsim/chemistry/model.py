@@ -20,9 +20,14 @@ __all__ = ["ChargeMap", "Chemistry", "OcvTable", "ResistanceTable"]
 
 _CONFIG = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
-Floats = tuple[float, ...]
-Table = tuple[tuple[float, ...], ...]
-PositiveFloat = Annotated[float, Field(gt=0)]
+Number = Annotated[float, Field(strict=True)]
+"""A YAML number (a boolean or a string is refused; NaN and inf by the config)."""
+Floats = tuple[Number, ...]
+Table = tuple[tuple[Number, ...], ...]
+PositiveFloat = Annotated[float, Field(gt=0, strict=True)]
+CellVoltage = Annotated[float, Field(ge=0.5, le=5.0, strict=True)]
+"""A cell voltage [V]: every Li-ion and Na-ion cell works between about 1.5 V (sodium-ion's
+lower cut-off) and 4.4 V (high-voltage NMC/LCO), inside 0.5 to 5 V."""
 
 
 def _check_soc_grid(values: Floats) -> Floats:
@@ -124,11 +129,15 @@ class Chemistry(BaseModel):
 
     id: str = Field(min_length=1)
     name: str = Field(min_length=1)
-    nominal_voltage_v: PositiveFloat
-    max_voltage_v: PositiveFloat
-    min_voltage_v: PositiveFloat
-    reference_capacity_ah: PositiveFloat
-    specific_energy_wh_per_kg: PositiveFloat
+    nominal_voltage_v: CellVoltage
+    max_voltage_v: CellVoltage
+    min_voltage_v: CellVoltage
+    reference_capacity_ah: float = Field(ge=0.1, le=2000, strict=True)
+    """Capacity of the reference cell [Ah]: 0.1 Ah is below any cell in the tables' sources
+    (PyBaMM parameter sets, 5-300 Ah cells); 2000 Ah above the largest prismatic cells."""
+    specific_energy_wh_per_kg: float = Field(ge=10, le=1000, strict=True)
+    """Cell specific energy [Wh/kg]: 10 is below lead-acid (30-40), 1000 above any lithium cell
+    (about 300 today)."""
     ocv: OcvTable
     temperature_c: Floats
     resistance: ResistanceTable
@@ -144,7 +153,10 @@ class Chemistry(BaseModel):
     @field_validator("temperature_c")
     @classmethod
     def _temps(cls, v: Floats) -> Floats:
-        return _check_increasing(v, "temperature_c values")
+        _check_increasing(v, "temperature_c values")
+        if v[0] < -80.0 or v[-1] > 100.0:
+            raise ValueError(f"expected temperatures within -80..100 degC, got {v[0]}..{v[-1]}")
+        return v
 
     @field_validator("capacity_fraction")
     @classmethod

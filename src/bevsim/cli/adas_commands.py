@@ -21,7 +21,7 @@ from bevsim.cli.app import (
     print_table,
     reports_input_errors,
 )
-from bevsim.errors import BevsimError
+from bevsim.cli.numbers import JOBS, SEED, refuse_unused
 
 CCR_COLUMNS = {
     "case": "case",
@@ -72,12 +72,16 @@ def adas_command(
         str, typer.Option(help="lidar (ray-cast frames, perceived) or ideal (truth at 10 Hz).")
     ] = "lidar",
     sensor: Annotated[
-        str | None, typer.Option(help="Lidar id (default: the vehicle's autonomy.lidar).")
+        str | None,
+        typer.Option(help="Lidar id (lidar perception; default: the vehicle's autonomy.lidar)."),
     ] = None,
     plot: Annotated[
         Path | None, typer.Option(help="Write speed and gap plots (.png/.svg).")
     ] = None,
-    seed: Annotated[int, typer.Option(help="Seed of lidar range noise and dropout.")] = 0,
+    seed: Annotated[
+        int | None,
+        typer.Option(help="Seed of lidar range noise and dropout (lidar perception; default 0)."),
+    ] = None,
     jobs: Annotated[int, typer.Option(help="Processes for the cases of a test matrix.")] = 1,
     as_json: JsonOption = False,
 ) -> None:
@@ -91,8 +95,16 @@ def adas_command(
     from bevsim.spec import load_vehicle
 
     check_output_path(plot, PLOT_SUFFIXES, "plot")
-    if jobs < 1:
-        raise BevsimError(f"--jobs: expected >= 1, got {jobs}")
+    JOBS.check(jobs)
+    SEED.check(seed)
+    for option, value in (("--sensor", sensor), ("--seed", seed)):
+        refuse_unused(
+            option,
+            value is not None,
+            perception != "ideal",
+            "it sets the lidar, and --perception ideal uses no lidar",
+        )
+    seed = 0 if seed is None else seed
     speed_list = parse_speeds(speeds) if speeds is not None else None
     spec = load_vehicle(vehicle)
     scn = load_scenario(scenario)

@@ -6,6 +6,7 @@ of records whose keys carry their units. Input errors print one line and exit wi
 
 from __future__ import annotations
 
+import inspect
 import json
 import sys
 from collections.abc import Callable
@@ -13,10 +14,13 @@ from functools import wraps
 from pathlib import Path
 from typing import Annotated
 
+import click
 import pandas as pd
 import typer
+import typer.rich_utils as typer_rich
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from bevsim.errors import BevsimError
 
@@ -28,8 +32,39 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 WIDTH_WHEN_PIPED = 160
-console = Console() if sys.stdout.isatty() else Console(width=WIDTH_WHEN_PIPED)
-err_console = Console(stderr=True) if sys.stderr.isatty() else Console(stderr=True, width=500)
+# Text printed here comes from users and files (vehicle names, paths, stored sweep values such
+# as "10:100:5"): neither rich markup ("[kW]" vanished) nor emoji codes (":100:") are applied.
+_LITERAL = {"markup": False, "emoji": False}
+console = (
+    Console(**_LITERAL) if sys.stdout.isatty() else Console(width=WIDTH_WHEN_PIPED, **_LITERAL)
+)
+err_console = (
+    Console(stderr=True, **_LITERAL)
+    if sys.stderr.isatty()
+    else Console(stderr=True, width=500, **_LITERAL)
+)
+
+
+def _literal_help_text(*, text: str, style: str = "", markup_mode: str | None = None) -> Text:
+    """Help text as written: typer's rich help parses markup ("Charger power [kW]" lost its
+    unit) and emoji codes ("a:b:step" became "a🅱step") in every help string; bevsim's help
+    strings are plain text, so they are shown literally (typer's option highlighting kept)."""
+    return typer_rich.highlighter(Text(inspect.cleandoc(text), style=style))
+
+
+typer_rich._make_rich_text = _literal_help_text  # typer has no switch for literal help text
+
+
+def _one_line_usage_error(exc: click.ClickException) -> None:
+    """A command-line usage error (unknown option, '--load-kg abc') as one ``error:`` line on
+    stderr, like every other input error, instead of typer's multi-line panel; click exits 2."""
+    if type(exc).__name__ == "NoArgsIsHelpError":  # typer's own check: help was printed
+        return
+    message = " ".join(exc.format_message().split())
+    err_console.print(Text.assemble(("error:", "bold red"), " ", message), soft_wrap=True)
+
+
+typer_rich.rich_format_error = _one_line_usage_error
 
 PLOT_SUFFIXES = {".png", ".svg", ".pdf"}
 PANEL_CYCLES = "Drive cycles"
@@ -45,7 +80,8 @@ VehiclesArgument = Annotated[
     list[str], typer.Argument(help="Library ids or vehicle YAML paths.", show_default=False)
 ]
 LoadOption = Annotated[
-    float, typer.Option("--load-kg", help="Load added to curb mass [kg] (driver + luggage).")
+    float,
+    typer.Option("--load-kg", help="Load added to curb mass [kg], 0 to 2000 (driver + luggage)."),
 ]
 
 
@@ -58,7 +94,8 @@ def reports_input_errors(command: Callable) -> Callable:
             return command(*args, **kwargs)
         except (BevsimError, FileNotFoundError, PermissionError, IsADirectoryError) as exc:
             message = " ".join(str(exc).split())
-            err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+            line = Text.assemble(("error:", "bold red"), " ", message)
+            err_console.print(line, highlight=False, soft_wrap=True)
             raise typer.Exit(EXIT_INPUT_ERROR) from None
 
     return wrapper
@@ -90,9 +127,11 @@ def print_table(frame: pd.DataFrame, columns: dict[str, str], title: str) -> Non
     console.print(table)
 
 
-def _cell(value) -> str:
+def _cell(value) -> str | Text:
     if isinstance(value, bool):
-        return "[green]yes[/]" if value else "[red]no[/]"
+        return Text("yes", style="green") if value else Text("no", style="red")
     if isinstance(value, float):
+        if value != value:  # NaN: a value not reached (procedures refuse any other NaN)
+            return "-"
         return f"{value:,.3f}" if abs(value) < 10 else f"{value:,.1f}"
     return str(value)

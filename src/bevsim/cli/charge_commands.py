@@ -20,8 +20,21 @@ from bevsim.cli.app import (
     print_table,
     reports_input_errors,
 )
+from bevsim.cli.numbers import (
+    AMBIENT_TEMP_C,
+    CHARGER_CURRENT_A,
+    CHARGER_KW,
+    FROM_SOC,
+    TO_SOC,
+    refuse_unused,
+    soc_fraction,
+)
 from bevsim.procedures.cycle_run import records_for_json
-from bevsim.procedures.dc_charge import DEFAULT_CHARGER_MAX_CURRENT_A, dc_charge_run
+from bevsim.procedures.dc_charge import (
+    DEFAULT_CHARGER_MAX_CURRENT_A,
+    PRECONDITION_TARGET_C,
+    dc_charge_run,
+)
 
 CHARGE_COLUMNS = {
     "vehicle_id": "Vehicle",
@@ -43,8 +56,10 @@ CHARGE_COLUMNS = {
 @reports_input_errors
 def charge_command(
     vehicle: VehicleArgument,
-    from_pct: Annotated[float, typer.Option("--from", help="Start SOC [%].")] = 10.0,
-    to_pct: Annotated[float, typer.Option("--to", help="Target SOC [%].")] = 80.0,
+    from_pct: Annotated[
+        float, typer.Option("--from", help="Start SOC [%], 0 to 100, as in simulate.")
+    ] = 10.0,
+    to_pct: Annotated[float, typer.Option("--to", help="Target SOC [%], 0 to 100.")] = 80.0,
     charger_kw: Annotated[float, typer.Option("--charger", help="Charger power [kW].")] = 250.0,
     charger_current_a: Annotated[
         float, typer.Option("--charger-current", help="Charger current limit [A].")
@@ -63,14 +78,19 @@ def charge_command(
 ) -> None:
     """DC fast charge: time and energy from start to target SOC, average and peak power."""
     check_output_path(plot, PLOT_SUFFIXES, "plot")
-    result = dc_charge_run(
-        vehicle,
-        from_pct / 100.0,
-        to_pct / 100.0,
-        charger_kw,
-        temp_c,
+    from_soc, to_soc = soc_fraction(FROM_SOC, from_pct), soc_fraction(TO_SOC, to_pct)
+    CHARGER_KW.check(charger_kw)
+    CHARGER_CURRENT_A.check(charger_current_a)
+    AMBIENT_TEMP_C.check(temp_c)
+    refuse_unused(
+        "--precondition",
         precondition,
-        charger_current_a,
+        temp_c < PRECONDITION_TARGET_C,
+        f"it warms the pack to {PRECONDITION_TARGET_C:g} degC, and at --temp {temp_c:g} the "
+        "cells already start warmer",
+    )
+    result = dc_charge_run(
+        vehicle, from_soc, to_soc, charger_kw, temp_c, precondition, charger_current_a
     )
     summary = pd.DataFrame([result.summary])
     if plot is not None:

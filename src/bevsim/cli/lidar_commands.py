@@ -7,6 +7,7 @@ from typing import Annotated
 
 import pandas as pd
 import typer
+from rich.text import Text
 
 from bevsim.cli.app import (
     PANEL_AUTONOMY,
@@ -19,7 +20,7 @@ from bevsim.cli.app import (
     print_table,
     reports_input_errors,
 )
-from bevsim.errors import BevsimError
+from bevsim.cli.numbers import FRAME, SEED, SENSOR_HEIGHT_M, TRACK_FRAMES
 
 DETECTION_COLUMNS = {
     "n_points": "points",
@@ -58,10 +59,10 @@ def lidar_command(
 
     check_output_path(out, CLOUD_SUFFIXES, "point cloud")
     check_output_path(plot, PLOT_SUFFIXES, "plot")
-    if sensor_height is not None and not 0.2 <= sensor_height <= 5.0:
-        raise BevsimError(f"--sensor-height: expected 0.2..5 m, got {sensor_height:g}")
-    if track_frames < 0:
-        raise BevsimError(f"--track-frames: expected >= 0, got {track_frames}")
+    SENSOR_HEIGHT_M.check(sensor_height)
+    TRACK_FRAMES.check(track_frames)
+    FRAME.check(frame)
+    SEED.check(seed)
     spec = load_sensor(sensor)
     scn = load_scene(scene)
     scn.frame_time_s(frame, spec.frame_rate_hz)  # refuse a bad frame before any work
@@ -107,9 +108,13 @@ def _print_summary(rec: dict, sensor_name: str) -> None:
         return "-" if value is None else f"{value:.3f} {unit}"
 
     console.print(
-        f"[bold]{sensor_name}[/] on [bold]{rec['scene']}[/], frame {rec['frame']} "
-        f"(t = {rec['time_s']:g} s): {rec['points']:,} points from {rec['rays']:,} rays "
-        f"({rec['backend']} ray casting), {rec['detections']} detections"
+        Text.assemble(
+            (sensor_name, "bold"),
+            " on ",
+            (rec["scene"], "bold"),
+            f", frame {rec['frame']} (t = {rec['time_s']:g} s): {rec['points']:,} points from "
+            f"{rec['rays']:,} rays ({rec['backend']} ray casting), {rec['detections']} detections",
+        )
     )
     console.print(
         f"lead object: distance {fmt(rec['lead_distance_m'], 'm')} "

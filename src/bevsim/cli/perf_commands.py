@@ -19,6 +19,7 @@ from bevsim.cli.app import (
     print_table,
     reports_input_errors,
 )
+from bevsim.cli.numbers import LOAD_KG
 from bevsim.procedures.cycle_run import records_for_json
 from bevsim.procedures.performance import DRIVER_KG, performance_run
 
@@ -55,13 +56,17 @@ def perf_command(
         Path | None, typer.Option(help="Write a speed-time plot of the launches (.png/.svg).")
     ] = None,
     load_kg: Annotated[
-        float, typer.Option("--load-kg", help="Load added to curb mass [kg] (default: driver).")
+        float,
+        typer.Option(
+            "--load-kg", help="Load added to curb mass [kg], 0 to 2000 (default: driver)."
+        ),
     ] = DRIVER_KG,
     as_json: JsonOption = False,
 ) -> None:
     """Full-throttle 0-100 km/h, 0-60 mph, 80-120 km/h, quarter mile, top speed and the
     steepest grade at 0, 30 and 80 km/h, each with what limited it."""
     check_output_path(plot, PLOT_SUFFIXES, "plot")
+    LOAD_KG.check(load_kg)
     result = performance_run(vehicles, load_kg=load_kg)
     if plot is not None:
         plot_launches(result.traces, result.summary, plot)

@@ -19,8 +19,9 @@ from bevsim.cli.app import (
     print_table,
     reports_input_errors,
 )
+from bevsim.cli.numbers import refuse_unused
 from bevsim.procedures.cycle_run import records_for_json
-from bevsim.procedures.range_test import range_test
+from bevsim.procedures.range_test import PROCEDURES, range_test
 
 RANGE_COLUMNS = {
     "vehicle_id": "Vehicle",
@@ -51,17 +52,27 @@ def range_command(
         str, typer.Option(help="cltc (China), wltp (EU), epa (US label) or all.")
     ] = "cltc",
     label_method: Annotated[
-        str,
+        str | None,
         typer.Option(
-            help="EPA label adjustment: two-cycle (x 0.7) or five-cycle (vehicle-specific, "
-            "from bevsim's FTP, cold FTP, US06, SC03 and HWFET runs)."
+            help="EPA label adjustment (with --procedure epa or all): two-cycle (x 0.7, the "
+            "default) or five-cycle (vehicle-specific, from bevsim's FTP, cold FTP, US06, SC03 "
+            "and HWFET runs).",
+            show_default=False,
         ),
-    ] = "two-cycle",
+    ] = None,
     plot: Annotated[Path | None, typer.Option(help="Write a range chart (.png/.svg).")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Official range and consumption from the grid, driven to depletion and recharged."""
     check_output_path(plot, PLOT_SUFFIXES, "plot")
+    refuse_unused(
+        "--label-method",
+        label_method is not None,
+        procedure.lower() not in set(PROCEDURES) - {"epa"},  # unknown: range_test says so
+        f"it sets the EPA label adjustment, and --procedure {procedure} has no EPA label "
+        "(use --procedure epa or all)",
+    )
+    label_method = label_method or "two-cycle"
     results = range_test(vehicles, procedure, label_method)
     if plot is not None:
         from bevsim.report.plots import plot_ranges

@@ -22,6 +22,7 @@ from bevsim.cli.app import (
     print_table,
     reports_input_errors,
 )
+from bevsim.cli.numbers import INITIAL_SOC, LOAD_KG, soc_fraction
 from bevsim.errors import BevsimError
 from bevsim.procedures.cycle_run import DEFAULT_LOAD_KG, SimulationResult, simulate
 
@@ -31,7 +32,7 @@ SUMMARY_COLUMNS = {
     "distance_km": "distance km",
     "battery_energy_kwh": "battery kWh",
     "consumption_kwh_per_100km": "kWh/100 km",
-    "end_soc": "end SOC",
+    "end_soc_pct": "end SOC %",
     "followed_trace": "followed trace",
     "max_speed_shortfall_kmh": "max miss km/h",
 }
@@ -51,6 +52,7 @@ def compare(
 ) -> None:
     """Compare vehicles on drive cycles: distance, battery energy, consumption, end SOC."""
     check_output_path(plot, PLOT_SUFFIXES, "plot")
+    LOAD_KG.check(load_kg)
     names = [c.strip() for c in cycles.split(",") if c.strip()]
     if not names:
         raise BevsimError("--cycles: expected at least one cycle name or CSV path")
@@ -63,7 +65,11 @@ def compare(
     if as_json:
         print_records(SimulationResult(summary).to_records())
         return
-    print_table(summary, SUMMARY_COLUMNS, "bevsim compare (consumption at the battery terminals)")
+    print_table(
+        with_soc_pct(summary),
+        SUMMARY_COLUMNS,
+        "bevsim compare (consumption at the battery terminals)",
+    )
     if plot is not None:
         console.print(f"plot written to {plot}")
 
@@ -77,8 +83,13 @@ def simulate_command(
         Path | None, typer.Option(help="Write per-second traces (.parquet or .csv).")
     ] = None,
     plot: Annotated[Path | None, typer.Option(help="Plot speed, power, SOC (.png/.svg).")] = None,
-    initial_soc: Annotated[
-        float | None, typer.Option(help="Start SOC, 0..1 (default: full).")
+    initial_soc_pct: Annotated[
+        float | None,
+        typer.Option(
+            "--initial-soc",
+            help="Start SOC [%], 0 to 100, as in charge --from/--to (default: full, the "
+            "pack's soc_max).",
+        ),
     ] = None,
     load_kg: LoadOption = DEFAULT_LOAD_KG,
     as_json: JsonOption = False,
@@ -86,8 +97,8 @@ def simulate_command(
     """Run one vehicle over one cycle; optionally write traces and a plot."""
     check_output_path(traces, TRACE_SUFFIXES, "traces")
     check_output_path(plot, PLOT_SUFFIXES, "plot")
-    if initial_soc is not None and not 0.0 <= initial_soc <= 1.0:
-        raise BevsimError(f"--initial-soc: expected a value in 0..1, got {initial_soc:g}")
+    LOAD_KG.check(load_kg)
+    initial_soc = soc_fraction(INITIAL_SOC, initial_soc_pct)
     result = simulate(vehicle, cycle, traces=True, load_kg=load_kg, initial_soc=initial_soc)
     vehicle_id = result.summary["vehicle_id"].iloc[0]
     trace = result.traces[vehicle_id]
@@ -103,7 +114,12 @@ def simulate_command(
     if as_json:
         print_records(result.to_records())
         return
-    print_table(result.summary, SUMMARY_COLUMNS, "bevsim simulate")
+    print_table(with_soc_pct(result.summary), SUMMARY_COLUMNS, "bevsim simulate")
     for path in (traces, plot):
         if path is not None:
             console.print(f"written: {path}")
+
+
+def with_soc_pct(summary: pd.DataFrame) -> pd.DataFrame:
+    """The summary with the end SOC in percent, the command line's SOC unit."""
+    return summary.assign(end_soc_pct=100.0 * summary["end_soc"])

@@ -19,6 +19,7 @@ from bevsim.cli.app import (
     print_table,
     reports_input_errors,
 )
+from bevsim.cli.numbers import TEMPS_C
 from bevsim.errors import BevsimError
 from bevsim.procedures.cycle_run import records_for_json
 from bevsim.procedures.winter import winter_test
@@ -46,6 +47,8 @@ def parse_temps(text: str) -> list[float]:
         raise BevsimError(f"--temps: expected numbers separated by commas, got {text!r}") from None
     if not temps:
         raise BevsimError("--temps: expected at least one temperature")
+    for temp in temps:
+        TEMPS_C.check(temp)
     return temps
 
 

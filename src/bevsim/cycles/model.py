@@ -1,15 +1,19 @@
 """The Cycle type, the built-in cycle library and CSV reading with validation.
 
 A cycle CSV has a header ``time_s,speed_kmh`` and optionally ``grade_pct`` or ``elevation_m``.
-Rules (each violation raises CycleError naming the file, the line and the column): numbers only,
-no NaN or inf, time strictly increasing from >= 0, speed >= 0 and <= 400 km/h, no gap between
-samples longer than MAX_GAP_S, grade within +-40 %.
+Rules (each violation raises CycleError naming the file, the line and the column): at most
+MAX_CYCLE_FILE_BYTES, numbers only, no NaN or inf, time strictly increasing from >= 0,
+time at most MAX_TIME_S, speed >= 0 and <= 400 km/h, no gap between samples longer than
+MAX_GAP_S, grade within +-40 %, elevation within ELEVATION_RANGE_M.
+Messages never quote a file whose header is not a cycle header.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import math
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -17,14 +21,25 @@ from pathlib import Path
 
 import numpy as np
 
-from bevsim.errors import CycleError, did_you_mean
+from bevsim.errors import CycleError, did_you_mean, shown_value
+from bevsim.files import read_bounded_text
 
 KMH_PER_MPS = 3.6
 MAX_GAP_S = 10.0
 """Longest allowed gap between samples [s]; regulatory cycles are 1 Hz, and a longer gap in a
 user file is almost always a missing block rather than a constant-speed stretch."""
 MAX_SPEED_KMH = 400.0
+MAX_CYCLE_FILE_BYTES = 20_000_000
+"""Largest cycle CSV read [bytes]: a 10 Hz log of a 24-hour drive (864 000 rows of about
+20 bytes) is 17 MB."""
+_COLUMN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,31}")
 MAX_GRADE_PCT = 40.0
+MAX_TIME_S = 86_400.0
+"""Latest sample time [s]: 24 h, far beyond any test cycle (regulatory cycles run 10-40 min)
+yet bounding the work and memory of a run (steps x trace columns)."""
+ELEVATION_RANGE_M = (-500.0, 9000.0)
+"""Road elevation [m]: the lowest road (Dead Sea shore, about -430 m) to above the highest
+(about 5800 m in the Himalaya)."""
 
 BUILTIN_FILES = {
     "cltc-p": ("cltc_p.csv", "China light-duty test cycle, passenger cars (GB/T 38146.1-2019)"),
@@ -146,11 +161,11 @@ def _load_builtin(key: str) -> Cycle:
 
 def read_cycle_csv(path: Path, name: str | None = None) -> Cycle:
     """Read and validate a cycle CSV (see the module docstring for the rules)."""
+    text = read_bounded_text(path, "cycle file", CycleError, MAX_CYCLE_FILE_BYTES, "utf-8-sig")
     try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.reader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise CycleError(f"{path}: cannot read cycle file: {exc}") from None
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:
+        raise CycleError(f"{path}: cannot read cycle file: not a CSV file") from None
     rows = [row for row in rows if any(cell.strip() for cell in row)]
     if not rows:
         raise CycleError(f"{path}: empty file; expected a header 'time_s,speed_kmh'")
@@ -181,14 +196,18 @@ def _check_header(path: Path, header: list[str]) -> dict[str, int]:
     allowed = {"time_s", "speed_kmh", "grade_pct", "elevation_m"}
     unknown = [col for col in header if col not in allowed]
     if unknown:
+        hint = did_you_mean(unknown[0], sorted(allowed))
+        # A near-miss column name is quoted; anything else is content of a file that is not
+        # a cycle CSV, and is never echoed.
+        named = f"'{unknown[0]}'" if hint and _COLUMN_NAME.fullmatch(unknown[0]) else ""
+        where = named or f"{header.index(unknown[0]) + 1} (not a cycle CSV header)"
         raise CycleError(
-            f"{path}: header: unknown column '{unknown[0]}';"
-            f"{did_you_mean(unknown[0], sorted(allowed))} expected time_s,speed_kmh"
+            f"{path}: header: unknown column {where};{hint} expected time_s,speed_kmh"
             " and optionally grade_pct or elevation_m"
         )
     for required in ("time_s", "speed_kmh"):
         if required not in header:
-            raise CycleError(f"{path}: header: missing column '{required}' (got {header})")
+            raise CycleError(f"{path}: header: missing column '{required}'")
     if "grade_pct" in header and "elevation_m" in header:
         raise CycleError(f"{path}: header: give grade_pct or elevation_m, not both")
     if len(set(header)) != len(header):
@@ -201,10 +220,12 @@ def _number(path: Path, line_no: int, col: str, text: str) -> float:
         value = float(text)
     except ValueError:
         raise CycleError(
-            f"{path}: line {line_no}: {col}: expected a number, got {text!r}"
+            f"{path}: line {line_no}: {col}: expected a number, got {shown_value(text)}"
         ) from None
     if not math.isfinite(value):
-        raise CycleError(f"{path}: line {line_no}: {col}: expected a finite number, got {text!r}")
+        raise CycleError(
+            f"{path}: line {line_no}: {col}: not a finite number, got {shown_value(text)}"
+        )
     return value
 
 
@@ -213,6 +234,11 @@ def _check_trace(path: Path, time_s: np.ndarray, speed_kmh: np.ndarray) -> None:
         raise CycleError(f"{path}: expected at least 2 samples, got {len(time_s)}")
     if time_s[0] < 0:
         raise CycleError(f"{path}: line 2: time_s: expected >= 0, got {time_s[0]}")
+    for i in np.flatnonzero(time_s > MAX_TIME_S)[:1]:
+        raise CycleError(
+            f"{path}: line {int(i) + 2}: time_s: expected at most {MAX_TIME_S:g} s (24 h), "
+            f"got {time_s[i]:g}"
+        )
     steps = np.diff(time_s)
     bad = np.flatnonzero(steps <= 0)
     if bad.size:
@@ -242,6 +268,12 @@ def _grade(path: Path, values: dict, time_s: np.ndarray, speed_mps: np.ndarray) 
         grade = values["grade_pct"] / 100.0
     elif "elevation_m" in values:
         column, line_offset = "elevation_m", 3  # grade[i] is the rise from line i + 2 to i + 3
+        low, high = ELEVATION_RANGE_M
+        for i in np.flatnonzero((values["elevation_m"] < low) | (values["elevation_m"] > high))[:1]:
+            raise CycleError(
+                f"{path}: line {int(i) + 2}: elevation_m: expected {low:g} to {high:g} m, "
+                f"got {values['elevation_m'][i]:g}"
+            )
         distance_m = np.concatenate(
             [[0.0], np.cumsum(0.5 * (speed_mps[1:] + speed_mps[:-1]) * np.diff(time_s))]
         )

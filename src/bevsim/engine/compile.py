@@ -11,6 +11,7 @@ import numpy as np
 from bevsim.chemistry import Chemistry, load_chemistry
 from bevsim.engine.layout import PARAM_COLUMNS, P
 from bevsim.engine.tables import MAP_GRID, LossMap, Tables, build_tables
+from bevsim.errors import BevsimError
 from bevsim.spec.drive_unit import (
     EquivalentDriveUnit,
     combined_loss_map,
@@ -115,8 +116,38 @@ def compile_vehicles(
         if key not in map_ids:
             map_ids[key] = len(maps)
             maps.append(_unit_map(spec, unit))
+        refuse_outside_tables(chem, cond.ambient_temp_c, f"{spec.id}: ambient temperature")
         rows[i] = _param_row(spec, cond, chem, chem_ids[chem.id], map_ids[key], unit)
     return CompiledBatch(rows, build_tables(maps, chems), tuple(s.id for s in specs))
+
+
+class ConditionsError(BevsimError):
+    """Test conditions the model cannot run (e.g. a temperature outside the cell tables)."""
+
+
+def refuse_outside_tables(chemistry: Chemistry, temp_c: float, what: str) -> None:
+    """Refuse a test temperature [degC] outside the chemistry's tables, the same way in every
+    procedure: the tables are clamped at their ends, so a colder or hotter test would silently
+    run at the edge value. Every batch's ambient temperature (the cells soak at it) is checked
+    when it is compiled; cell temperatures a procedure carries from one leg to the next may
+    drift past an end, and are clamped like any temperature during a run."""
+    low, high = chemistry.temperature_c[0], chemistry.temperature_c[-1]
+    if not (math.isfinite(temp_c) and low <= temp_c <= high):
+        raise ConditionsError(
+            f"{what} {temp_c:g} degC is outside the '{chemistry.id}' chemistry's tables "
+            f"({low:g} to {high:g} degC), which are not extrapolated"
+        )
+
+
+def refuse_outside_window(spec: VehicleSpec, soc: float | None) -> None:
+    """Refuse a start SOC [-] a user asked for outside the pack's usable window
+    (battery.soc_min..soc_max); None (start full) passes."""
+    low, high = spec.battery.soc_min, spec.battery.soc_max
+    if soc is not None and not (math.isfinite(soc) and low <= soc <= high):
+        raise ConditionsError(
+            f"{spec.id}: start SOC {100 * soc:g} % is outside its usable window, "
+            f"battery.soc_min {100 * low:g} % to soc_max {100 * high:g} %"
+        )
 
 
 def pack_of(spec: VehicleSpec) -> PackDesign:

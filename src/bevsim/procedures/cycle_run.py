@@ -13,16 +13,19 @@ import numpy as np
 import pandas as pd
 
 from bevsim.cycles import Cycle, load_cycle
-from bevsim.engine.compile import Conditions, compile_vehicles
+from bevsim.engine.compile import Conditions, compile_vehicles, refuse_outside_window
 from bevsim.engine.kernel import TRACE_TOLERANCE_MPS
 from bevsim.engine.layout import TOTAL_COLUMNS, TRACE_COLUMNS
 from bevsim.engine.run import DEFAULT_DT_S, run_cycle
-from bevsim.spec import VehicleSpec, load_vehicle
+from bevsim.procedures.finite import finite_results
+from bevsim.spec import VehicleSpec, load_vehicles
 
 J_PER_KWH = 3.6e6
 KMH_PER_MPS = 3.6
 DEFAULT_LOAD_KG = 100.0
 """Load added to curb mass for a cycle run [kg]: driver and luggage, as GB/T 18386.1's test."""
+UNDEFINED_WITHOUT_DISTANCE = ("consumption_kwh_per_100km",)
+"""Per-distance results, undefined (NaN) on a cycle that covers no distance."""
 
 LOSS_COLUMNS = {
     "aero_energy_kwh": "aero_energy_j",
@@ -69,8 +72,9 @@ def simulate(
     (soaked) cell temperature;
     ``dt_s`` [s] the kernel's time step. A single run is a batch of one with traces on.
     """
-    refs = [vehicles] if isinstance(vehicles, str | Path | VehicleSpec) else list(vehicles)
-    specs = [load_vehicle(v) for v in refs]
+    specs = load_vehicles(vehicles)
+    for spec in specs:
+        refuse_outside_window(spec, initial_soc)
     cyc = cycle if isinstance(cycle, Cycle) else load_cycle(cycle)
     conditions = Conditions(
         added_mass_kg=load_kg, ambient_temp_c=ambient_temp_c, initial_soc=initial_soc
@@ -80,6 +84,7 @@ def simulate(
     summary = summarise(
         specs, cyc.name, out.totals, batch.column("mass_kg"), batch.column("initial_soc")
     )
+    finite_results(summary, f"cycle run on {cyc.name}", UNDEFINED_WITHOUT_DISTANCE)
     trace_frames = {}
     if out.traces is not None:
         trace_frames = {

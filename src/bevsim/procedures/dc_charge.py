@@ -23,13 +23,16 @@ import numpy as np
 import pandas as pd
 
 from bevsim.chemistry import load_chemistry
-from bevsim.engine.compile import Conditions, compile_vehicles, pack_of
+from bevsim.engine.compile import Conditions, compile_vehicles, pack_of, refuse_outside_tables
 from bevsim.engine.dc_charging import DC_TOTALS, DC_TRACE, LIMITERS, dc_charge_session
 from bevsim.engine.layout import P
 from bevsim.errors import BevsimError
+from bevsim.procedures.finite import finite_results
 from bevsim.spec import VehicleSpec, load_vehicle
 
 DT_S = 1.0
+UNDEFINED_WITHOUT_CURRENT = ("first_current_after_s", "avg_power_kw")
+"""NaN when no current flowed (the pack accepted nothing) or the session took no time."""
 MAX_SESSION_H = 6.0
 J_PER_KWH = 3.6e6
 DEFAULT_CHARGER_MAX_CURRENT_A = 500.0
@@ -160,6 +163,7 @@ def dc_charge_run(
     summary["precondition_energy_kwh"] = float(
         p[P.pack_heat_capacity_j_per_k] * (start_cell_c - ambient_temp_c) / J_PER_KWH
     )
+    finite_results(pd.DataFrame([summary]), "DC charge", UNDEFINED_WITHOUT_CURRENT)
     return DcChargeResult(summary, frame)
 
 
@@ -190,12 +194,7 @@ def _check_inputs(spec, chem, from_soc, to_soc, charger_kw, ambient_temp_c, char
         )
     if not (math.isfinite(charger_a) and charger_a > 0.0):
         raise ChargeError(f"charger current: expected more than 0 A, got {charger_a:g} A")
-    lo, hi = chem.temperature_c[0], chem.temperature_c[-1]
-    if not (math.isfinite(ambient_temp_c) and lo <= ambient_temp_c <= hi):
-        raise ChargeError(
-            f"temperature {ambient_temp_c:g} C is outside the '{chem.id}' chemistry's tables "
-            f"({lo:g} to {hi:g} C), which are not extrapolated"
-        )
+    refuse_outside_tables(chem, ambient_temp_c, f"{spec.id}: ambient temperature")
 
 
 def _trace_frame(rows: np.ndarray, soc0: float, cell0_c: float) -> pd.DataFrame:

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bevsim.engine.compile import Conditions
+from bevsim.engine.compile import Conditions, refuse_outside_window
 from bevsim.engine.performance import (
     LIMITERS,
     N_TRACE,
@@ -39,7 +39,8 @@ from bevsim.engine.performance import (
     top_speed,
 )
 from bevsim.errors import BevsimError
-from bevsim.spec import VehicleSpec, load_vehicle
+from bevsim.procedures.finite import finite_results
+from bevsim.spec import VehicleSpec, load_vehicles
 
 KMH_PER_MPS = 3.6
 MPS_PER_MPH = 0.44704
@@ -87,8 +88,9 @@ def performance_run(
 ) -> PerformanceResult:
     """As performance_test, with the launch traces (time, speed, distance, limiter, powers)."""
     _check_options(load_kg, initial_soc, ambient_temp_c, dt_s)
-    refs = [vehicles] if isinstance(vehicles, str | Path | VehicleSpec) else list(vehicles)
-    specs = [load_vehicle(v) for v in refs]
+    specs = load_vehicles(vehicles)
+    for spec in specs:
+        refuse_outside_window(spec, initial_soc)
     conditions = Conditions(
         added_mass_kg=load_kg, ambient_temp_c=ambient_temp_c, initial_soc=initial_soc
     )
@@ -97,7 +99,21 @@ def performance_run(
         row, trace = _one_vehicle(spec, conditions, dt_s)
         rows.append(row)
         traces[spec.id] = trace
-    return PerformanceResult(pd.DataFrame(rows), traces)
+    summary = finite_results(pd.DataFrame(rows), "performance", UNDEFINED_WHEN_NOT_REACHED)
+    return PerformanceResult(summary, traces)
+
+
+UNDEFINED_WHEN_NOT_REACHED = (
+    "accel_0_100_kmh_s",
+    "accel_0_60_mph_s",
+    "accel_80_120_kmh_s",
+    "quarter_mile_s",
+    "quarter_mile_trap_speed_kmh",
+    *(f"grade_{speed_kmh}kmh_pct" for speed_kmh in GRADE_SPEEDS_KMH),
+    "speed_limiter_kmh",
+)
+"""Columns that are NaN where a speed, distance or grade is not reached (or, for the limiter,
+where there is none): "no value", not a failed computation."""
 
 
 def _check_options(load_kg, initial_soc, ambient_temp_c, dt_s) -> None:

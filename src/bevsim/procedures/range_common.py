@@ -10,6 +10,7 @@ import pandas as pd
 from bevsim.cycles import load_cycle
 from bevsim.engine.compile import Conditions
 from bevsim.procedures.depletion import J_PER_KWH, DepletionResult, drive_to_depletion
+from bevsim.procedures.finite import finite_results
 from bevsim.spec import VehicleSpec
 
 
@@ -75,7 +76,7 @@ def range_rows(
     drive, charge = result.drive, result.charge
     range_km = drive["distance_m"] / 1000.0
     recharge_kwh = charge["wall_energy_j"] / J_PER_KWH
-    return pd.DataFrame(
+    rows = pd.DataFrame(
         {
             "vehicle_id": [s.id for s in specs],
             "vehicle": [s.name for s in specs],
@@ -100,3 +101,4 @@ def range_rows(
             },
         }
     )
+    return finite_results(rows, procedure)

@@ -9,7 +9,7 @@ import pandas as pd
 
 from bevsim.errors import BevsimError, did_you_mean
 from bevsim.procedures import cltc, epa, wltp
-from bevsim.spec import VehicleSpec, load_vehicle
+from bevsim.spec import VehicleSpec, load_vehicles
 
 PROCEDURES = {"cltc": cltc.run, "wltp": wltp.run, "epa": epa.run}
 
@@ -25,8 +25,7 @@ def range_test(
     label adjustment by ``label_method``: two-cycle (x 0.7) or five-cycle (vehicle-specific).
     """
     epa.check_label_method(label_method)
-    refs = [vehicles] if isinstance(vehicles, str | Path | VehicleSpec) else list(vehicles)
-    specs = [load_vehicle(v) for v in refs]
+    specs = load_vehicles(vehicles)
     names = list(PROCEDURES) if procedure == "all" else [procedure.lower()]
     for name in names:
         if name not in PROCEDURES:

@@ -22,11 +22,12 @@ from pathlib import Path
 import pandas as pd
 
 from bevsim.chemistry import load_chemistry
-from bevsim.engine.compile import pack_heat_capacity_j_per_k, pack_of
+from bevsim.engine.compile import pack_heat_capacity_j_per_k, pack_of, refuse_outside_tables
 from bevsim.errors import BevsimError, did_you_mean
 from bevsim.procedures import cltc, epa, wltp
+from bevsim.procedures.finite import finite_results
 from bevsim.procedures.range_common import PRECONDITION_CELL_TEMP_C, Environment, cycle_range
-from bevsim.spec import VehicleSpec, load_vehicle
+from bevsim.spec import VehicleSpec, load_vehicles
 
 REFERENCE_TEMP_C = 23.0
 
@@ -52,13 +53,16 @@ def winter_test(
     hvac_on: bool = True,
 ) -> pd.DataFrame:
     """Range, consumption, retention vs 23 degC and energy use per vehicle and temperature."""
-    refs = [vehicles] if isinstance(vehicles, str | Path | VehicleSpec) else list(vehicles)
-    specs = [load_vehicle(v) for v in refs]
+    specs = load_vehicles(vehicles)
     run = _procedure(procedure)
     for t in temps_c:
         if not MIN_TEMP_C <= t <= MAX_TEMP_C:
             raise BevsimError(f"--temps: {t:g} degC is outside {MIN_TEMP_C:g}..{MAX_TEMP_C:g}")
     temps = sorted({float(t) for t in temps_c} | {REFERENCE_TEMP_C})
+    for spec in specs:  # before any run: the same refusal the engine gives, up front
+        for temp in temps:
+            chemistry = load_chemistry(spec.battery.chemistry)
+            refuse_outside_tables(chemistry, temp, f"{spec.id}: ambient temperature")
     frames = []
     for temp in temps:
         env = Environment(ambient_temp_c=temp, hvac_on=hvac_on, precondition=precondition)
@@ -73,7 +77,8 @@ def winter_test(
     reference = table[table["ambient_temp_c"] == REFERENCE_TEMP_C].set_index("vehicle_id")
     table["range_retained"] = table["range_km"] / table["vehicle_id"].map(reference["range_km"])
     requested = {float(t) for t in temps_c}
-    return table[table["ambient_temp_c"].isin(requested)].reset_index(drop=True)
+    table = table[table["ambient_temp_c"].isin(requested)].reset_index(drop=True)
+    return finite_results(table, f"winter {procedure}")
 
 
 def _procedure(name: str):

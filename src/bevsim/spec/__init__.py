@@ -1,6 +1,19 @@
 """What a vehicle is: the vehicle-file models, the library and the pack derivation."""
 
-from bevsim.spec.loader import list_vehicles, load_vehicle, read_vehicle_file, vehicle_from_dict
+from bevsim.spec.loader import (
+    list_vehicles,
+    load_vehicle,
+    load_vehicles,
+    read_vehicle_file,
+    vehicle_from_dict,
+)
 from bevsim.spec.models import VehicleSpec
 
-__all__ = ["VehicleSpec", "list_vehicles", "load_vehicle", "read_vehicle_file", "vehicle_from_dict"]
+__all__ = [
+    "VehicleSpec",
+    "list_vehicles",
+    "load_vehicle",
+    "load_vehicles",
+    "read_vehicle_file",
+    "vehicle_from_dict",
+]

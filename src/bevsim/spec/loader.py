@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from bevsim.errors import SpecError, did_you_mean, format_validation_error
 from bevsim.spec.models import VehicleSpec
+from bevsim.yamlfile import read_yaml_file
 
 LIBRARY_PACKAGE = "bevsim.vehicles"
 
@@ -40,6 +41,35 @@ def load_vehicle(ref: str | Path | VehicleSpec) -> VehicleSpec:
     )
 
 
+def load_vehicles(
+    refs: str | Path | VehicleSpec | Sequence[str | Path | VehicleSpec],
+) -> list[VehicleSpec]:
+    """Specs for one or more references (see load_vehicle).
+
+    Two library ids or files that give the same vehicle id are refused, naming both: results
+    are keyed by vehicle id, so a user file that keeps a library id would give rows nobody can
+    tell apart. Specs passed in as objects (a sweep's variants share their base id) are not
+    checked.
+    """
+    many = [refs] if isinstance(refs, str | Path | VehicleSpec) else list(refs)
+    specs = [load_vehicle(ref) for ref in many]
+    named: dict[str, str] = {}
+    for ref, spec in zip(many, specs, strict=True):
+        if isinstance(ref, VehicleSpec):
+            continue
+        if spec.id in named:
+            raise SpecError(
+                f"{_describe(ref)}: id '{spec.id}' is also the id of {_describe(named[spec.id])}"
+                "; give the file its own id (results are told apart by id)"
+            )
+        named[spec.id] = str(ref)
+    return specs
+
+
+def _describe(ref: str | Path) -> str:
+    return f"library vehicle '{ref}'" if str(ref) in _library_ids() else str(ref)
+
+
 @lru_cache(maxsize=1)
 def _library_ids() -> tuple[str, ...]:
     folder = resources.files(LIBRARY_PACKAGE)
@@ -56,15 +86,7 @@ def _load_library(vehicle_id: str) -> VehicleSpec:
 
 def read_vehicle_file(path: Path) -> VehicleSpec:
     """Parse and validate one vehicle YAML file; errors name the file, field and expectation."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise SpecError(f"{path}: {where}invalid YAML: {problem}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(f"{path}: cannot read vehicle file: {exc}") from None
+    data = read_yaml_file(path, "vehicle file", SpecError)
     if not isinstance(data, dict):
         raise SpecError(f"{path}: expected a mapping of vehicle fields, got {type(data).__name__}")
     data.setdefault("id", path.stem)
@@ -81,10 +103,11 @@ def vehicle_from_dict(data: dict[str, Any], source: str = "<dict>") -> VehicleSp
 
 
 def _resolve_relative_paths(data: dict[str, Any], base: Path) -> None:
-    motors = (
-        (data.get("drive") or {}).get("motors") if isinstance(data.get("drive"), dict) else None
-    )
-    for motor in motors or []:
+    """Make motor map paths relative to the vehicle file absolute (any shape of input: the
+    model reports a malformed drive section afterwards)."""
+    drive = data.get("drive")
+    motors = drive.get("motors") if isinstance(drive, dict) else None
+    for motor in motors if isinstance(motors, list) else []:
         if isinstance(motor, dict) and isinstance(motor.get("efficiency_map"), str):
             map_path = Path(motor["efficiency_map"])
             if not map_path.is_absolute():

@@ -2,6 +2,11 @@
 
 Field names are a public contract: extend, never rename. Unknown fields are an error. Units are
 the ones in each field name; the compile step converts to SI.
+
+Every number has a physical range and must be finite (NaN and inf are refused as "not a finite
+number"). Validation is strict: a number must be a YAML number (not a string or a boolean) and a
+count must be an integer. Ranges admit every road car from a quadricycle to a heavy pickup; the
+lower bounds quoted per field are the smallest figures of production vehicles, with a margin.
 """
 
 from __future__ import annotations
@@ -12,7 +17,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PositiveFloat,
     PositiveInt,
     field_validator,
     model_validator,
@@ -30,13 +34,15 @@ Gillespie, Fundamentals of Vehicle Dynamics (1992), eq. 2-7, mass factor for hig
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class Mass(_Strict):
     """Vehicle mass [kg]; procedures add their own test load."""
 
-    curb_kg: PositiveFloat = Field(le=10000)
+    curb_kg: float = Field(ge=200, le=10000)
+    """200 kg: below the lightest road EVs (Renault Twizy 474 kg, Citroen Ami 485 kg, makers'
+    data); 10 t: above the heaviest electric pickups (GMC Hummer EV about 4.1 t)."""
     rotating_equivalent_kg: float | None = Field(default=None, ge=0, le=1000)
 
     @property
@@ -69,7 +75,7 @@ class Tires(_Strict):
     """Rolling resistance coefficient [-] and either a size string or the rolling radius [m]."""
 
     rolling_resistance_coefficient: float = Field(ge=0.002, le=0.05)
-    size: str | None = None
+    size: str | None = Field(default=None, max_length=40)
     radius_m: float | None = Field(default=None, gt=0.15, lt=0.6)
 
     @model_validator(mode="after")
@@ -93,11 +99,16 @@ class Motor(_Strict):
     """One traction motor: its peak envelope and, optionally, an efficiency map CSV."""
 
     axle: Literal["front", "rear"]
-    peak_power_kw: float = Field(gt=0, le=2000)
-    peak_torque_nm: float = Field(gt=0, le=10000)
+    peak_power_kw: float = Field(ge=1, le=2000)
+    """1 kW: below the smallest traction motors (Citroen Ami 6 kW, Renault Twizy 80 13 kW, makers'
+    data); 2 MW: above the strongest cars (Rimac Nevera 1.4 MW over four motors)."""
+    peak_torque_nm: float = Field(ge=5, le=10000)
+    """5 N m: below the smallest traction motors (Twizy 45: 33 N m, maker's data)."""
     max_speed_rpm: float = Field(gt=1000, le=40000)
     efficiency_map: str | None = Field(
         default=None,
+        min_length=1,
+        max_length=1000,
         description="CSV of efficiency over (speed_rpm, torque_nm) relative to the vehicle file; "
         "default: the built-in PMSM + SiC inverter map scaled to this motor's rating and type",
     )
@@ -110,7 +121,7 @@ class Motor(_Strict):
     inverter: Literal["sic", "igbt"] = Field(
         default="sic",
         description="inverter semiconductor of the built-in map: sic (SiC MOSFET) or igbt "
-        "(silicon IGBT, twice the inverter losses); ignored with an efficiency_map",
+        "(silicon IGBT, twice the inverter losses); not with an efficiency_map",
     )
     gear_ratio: float | None = Field(
         default=None,
@@ -133,6 +144,16 @@ class Motor(_Strict):
 
             load_efficiency_map(value)
         return value
+
+    @model_validator(mode="after")
+    def _inverter_has_an_effect(self) -> Self:
+        # "sic" is the default a dumped spec carries; another inverter with a map is a mistake
+        if self.efficiency_map is not None and self.inverter != "sic":
+            raise ValueError(
+                "inverter selects the built-in map and has no effect with an efficiency_map "
+                "(the map CSV holds the inverter's losses): give one of the two"
+            )
+        return self
 
 
 class Drive(_Strict):
@@ -169,22 +190,45 @@ class Drive(_Strict):
             raise ValueError(
                 f"layout '{self.layout}' needs motors on {sorted(expected)}, got {sorted(axles)}"
             )
+        if len(axles) == 1 and any(m.disconnect for m in self.motors):
+            raise ValueError(
+                "disconnect decouples a motor while the other axle drives; it has no effect on "
+                "a car with motors on one axle only"
+            )
         return self
+
+
+MIN_PACK_ENERGY_KWH = 1.0
+MAX_PACK_ENERGY_KWH = 500.0
+"""Gross pack energy of a traction pack [kWh]: 1 kWh is below the smallest (Citroen Ami
+5.5 kWh, Renault Twizy 6.1 kWh, makers' data); 500 kWh above the largest passenger-car packs
+(GMC Hummer EV about 212 kWh)."""
+MIN_PACK_VOLTAGE_V = 48.0
+MAX_PACK_VOLTAGE_V = 1500.0
+"""Pack nominal voltage [V]: 48 V, the low-voltage packs of light quadricycles [class-typical,
+unverified per model], to 1500 V, the top of the low-voltage DC band (IEC 60038) that traction
+packs are built under."""
 
 
 class Battery(_Strict):
     """Traction pack: chemistry and cell arrangement, or gross energy and nominal voltage."""
 
-    chemistry: str
+    chemistry: str = Field(min_length=1, max_length=500)
     cells_in_series: PositiveInt | None = Field(default=None, le=1000)
     cells_in_parallel: PositiveInt | None = Field(default=None, le=100)
-    cell_capacity_ah: PositiveFloat | None = Field(default=None, le=2000)
-    gross_energy_kwh: PositiveFloat | None = Field(default=None, le=500)
-    nominal_voltage_v: PositiveFloat | None = Field(default=None, ge=48, le=1500)
+    cell_capacity_ah: float | None = Field(default=None, ge=1, le=2000)
+    """1 Ah: below the smallest cells used in traction packs (18650 cells, 2.2-3.5 Ah, of the
+    Tesla Roadster and Model S); 2000 Ah: above the largest prismatic cells (about 300-600 Ah)."""
+    gross_energy_kwh: float | None = Field(
+        default=None, ge=MIN_PACK_ENERGY_KWH, le=MAX_PACK_ENERGY_KWH
+    )
+    nominal_voltage_v: float | None = Field(
+        default=None, ge=MIN_PACK_VOLTAGE_V, le=MAX_PACK_VOLTAGE_V
+    )
     soc_min: float = Field(default=0.03, ge=0.0, le=1.0)
     soc_max: float = Field(default=0.98, ge=0.0, le=1.0)
-    max_discharge_power_kw: PositiveFloat | None = None
-    max_charge_power_kw: PositiveFloat | None = None
+    max_discharge_power_kw: float | None = Field(default=None, ge=1, le=3000)
+    max_charge_power_kw: float | None = Field(default=None, ge=1, le=3000)
 
     @field_validator("chemistry")
     @classmethod
@@ -209,7 +253,28 @@ class Battery(_Strict):
             raise ValueError("cells_in_parallel goes with cells_in_series, not gross_energy_kwh")
         if not self.soc_min < self.soc_max:
             raise ValueError(f"soc_min ({self.soc_min}) must be below soc_max ({self.soc_max})")
+        if has_cells:
+            self._check_pack_energy()
         return self
+
+    def _check_pack_energy(self) -> None:
+        """The pack the cells make must be a traction pack (MIN/MAX_PACK_ENERGY_KWH, 48-1500 V)."""
+        from bevsim.chemistry import load_chemistry
+
+        assert self.cells_in_series is not None and self.cell_capacity_ah is not None
+        cell_v = load_chemistry(self.chemistry).nominal_voltage_v
+        volts = self.cells_in_series * cell_v
+        kwh = volts * (self.cells_in_parallel or 1) * self.cell_capacity_ah / 1000.0
+        if not MIN_PACK_ENERGY_KWH <= kwh <= MAX_PACK_ENERGY_KWH:
+            raise ValueError(
+                f"the cells make a {kwh:.3g} kWh pack; expected {MIN_PACK_ENERGY_KWH:g} to "
+                f"{MAX_PACK_ENERGY_KWH:g} kWh"
+            )
+        if not MIN_PACK_VOLTAGE_V <= volts <= MAX_PACK_VOLTAGE_V:
+            raise ValueError(
+                f"{self.cells_in_series} cells in series make a {volts:.3g} V pack; expected "
+                f"{MIN_PACK_VOLTAGE_V:g} to {MAX_PACK_VOLTAGE_V:g} V"
+            )
 
 
 class Charging(_Strict):
@@ -318,7 +383,7 @@ class Autonomy(_Strict):
     (accessory load and drag area).
     """
 
-    lidar: str | None = None
+    lidar: str | None = Field(default=None, max_length=100)
     compute_power_w: float = Field(default=0.0, ge=0, le=5000)
     sensor_power_w: float | None = Field(default=None, ge=0, le=2000)
     roof_sensor_drag_area_m2: float | None = Field(default=None, ge=0, le=0.5)
@@ -395,8 +460,8 @@ front) carry 57-62 % on the front [class-typical, unverified]."""
 class VehicleSpec(_Strict):
     """A whole vehicle file."""
 
-    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
-    name: str = Field(min_length=1)
+    id: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+    name: str = Field(min_length=1, max_length=200)
     year: int | None = Field(default=None, ge=1990, le=2100)
     mass: Mass
     body: Body

@@ -10,6 +10,7 @@ a complete rectangular grid; ``#`` lines are comments. Efficiency is that of the
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -18,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from bevsim.errors import SpecError
+from bevsim.files import read_bounded_text
 
 DEFAULT_MAP = "pmsm-sic"
 BUILT_IN_MAPS = {"sic": "pmsm-sic", "igbt": "pmsm-igbt"}
@@ -29,6 +31,12 @@ product is 3.3 x its peak power (tools/make_default_motor_map.py). Applied to an
 they scale with its peak power: losses = per-unit loss x 3.3 x peak power, the usual way of
 scaling one map to other ratings (ADVISOR, FASTSim: efficiency against fraction of rated
 power). A map from a CSV is exact for its motor: its losses scale with its own corner."""
+MAX_MAP_FILE_BYTES = 1_000_000
+"""Largest map CSV read [bytes]: a 200 x 200 grid of three numbers per row is about 0.8 MB."""
+MAP_AXIS_LIMITS = {False: (2.0, 2.0), True: (40_000.0, 10_000.0)}
+"""Largest map axis values: fractions up to 2 (a map may extend past the rating), and absolute
+speed and torque up to the vehicle file's own limits (max_speed_rpm 40000, torque 10000 N m)."""
+_HEADERS_FRACTION = ("speed_fraction", "torque_fraction")
 _HEADERS = {
     ("speed_fraction", "torque_fraction", "efficiency"): False,
     ("speed_rpm", "torque_nm", "efficiency"): True,
@@ -71,6 +79,14 @@ def load_efficiency_map(path: str | Path | None, inverter: str = "sic") -> Effic
     return _read_map(str(path))
 
 
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 @lru_cache(maxsize=4)
 def _builtin_map_path(name: str = DEFAULT_MAP) -> str:
     ref = resources.files("bevsim.spec") / "data" / "motor_maps" / f"{name}.csv"
@@ -80,25 +96,29 @@ def _builtin_map_path(name: str = DEFAULT_MAP) -> str:
 
 @lru_cache(maxsize=64)
 def _read_map(path: str) -> EfficiencyMap:
+    """Read and check one map CSV; messages name the file, line and rule, never its content."""
+    text = read_bounded_text(Path(path), "efficiency map", SpecError, MAX_MAP_FILE_BYTES)
     try:
-        with open(path, newline="", encoding="utf-8") as handle:
-            rows = [r for r in csv.reader(handle) if r and not r[0].lstrip().startswith("#")]
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        reason = getattr(exc, "strerror", None) or exc
-        raise SpecError(f"{path}: cannot read efficiency map: {reason}") from None
+        lines = list(enumerate(csv.reader(io.StringIO(text, newline="")), start=1))
+    except csv.Error:
+        raise SpecError(f"{path}: cannot read efficiency map: not a CSV file") from None
+    rows = [(n, r) for n, r in lines if r and not r[0].lstrip().startswith("#")]
     if not rows:
         raise SpecError(f"{path}: empty efficiency map")
-    header = tuple(c.strip() for c in rows[0])
+    header = tuple(c.strip() for c in rows[0][1])
     if header not in _HEADERS:
         expected = " or ".join(",".join(h) for h in _HEADERS)
-        raise SpecError(f"{path}: header: expected {expected}, got {','.join(header)}")
-    for row in rows[1:]:
+        raise SpecError(
+            f"{path}: line {rows[0][0]}: header: expected {expected} (not an efficiency map)"
+        )
+    for line_no, row in rows[1:]:
         if len(row) != 3:
-            raise SpecError(f"{path}: expected 3 values per row, got {len(row)}: {','.join(row)}")
+            raise SpecError(f"{path}: line {line_no}: expected 3 values per row, got {len(row)}")
     try:
-        data = np.array([[float(c) for c in r] for r in rows[1:]], dtype=float)
-    except ValueError as exc:
-        raise SpecError(f"{path}: expected numbers in every row ({exc})") from None
+        data = np.array([[float(c) for c in r] for _, r in rows[1:]], dtype=float)
+    except ValueError:
+        bad = next(n for n, r in rows[1:] if not all(_is_number(c) for c in r))
+        raise SpecError(f"{path}: line {bad}: expected numbers in every row") from None
     if data.ndim != 2 or data.shape[1] != 3 or not np.all(np.isfinite(data)):
         raise SpecError(f"{path}: expected 3 finite numbers per row")
     speed, torque = np.unique(data[:, 0]), np.unique(data[:, 1])
@@ -109,6 +129,13 @@ def _read_map(path: str) -> EfficiencyMap:
         )
     if np.any(speed < 0):
         raise SpecError(f"{path}: speed must be >= 0")
+    speed_max, torque_max = MAP_AXIS_LIMITS[_HEADERS[header]]
+    if speed.max() > speed_max or np.abs(torque).max() > torque_max:
+        names = ("speed_rpm", "torque_nm") if _HEADERS[header] else _HEADERS_FRACTION
+        raise SpecError(
+            f"{path}: expected {names[0]} within 0..{speed_max:g} and |{names[1]}| at most "
+            f"{torque_max:g}"
+        )
     if torque.max() <= 0:
         raise SpecError(f"{path}: expected motoring points (torque > 0)")
     eff = np.full((len(speed), len(torque)), np.nan)
