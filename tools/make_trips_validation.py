@@ -27,6 +27,7 @@ import bevsim  # noqa: E402
 from bevsim.files import save_figure, write_atomically  # noqa: E402
 from bevsim.trips import read_trip  # noqa: E402
 from bevsim.trips.calibrate import FIT_BOUNDS, calibrate  # noqa: E402
+from bevsim.trips.replay import Location, ReplayOptions  # noqa: E402
 from bevsim.trips.validation import (  # noqa: E402
     TARGET_MAE_PCT,
     compare,
@@ -48,6 +49,8 @@ CALIBRATED_PATHS = (
 )
 CALIBRATED_TARGET_MAE_PCT = {"summer": 4.0, "winter": 6.0}
 FOLDS = 5
+MUNICH = Location(48.14, 11.58, "Europe/Berlin")
+"""The data set's trips are "around Munich" (its README); Munich city centre, its time zone."""
 
 
 def main() -> None:
@@ -56,11 +59,17 @@ def main() -> None:
     trips = [read_trip(data / e["file"]) for e in entries]
     caveats = {Path(e["file"]).stem: e.get("data_caveats", []) for e in entries}
     spec = bevsim.load_vehicle(VEHICLE)
-    table = compare(spec, trips)
+    options = ReplayOptions(location=MUNICH)
+    table = compare(spec, trips, options)
     with Progress() as progress:
         task = progress.add_task("k-fold calibration", total=FOLDS + 1)
         cal = calibrate(
-            spec, trips, CALIBRATED_PATHS, FOLDS, progress=lambda: progress.advance(task)
+            spec,
+            trips,
+            CALIBRATED_PATHS,
+            FOLDS,
+            options=options,
+            progress=lambda: progress.advance(task),
         )
     table["calibrated_error_pct"] = table["trip"].map(cal.held_out_pct)
     table["calibrated_fit_error_pct"] = table["trip"].map(cal.fit.errors_pct)

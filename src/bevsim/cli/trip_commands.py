@@ -26,7 +26,7 @@ from bevsim.cli.run_commands import TRACE_SUFFIXES
 from bevsim.errors import BevsimError
 from bevsim.spec import load_vehicle
 from bevsim.trips import Trip, check_unbroken, read_trip, split_trip
-from bevsim.trips.replay import ReplayOptions, TripResult, replay
+from bevsim.trips.replay import Location, ReplayOptions, TripResult, replay
 
 LogsArgument = Annotated[
     list[Path],
@@ -65,6 +65,8 @@ LIMITS = {
     "--cabin-setpoint-c": (10.0, 30.0),
     "--start-soc-pct": (0.0, 100.0),
     "--battery-temp-c": (-40.0, 60.0),
+    "--latitude-deg": (-90.0, 90.0),
+    "--longitude-deg": (-180.0, 180.0),
 }
 
 
@@ -101,6 +103,21 @@ def trip_command(
     split: Annotated[
         bool, typer.Option("--split", help="Split logs at gaps and charging stops.")
     ] = False,
+    latitude_deg: Annotated[
+        float | None,
+        typer.Option(
+            "--latitude-deg",
+            help="Where the trip was driven, deg N; with --longitude-deg, --timezone and the "
+            "log's start time and weather it adds the sun on the cabin (default: no sun).",
+        ),
+    ] = None,
+    longitude_deg: Annotated[
+        float | None, typer.Option("--longitude-deg", help="Where the trip was driven, deg E.")
+    ] = None,
+    time_zone: Annotated[
+        str | None,
+        typer.Option("--timezone", help="IANA time zone of the log's clock, e.g. Europe/Berlin."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Replay logged trips: predicted pack energy, consumption, SoC and where the energy went;
@@ -113,12 +130,20 @@ def trip_command(
         "--cabin-setpoint-c": cabin_setpoint_c,
         "--start-soc-pct": start_soc_pct,
         "--battery-temp-c": battery_temp_c,
+        "--latitude-deg": latitude_deg,
+        "--longitude-deg": longitude_deg,
     }
     for option, value in values.items():
         lo, hi = LIMITS[option]
         if value is not None and not lo <= value <= hi:
             raise BevsimError(f"{option}: expected {lo:g}..{hi:g}, got {value:g}")
-    options = ReplayOptions(ambient_c, load_kg, cabin_setpoint_c, start_soc_pct, battery_temp_c)
+    place = (latitude_deg, longitude_deg, time_zone)
+    if any(v is not None for v in place) and any(v is None for v in place):
+        raise BevsimError("--latitude-deg, --longitude-deg and --timezone go together")
+    location = None if latitude_deg is None else Location(latitude_deg, longitude_deg, time_zone)
+    options = ReplayOptions(
+        ambient_c, load_kg, cabin_setpoint_c, start_soc_pct, battery_temp_c, location=location
+    )
     spec = load_vehicle(vehicle)
     trips = _read_all(logs, split)
     results = _replay_all(spec, trips, options)

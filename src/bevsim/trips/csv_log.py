@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import csv
 import math
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -176,4 +177,22 @@ def _metadata(meta_path: Path, k: int, entry: dict) -> TripMetadata:
             )
         values[attr] = float(value)
     texts = {key: entry.get(key) for key in ("season", "weather")}
-    return TripMetadata(**values, **{k: None if v is None else str(v) for k, v in texts.items()})
+    return TripMetadata(
+        **values,
+        **{k: None if v is None else str(v) for k, v in texts.items()},
+        start_local=_start_local(meta_path, k, entry),
+    )
+
+
+def _start_local(meta_path: Path, k: int, entry: dict) -> datetime | None:
+    """The trip's local start time from ``date`` and ``start_time_local``, if both are given."""
+    date, clock = entry.get("date"), entry.get("start_time_local")
+    if date is None or clock is None:
+        return None
+    try:
+        return datetime.fromisoformat(f"{date}T{clock}")
+    except (TypeError, ValueError):
+        raise TripError(
+            f"{meta_path}: trips.{k}.date / start_time_local: expected YYYY-MM-DD and HH:MM:SS, "
+            f"got {date!r} and {clock!r}"
+        ) from None

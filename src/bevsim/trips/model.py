@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 import numpy as np
 
@@ -51,8 +52,8 @@ class TripError(BevsimError):
 @dataclass(frozen=True)
 class TripMetadata:
     """What a log's metadata says about the trip: payload beyond the driver [kg], cabin
-    setpoint [degC], BMS SoC at the start [%], battery temperature at the start [degC], season
-    and weather (free text such as ``sunny``)."""
+    setpoint [degC], BMS SoC at the start [%], battery temperature at the start [degC], season,
+    weather (free text such as ``sunny``) and the local start time."""
 
     payload_kg: float | None = None
     cabin_setpoint_c: float | None = None
@@ -60,6 +61,7 @@ class TripMetadata:
     battery_temp_c: float | None = None
     season: str | None = None
     weather: str | None = None
+    start_local: datetime | None = None  # local clock time at the start (no zone)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
@@ -27,6 +29,7 @@ from bevsim.procedures.cycle_run import LOSS_COLUMNS, records_for_json
 from bevsim.spec import VehicleSpec
 from bevsim.trips.grade import grade_from_elevation
 from bevsim.trips.model import J_PER_KWH, KMH_PER_MPS, Trip, TripError
+from bevsim.trips.solar import cabin_solar_gain_w
 
 DRIVER_MASS_KG = 75.0
 """Mass of the driver [kg]: the 75 kg of the EU's mass in running order (Regulation (EU)
@@ -36,10 +39,29 @@ MIN_ENERGY_FOR_ERROR_KWH = 0.05
 
 
 @dataclass(frozen=True)
+class Location:
+    """Where a trip was driven: latitude [deg N], longitude [deg E] and IANA time zone of the
+    log's local clock (e.g. ``Europe/Berlin``)."""
+
+    latitude_deg: float
+    longitude_deg: float
+    timezone: str
+
+    def utc(self, local: datetime) -> datetime:
+        """A local clock time of this place as an aware UTC time."""
+        try:
+            zone = ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise TripError(f"--timezone: unknown IANA time zone '{self.timezone}'") from None
+        return local.replace(tzinfo=zone).astimezone(UTC)
+
+
+@dataclass(frozen=True)
 class ReplayOptions:
     """What overrides a log and its metadata: constant ambient [degC], load added to curb mass
     [kg], cabin setpoint [degC], start SoC [%], start battery temperature [degC]; the kernel's
-    step [s]."""
+    step [s]; where the trip was driven (with the log's start time and weather it gives the
+    sunlight on the cabin, :mod:`bevsim.trips.solar`; without it, no sun)."""
 
     ambient_c: float | None = None
     load_kg: float | None = None
@@ -47,6 +69,7 @@ class ReplayOptions:
     start_soc_pct: float | None = None
     battery_temp_c: float | None = None
     dt_s: float = DEFAULT_DT_S
+    location: Location | None = None
 
 
 @dataclass(frozen=True)
@@ -100,9 +123,25 @@ def prepare(trip: Trip, options: ReplayOptions = ReplayOptions()) -> TripRun:
         initial_soc=_start_soc(trip, options),
         hvac_on=True,
         cabin_temp_c=start_ambient,
+        cabin_solar_gain_w=solar_gain_w(trip, options.location) or 0.0,
     )
     setpoint = _first(options.cabin_setpoint_c, meta.cabin_setpoint_c)
     return TripRun(cycle, conditions, setpoint, trip)
+
+
+def solar_gain_w(trip: Trip, location: Location | None) -> float | None:
+    """Mean solar heat gain into the cabin [W], or None where the place, the start time or a
+    known weather word is missing (then the trip is replayed without sun)."""
+    meta = trip.metadata
+    if location is None or meta.start_local is None or meta.weather is None:
+        return None
+    return cabin_solar_gain_w(
+        location.latitude_deg,
+        location.longitude_deg,
+        location.utc(meta.start_local),
+        trip.duration_s,
+        meta.weather,
+    )
 
 
 def _first(*values):
@@ -166,6 +205,7 @@ def summarise(spec: VehicleSpec, run: TripRun, totals: np.ndarray, trace: np.nda
         "ambient_mean_c": run.conditions.ambient_temp_c,
         "cabin_setpoint_c": with_setpoint(spec, run.cabin_setpoint_c).thermal.cabin_setpoint_c,
         "weather": run.trip.metadata.weather,
+        "cabin_solar_gain_w": run.conditions.cabin_solar_gain_w,
         "start_soc_pct": float(frame["predicted_soc_pct"].iloc[0]),
         "predicted_battery_energy_kwh": predicted_kwh,
         "predicted_consumption_kwh_per_100km": _per_100km(predicted_kwh, distance_km),
