@@ -197,7 +197,11 @@ def _param_row(
         "use_road_load": 1.0 if road_load is not None else 0.0,
         "f0_n": road_load.f0_n * cold_tires if road_load else 0.0,
         "f1_n_per_mps": road_load.f1_n_per_kmh * KMH_PER_MPS * cold_tires if road_load else 0.0,
-        "f2_n_per_mps2": road_load.f2_n_per_kmh2 * KMH_PER_MPS**2 if road_load else 0.0,
+        # a roof sensor pod adds its drag to the coast-down curve, which was measured without it
+        "f2_n_per_mps2": road_load.f2_n_per_kmh2 * KMH_PER_MPS**2
+        + 0.5 * cond.air_density * (spec.autonomy.roof_drag_area_m2 if spec.autonomy else 0.0)
+        if road_load
+        else 0.0,
         "wheel_radius_m": spec.tires.rolling_radius_m,
         "gear_ratio": spec.drive.gear_ratio,
         # Coast-down coefficients already hold the driveline's spin losses (DESIGN.md).
