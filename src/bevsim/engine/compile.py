@@ -38,8 +38,6 @@ PACK_STRUCTURE_HEAT_SHARE = 0.3
 """Heat capacity of the pack's housing, cooling plates and coolant as a share of the cells'."""
 NO_LIMIT_W = 1e30
 """Stands for "no pack power limit" [W] (a finite number keeps the kernel's min() simple)."""
-DRIVEN_AXLE_LOAD_SHARE = {"fwd": 0.5, "rwd": 0.5, "awd": 1.0}
-"""Static share of the weight on the driven axles (50/50 axle loads; awd drives both)."""
 
 
 STANDARD_PRESSURE_PA = 101325.0
@@ -210,7 +208,7 @@ def _param_row(
         "traction_force_max_n": spec.drive.tire_road_friction
         * mass_kg
         * GRAVITY_MPS2
-        * DRIVEN_AXLE_LOAD_SHARE[spec.drive.layout],
+        * driven_axle_load_share(spec),
         "motor_peak_power_w": unit.peak_power_w,
         "motor_peak_torque_nm": unit.peak_torque_nm,
         "motor_max_speed_radps": unit.max_speed_radps,
@@ -232,6 +230,16 @@ def _param_row(
         **_thermal_values(spec, cond, pack, chem),
     }
     return np.array([values[name] for name in PARAM_COLUMNS], dtype=float)
+
+
+def driven_axle_load_share(spec: VehicleSpec) -> float:
+    """Static share of the weight on the driven axle(s) [-]: the chassis' front share for FWD,
+    the rest for RWD, all of it for AWD (the full-throttle solver adds load transfer)."""
+    layout = spec.drive.layout
+    if layout == "awd":
+        return 1.0
+    front = spec.chassis.front_share(layout)
+    return front if layout == "fwd" else 1.0 - front
 
 
 def rolling_resistance_factor(ambient_temp_c: float) -> float:
