@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from numba import njit
 
 from bevsim.engine import thermal
@@ -119,6 +120,11 @@ _R = {name: i for i, name in enumerate(DC_TRACE)}
 _TEMP = P.cell_temp_c
 
 
+REFERENCE_CURVE_C = 25.0
+"""Cell temperature [degC] a vehicle file's measured DC power curve stands for (tests of
+charging curves are run on a warm, preconditioned pack)."""
+
+
 @njit(cache=True, inline="always")
 def map_c_rate(tables, c, it, ft, soc):
     """Allowed DC charge C-rate [A/Ah] of chemistry c at SOC [-] and the temperature's grid
@@ -153,6 +159,8 @@ def dc_charge_session(
     dt,
     totals,
     trace,
+    curve_soc,
+    curve_w,
 ):
     """Charge one variant from soc0 to soc_target [-] on a DC charger; returns the steps run.
 
@@ -160,7 +168,10 @@ def dc_charge_session(
     ``vehicle_a``: the car's DC inlet limits; ``ceiling_v``: the highest pack terminal voltage
     [V] (cell ceiling x cells in series, or lower where the car or charger caps it);
     ``standby_w``: the car's systems awake while charging [W]; ``decay_table``: exp(-dt/tau1)
-    per chemistry. ``totals`` (len(DC_TOTALS)) and ``trace`` (rows >= steps, len(DC_TRACE))
+    per chemistry; ``curve_soc``/``curve_w``: the car's measured inlet power [W] against SOC [-]
+    at REFERENCE_CURVE_C (empty: none). With a curve, it replaces the chemistry's C-rate map as
+    the car's own limit, derated at other cell temperatures by the map's ratio to its value at
+    REFERENCE_CURVE_C. ``totals`` (len(DC_TOTALS)) and ``trace`` (rows >= steps, len(DC_TRACE))
     are written; the session stops at the target, at the cut-off current, or when ``trace``
     is full.
     """
@@ -179,6 +190,8 @@ def dc_charge_session(
     totals[_TMAX] = cell_c
     n = 0
     reached = soc >= soc_target - 1e-9
+    has_curve = curve_soc.shape[0] > 0
+    ref = _cell_limits(p, tables, c, REFERENCE_CURVE_C)
     while not reached and n < trace.shape[0]:
         limits = _cell_limits(p, tables, c, cell_c)
         ocv, source_v, r0, inv_r0, r1, decay = _pack_state(p, cell, limits, decay_table, soc, pol)
@@ -194,6 +207,12 @@ def dc_charge_session(
         i_map = map_c_rate(tables, c, limits[0], limits[1], soc) * pack_ah
         best = i_map
         limiter = _L_MAP
+        if has_curve:
+            ref_c = map_c_rate(tables, c, ref[0], ref[1], soc)
+            derate = min(i_map / (ref_c * pack_ah), 1.0) if ref_c > 0.0 else 0.0
+            curve_now_w = np.interp(soc, curve_soc, curve_w) * derate
+            i_map = _current_for_power(source_v, r0, inv_r0, curve_now_w - aux_w)
+            best = i_map
         i_cv = (ceiling_v - source_v) * inv_r0
         if i_cv < best:
             best, limiter = i_cv, _L_CV

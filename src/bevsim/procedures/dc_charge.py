@@ -151,6 +151,7 @@ def dc_charge_run(
         DT_S,
         totals,
         trace,
+        *_power_curve(spec),
     )
     tot = dict(zip(DC_TOTALS, totals.tolist(), strict=True))
     frame = _trace_frame(trace[:n], from_soc, start_cell_c)
@@ -165,6 +166,15 @@ def dc_charge_run(
     )
     finite_results(pd.DataFrame([summary]), "DC charge", UNDEFINED_WITHOUT_CURRENT)
     return DcChargeResult(summary, frame)
+
+
+def _power_curve(spec) -> tuple[np.ndarray, np.ndarray]:
+    """The vehicle file's measured DC power curve as (SOC [-], inlet power [W]); empty if none."""
+    curve = spec.charging.dc_power_curve
+    if curve is None:
+        return np.zeros(0), np.zeros(0)
+    points = np.array(curve, dtype=float)
+    return points[:, 0] / 100.0, points[:, 1] * 1000.0
 
 
 def _check_inputs(spec, chem, from_soc, to_soc, charger_kw, ambient_temp_c, charger_a) -> None:

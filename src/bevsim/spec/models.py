@@ -11,6 +11,7 @@ lower bounds quoted per field are the smallest figures of production vehicles, w
 
 from __future__ import annotations
 
+import math
 from typing import Literal, Self
 
 from pydantic import (
@@ -293,6 +294,31 @@ class Charging(_Strict):
     dc_max_power_kw: float | None = Field(default=None, gt=0.0, le=1500.0)
     dc_max_current_a: float | None = Field(default=None, gt=0.0, le=3000.0)
     dc_max_voltage_v: float | None = Field(default=None, ge=100.0, le=1500.0)
+    dc_power_curve: list[list[float]] | None = Field(
+        default=None,
+        min_length=2,
+        max_length=200,
+        description="measured DC inlet power against SoC on an unlimiting charger with a warm "
+        "pack (25 degC): [[soc_pct, power_kw], ...], SoC rising; replaces the chemistry's "
+        "C-rate map as the car's limit, derated by the map at other cell temperatures",
+    )
+
+    @field_validator("dc_power_curve")
+    @classmethod
+    def _curve_is_physical(cls, value: list[list[float]] | None) -> list[list[float]] | None:
+        if value is None:
+            return value
+        if any(len(point) != 2 for point in value):
+            raise ValueError("each point is [soc_pct, power_kw]")
+        socs = [soc for soc, _ in value]
+        for k, (soc, kw) in enumerate(value):
+            if not (math.isfinite(soc) and 0.0 <= soc <= 100.0):
+                raise ValueError(f"point {k}: soc_pct {soc}: expected 0 to 100")
+            if not (math.isfinite(kw) and 0.0 <= kw <= 1500.0):
+                raise ValueError(f"point {k}: power_kw {kw}: expected 0 to 1500 kW")
+        if any(b <= a for a, b in zip(socs, socs[1:], strict=False)):
+            raise ValueError("soc_pct must rise from point to point")
+        return value
 
     @property
     def dc_max_current(self) -> float:
