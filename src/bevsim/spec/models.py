@@ -11,8 +11,7 @@ lower bounds quoted per field are the smallest figures of production vehicles, w
 
 from __future__ import annotations
 
-import math
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -278,6 +277,10 @@ class Battery(_Strict):
             )
 
 
+CurveNumber = Annotated[float, Field(ge=0.0, le=1500.0, allow_inf_nan=False)]
+"""One number of a measured curve: a SoC [%] or a power [kW], finite and not negative."""
+
+
 class Charging(_Strict):
     """AC charging from the grid: on-board charger power [kW] and efficiency, and the power the
     car's systems draw while it charges [W]. Defaults: see DEFAULT_* in this module.
@@ -294,7 +297,7 @@ class Charging(_Strict):
     dc_max_power_kw: float | None = Field(default=None, gt=0.0, le=1500.0)
     dc_max_current_a: float | None = Field(default=None, gt=0.0, le=3000.0)
     dc_max_voltage_v: float | None = Field(default=None, ge=100.0, le=1500.0)
-    dc_power_curve: list[list[float]] | None = Field(
+    dc_power_curve: list[list[CurveNumber]] | None = Field(
         default=None,
         min_length=2,
         max_length=200,
@@ -305,17 +308,17 @@ class Charging(_Strict):
 
     @field_validator("dc_power_curve")
     @classmethod
-    def _curve_is_physical(cls, value: list[list[float]] | None) -> list[list[float]] | None:
+    def _curve_is_physical(
+        cls, value: list[list[CurveNumber]] | None
+    ) -> list[list[CurveNumber]] | None:
         if value is None:
             return value
         if any(len(point) != 2 for point in value):
             raise ValueError("each point is [soc_pct, power_kw]")
         socs = [soc for soc, _ in value]
-        for k, (soc, kw) in enumerate(value):
-            if not (math.isfinite(soc) and 0.0 <= soc <= 100.0):
+        for k, soc in enumerate(socs):
+            if soc > 100.0:
                 raise ValueError(f"point {k}: soc_pct {soc}: expected 0 to 100")
-            if not (math.isfinite(kw) and 0.0 <= kw <= 1500.0):
-                raise ValueError(f"point {k}: power_kw {kw}: expected 0 to 1500 kW")
         if any(b <= a for a, b in zip(socs, socs[1:], strict=False)):
             raise ValueError("soc_pct must rise from point to point")
         return value
