@@ -71,6 +71,13 @@ def sweep_command(
         Path | None,
         typer.Option(help="Write range vs pack energy and the range/cost Pareto front (.png)."),
     ] = None,
+    fixed_mass: Annotated[
+        bool,
+        typer.Option(
+            "--fixed-mass",
+            help="Keep the file's curb mass for every pack (default: the mass follows the pack).",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Run many design variants through range tests or cycle runs, keeping every row."""
@@ -80,7 +87,11 @@ def sweep_command(
     check_output_path(plot, PLOT_SUFFIXES, "plot")
     check_output_path(store, STORE_SUFFIXES, "results store")
     procedures = procedure if procedure else ([] if cycle else ["cltc"])
-    plan = plan_sweep(vehicle, vary or [], procedures, cycle or [], sample, seed)
+    plan = plan_sweep(
+        vehicle, vary or [], procedures, cycle or [], sample, seed, fixed_mass=fixed_mass
+    )
+    for note in plan.notes:
+        err_console.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
     if chunk_size < 1:
         raise BevsimError(f"--chunk-size must be at least 1 (got {chunk_size})")
     runner = make_executor(executor, address)  # connects to Ray now: errors before any run
@@ -93,6 +104,7 @@ def sweep_command(
     summary = {
         "base_vehicle": plan.base_vehicle,
         "variants": len(plan.space),
+        "mass_source": plan.mass_source,
         "procedures": ",".join(plan.procedures),
         "rows": plan.rows,
         "computed_rows": counts.computed,

@@ -23,6 +23,16 @@ from bevsim.sweep.costs import pack_cost_usd_per_kwh
 CYCLE_PREFIX = "cycle:"
 DROPPED_COLUMNS = ("vehicle_id", "vehicle", "procedure", "cycle")
 """Result columns that repeat what the store keeps elsewhere (base vehicle, procedure)."""
+INPUT_COLUMNS = (
+    "pack_energy_kwh",
+    "pack_mass_kg",
+    "chemistry",
+    "curb_mass_kg",
+    "drag_coefficient",
+    "pack_cost_usd_per_kwh",
+    "pack_cost_usd",
+)
+"""Columns of a chunk's rows that describe the variant rather than its results."""
 
 
 @dataclass
@@ -55,7 +65,9 @@ def run_chunk(
     source: str = "variant",
 ) -> pd.DataFrame:
     """Validate and run one chunk; a variant that fails gets its message in ``error``."""
+    from bevsim.chemistry import load_chemistry
     from bevsim.engine.compile import pack_of
+    from bevsim.spec.pack_mass import pack_mass_kg
 
     n = len(variants)
     errors: list[str | None] = [None] * n
@@ -65,20 +77,18 @@ def run_chunk(
             specs[i] = vehicle_from_dict(data, source=source)
         except BevsimError as exc:
             errors[i] = str(exc)
-    inputs = {
-        "pack_energy_kwh": np.full(n, np.nan),
-        "chemistry": [None] * n,
-        "curb_mass_kg": np.full(n, np.nan),
-        "drag_coefficient": np.full(n, np.nan),
-        "pack_cost_usd_per_kwh": np.full(n, np.nan),
-        "pack_cost_usd": np.full(n, np.nan),
-    }
+    inputs: dict[str, Any] = {name: np.full(n, np.nan) for name in INPUT_COLUMNS}
+    inputs["chemistry"] = [None] * n
     for i, spec in enumerate(specs):
         if spec is None:
             continue
         energy_kwh = pack_of(spec).gross_energy_wh / 1000.0
         price = pack_cost_usd_per_kwh(spec.battery.chemistry, pack_costs)
+        chemistry = load_chemistry(spec.battery.chemistry)
         inputs["pack_energy_kwh"][i] = energy_kwh
+        inputs["pack_mass_kg"][i] = pack_mass_kg(
+            1000.0 * energy_kwh, chemistry, spec.battery.pack_type
+        )
         inputs["chemistry"][i] = spec.battery.chemistry
         inputs["curb_mass_kg"][i] = spec.mass.curb_kg
         inputs["drag_coefficient"][i] = spec.body.drag_coefficient

@@ -20,7 +20,7 @@ import math
 import re
 import types
 import typing
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
@@ -254,6 +254,8 @@ class VariantSpace:
     axes: tuple[Axis, ...]
     sample: int | None = None  # None: grid; N: Latin hypercube of N points
     seed: int = 0
+    follow: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    """Applied to every variant after its overrides (the curb mass following the pack)."""
 
     def __len__(self) -> int:
         if self.sample is not None:
@@ -279,7 +281,10 @@ class VariantSpace:
 
     def variant(self, values: Sequence[Any]) -> dict[str, Any]:
         """The vehicle dict of one variant."""
-        return apply_overrides(self.base, self.paths, values)
+        return self._followed(apply_overrides(self.base, self.paths, values))
+
+    def _followed(self, data: dict[str, Any]) -> dict[str, Any]:
+        return data if self.follow is None else self.follow(data)
 
     def check(self, source: str) -> None:
         """Validate every axis value on the base car, and the grid's corners, before any run."""
@@ -302,7 +307,8 @@ class VariantSpace:
             vehicle_from_dict(self.variant(corner), source=f"{source} (corner {corner})")
 
     def variant_one(self, path: str, value: Any) -> dict[str, Any]:
-        return apply_overrides(self.base, [path], [value])
+        """The base vehicle with one field set (the others at their base values)."""
+        return self._followed(apply_overrides(self.base, [path], [value]))
 
     def _corner(self, end: int) -> tuple[Any, ...]:
         out = []
