@@ -23,8 +23,10 @@ from bevsim.cli.app import (
 )
 from bevsim.errors import BevsimError
 from bevsim.procedures.cycle_run import records_for_json
+from bevsim.sweep.sandbox import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
 
 STORE_SUFFIXES = {".duckdb", ".db"}
+MAX_TIMEOUT_S = 3600.0
 FRONT_COLUMNS = {
     "procedure": "Procedure",
     "chemistry": "chemistry",
@@ -236,15 +238,25 @@ def plot_sweep(frame: pd.DataFrame, path: Path) -> Path:
 def results_command(
     store: Annotated[Path, typer.Argument(help="A DuckDB results file written by bevsim sweep.")],
     sql: Annotated[
-        str, typer.Option(help="One SQL query over the table 'results'.")
+        str, typer.Option(help="One SELECT over the table 'results' (read-only, no file access).")
     ] = "select * from results limit 20",
+    limit: Annotated[int, typer.Option(help="Most rows shown.")] = DEFAULT_MAX_ROWS,
+    timeout_s: Annotated[
+        float, typer.Option("--timeout-s", help="Stop a query that runs longer [s].")
+    ] = DEFAULT_TIMEOUT_S,
     as_json: JsonOption = False,
 ) -> None:
     """Query a sweep's results store with SQL (table ``results``)."""
     from bevsim.sweep.store import ResultStore
 
+    if not 0 < timeout_s <= MAX_TIMEOUT_S:
+        raise BevsimError(f"--timeout-s must be in (0, {MAX_TIMEOUT_S:g}] s (got {timeout_s:g})")
     with ResultStore(store, read_only=True) as results:
-        frame = results.query(sql)
+        frame = results.query(sql, max_rows=limit, timeout_s=timeout_s)
+    if frame.attrs.get("truncated"):
+        err_console.print(
+            f"note: showing first {len(frame):,} rows; use --limit", highlight=False, markup=False
+        )
     if as_json:
         print_records(records_for_json(frame))
         return

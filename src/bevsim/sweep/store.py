@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from bevsim.errors import BevsimError
+from bevsim.sweep.sandbox import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, connect_sandboxed, select
 
 TABLE = "results"
 CORE_COLUMNS = {
@@ -56,7 +57,8 @@ def content_key(variant_json: str, procedure: str, version: str) -> str:
 
 
 class ResultStore:
-    """A DuckDB results file (created on first write)."""
+    """A DuckDB results file (created on first write); ``read_only`` opens it sandboxed for
+    user queries."""
 
     def __init__(self, path: str | Path, read_only: bool = False) -> None:
         import duckdb
@@ -66,12 +68,14 @@ class ResultStore:
             raise BevsimError(f"{self.path}: results store not found")
         if not read_only and not self.path.parent.resolve().is_dir():
             raise BevsimError(f"{self.path}: folder {self.path.parent} does not exist")
+        if read_only:
+            self.con = connect_sandboxed(self.path)
+            return
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
+            self.con = duckdb.connect(str(self.path))
         except duckdb.Error as exc:
             raise BevsimError(f"{self.path}: cannot open results store: {exc}") from None
-        if not read_only:
-            self.con.execute(f"set memory_limit = '{WRITER_MEMORY_LIMIT}'")
+        self.con.execute(f"set memory_limit = '{WRITER_MEMORY_LIMIT}'")
 
     def close(self) -> None:
         self.con.close()
@@ -144,15 +148,9 @@ class ResultStore:
     def _run(self, sql: str) -> None:
         self.con.execute(sql).fetchall()
 
-    def query(self, sql: str) -> pd.DataFrame:
-        """Run one SQL statement; DuckDB errors become a BevsimError naming the store."""
-        import duckdb
-
-        try:
-            result = self.con.execute(sql)
-        except duckdb.Error as exc:
-            message = " ".join(str(exc).split())
-            raise BevsimError(f"{self.path}: {message}") from None
-        if result.description is None:
-            return pd.DataFrame()
-        return result.df()
+    def query(
+        self, sql: str, max_rows: int = DEFAULT_MAX_ROWS, timeout_s: float = DEFAULT_TIMEOUT_S
+    ) -> pd.DataFrame:
+        """Rows of one SELECT over a store opened read-only (``bevsim.sweep.sandbox``): at most
+        ``max_rows``, within ``timeout_s`` [s]; errors name the store."""
+        return select(self.con, sql, self.path, max_rows, timeout_s)
