@@ -85,6 +85,7 @@ def sweep_command(
     """Run many design variants through range tests or cycle runs, keeping every row."""
     from bevsim.sweep.executors import make_executor
     from bevsim.sweep.run import plan_sweep
+    from bevsim.sweep.store import ResultStore
 
     check_output_path(plot, PLOT_SUFFIXES, "plot")
     check_output_path(store, STORE_SUFFIXES, "results store")
@@ -96,6 +97,9 @@ def sweep_command(
         err_console.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
     if chunk_size < 1:
         raise BevsimError(f"--chunk-size must be at least 1 (got {chunk_size})")
+    if store is not None and store.is_file():
+        with ResultStore(store) as stored:
+            stored.verify()  # a damaged store is refused before the progress bar starts
     runner = make_executor(executor, address)  # connects to Ray now: errors before any run
     collect = plot is not None or store is None
     start = time.perf_counter()

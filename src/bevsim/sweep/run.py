@@ -173,6 +173,12 @@ def execute_plan(
         raise BevsimError(f"{store}: folder {Path(store).parent} does not exist")
     runner = make_executor(executor, address) if isinstance(executor, str) else executor
     results = ResultStore(store) if store is not None else None
+    if results is not None:
+        try:
+            results.verify()
+        except BevsimError:
+            results.close()
+            raise
     state = SweepProgress(total=plan.rows)
     frames: list[pd.DataFrame] = []
     try:
