@@ -141,7 +141,11 @@ class LocalExecutor:
 
 class RayExecutor:
     """Chunks as Ray tasks on a cluster (``address`` HOST:PORT, or ``auto``; None: a local
-    one). bevsim must be installed on the workers. Results come back as chunks finish."""
+    one). bevsim must be installed on the workers. Results come back as chunks finish.
+
+    A HOST:PORT is probed with a plain TCP connect first (``bevsim.sweep.ray_connect``), so a
+    wrong address fails in seconds instead of Ray's minute of retries; a token the cluster
+    refuses is reported in one line."""
 
     name = "ray"
 
@@ -150,18 +154,12 @@ class RayExecutor:
             import ray
         except ImportError:
             raise BevsimError("--executor ray needs Ray: pip install 'bevsim[ray]'") from None
+        from bevsim.sweep.ray_connect import connect
+
         self._ray = ray
         self._owns = not ray.is_initialized()
         if self._owns:
-            try:
-                ray.init(
-                    address=address,
-                    log_to_driver=False,
-                    include_dashboard=False,
-                    configure_logging=False,
-                )
-            except (ConnectionError, ValueError, RuntimeError) as exc:
-                raise BevsimError(f"--address {address}: cannot connect to Ray: {exc}") from None
+            connect(ray, address)
         cpus = int(ray.cluster_resources().get("CPU", 1))
         self.max_in_flight = max(2, int(cpus * in_flight_per_cpu))
         self._remote = ray.remote(run_chunk)
