@@ -9,7 +9,8 @@ Grammar of SPEC (one ``--vary`` per field of the vehicle file, dotted path):
 - ``v1,v2,v3``  a list: numbers or names (``lfp,sodium-ion``); one value fixes the field
 
 Variants are generated lazily, chunk by chunk: a million-variant grid never exists as a list of
-dicts. Every value is checked through the vehicle-file models before anything runs.
+dicts, and an LHS sample is drawn block by block (``bevsim.sweep.lhs``: memory flat in N).
+Every value is checked through the vehicle-file models before anything runs.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from pydantic import BaseModel
 
 from bevsim.errors import BevsimError, did_you_mean
 from bevsim.spec import VehicleSpec, vehicle_from_dict
+from bevsim.sweep.lhs import lhs_block
 
 
 class SweepError(BevsimError):
@@ -273,9 +275,9 @@ class VariantSpace:
             while batch := list(itertools.islice(values, size)):
                 yield batch
             return
-        unit = lhs_unit(len(self.axes), self.sample, self.seed)
         for start in range(0, self.sample, size):
-            block = unit[start : start + size]
+            stop = min(start + size, self.sample)
+            block = lhs_block(len(self.axes), self.sample, self.seed, start, stop)
             columns = [lhs_values(axis, block[:, j]) for j, axis in enumerate(self.axes)]
             yield list(zip(*columns, strict=True))
 
@@ -319,13 +321,6 @@ class VariantSpace:
                 bound = axis.low if end == 0 else axis.high
                 out.append(int(bound) if axis.kind == "int" else bound)
         return tuple(out)
-
-
-def lhs_unit(dims: int, n: int, seed: int) -> np.ndarray:
-    """An n x dims Latin hypercube in [0, 1) (scipy.stats.qmc), reproducible from ``seed``."""
-    from scipy.stats import qmc
-
-    return qmc.LatinHypercube(d=dims, rng=np.random.default_rng(seed)).random(n)
 
 
 def lhs_values(axis: Axis, u: np.ndarray) -> list[Any]:
