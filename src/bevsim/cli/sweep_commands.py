@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 from typing import Annotated
@@ -23,10 +24,13 @@ from bevsim.cli.app import (
 )
 from bevsim.errors import BevsimError
 from bevsim.procedures.cycle_run import records_for_json
+from bevsim.sweep.budget import check_limits, duration, estimate
 from bevsim.sweep.sandbox import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
 
 STORE_SUFFIXES = {".duckdb", ".db"}
 MAX_TIMEOUT_S = 3600.0
+PLAIN_PROGRESS_EVERY_S = 10.0
+"""Seconds between progress lines when stderr is not a terminal."""
 FRONT_COLUMNS = {
     "procedure": "Procedure",
     "chemistry": "chemistry",
@@ -80,6 +84,13 @@ def sweep_command(
             help="Keep the file's curb mass for every pack (default: the mass follows the pack).",
         ),
     ] = False,
+    max_variants: Annotated[
+        int | None,
+        typer.Option(help="Run up to this many variants (default limit: 1,000,000)."),
+    ] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Run whatever the estimated variants and time.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Run many design variants through range tests or cycle runs, keeping every row."""
@@ -100,10 +111,19 @@ def sweep_command(
     if store is not None and store.is_file():
         with ResultStore(store) as stored:
             stored.verify()  # a damaged store is refused before the progress bar starts
-    runner = make_executor(executor, address)  # connects to Ray now: errors before any run
+    if max_variants is not None and max_variants < 1:
+        raise BevsimError(f"--max-variants must be at least 1 (got {max_variants})")
     collect = plot is not None or store is None
+    runner = make_executor(executor, address)  # connects to Ray now: errors before any run
+    try:
+        cost = estimate(len(plan.space), plan.procedures, runner.cores, collect)
+        check_limits(cost, store, collect, yes, max_variants)
+    except BevsimError:
+        runner.close()
+        raise
+    err_console.print(cost.line(runner.cores, store is not None), highlight=False, markup=False)
     start = time.perf_counter()
-    results, counts = _run_with_progress(plan, store, chunk_size, runner, address, collect)
+    results, counts = _run_with_progress(plan, store, chunk_size, runner, collect)
     wall_s = time.perf_counter() - start
     if plot is not None:
         plot_sweep(results, plot)
@@ -136,7 +156,26 @@ def sweep_command(
         console.print(f"plot written to {plot}")
 
 
-def _run_with_progress(plan, store, chunk_size, executor, address, collect):
+def _run_with_progress(plan, store, chunk_size, executor, collect):
+    """Run the plan with a rich progress bar on a terminal, plain lines otherwise."""
+    from bevsim.sweep.run import SweepProgress, execute_plan
+
+    last = SweepProgress(total=plan.rows)
+    show = _bar_progress(plan) if err_console.is_terminal else _plain_progress(plan)
+    with show as report:
+
+        def update(state: SweepProgress) -> None:
+            report(state)
+            last.__dict__.update(state.__dict__)
+
+        frame = execute_plan(plan, store, chunk_size, executor, None, update, collect)
+    return frame, last
+
+
+@contextlib.contextmanager
+def _bar_progress(plan):
+    """A rich progress bar, started with the first finished chunk (an error before that is one
+    line)."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -146,10 +185,7 @@ def _run_with_progress(plan, store, chunk_size, executor, address, collect):
         TimeRemainingColumn,
     )
 
-    from bevsim.sweep.run import SweepProgress, execute_plan
-
     started = time.perf_counter()
-    last = SweepProgress(total=plan.rows)
     columns = (
         TextColumn("sweep"),
         BarColumn(),
@@ -158,17 +194,51 @@ def _run_with_progress(plan, store, chunk_size, executor, address, collect):
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=err_console, transient=False) as bar:
-        task = bar.add_task("sweep", total=plan.rows, rate="")
+    bar = Progress(*columns, console=err_console, transient=False)
+    task = bar.add_task("sweep", total=plan.rows, rate="")
 
-        def update(state: SweepProgress) -> None:
-            elapsed = max(time.perf_counter() - started, 1e-9)
-            rate = state.computed / elapsed / len(plan.procedures)
-            bar.update(task, completed=state.done, rate=f"{rate:,.0f} variants/s")
-            last.__dict__.update(state.__dict__)
+    def report(state) -> None:
+        if not bar.live.is_started:
+            bar.start()
+        elapsed = max(time.perf_counter() - started, 1e-9)
+        rate = state.computed / elapsed / len(plan.procedures)
+        bar.update(task, completed=state.done, rate=f"{rate:,.0f} variants/s")
 
-        frame = execute_plan(plan, store, chunk_size, executor, None, update, collect)
-    return frame, last
+    try:
+        yield report
+    finally:
+        if bar.live.is_started:
+            bar.stop()
+
+
+@contextlib.contextmanager
+def _plain_progress(plan):
+    """One line on stderr every PLAIN_PROGRESS_EVERY_S and at the end, for logs and pipes."""
+    started = time.perf_counter()
+    shown = {"at": started, "state": None}
+
+    def line(state) -> None:
+        elapsed = max(time.perf_counter() - started, 1e-9)
+        rate = state.computed / elapsed
+        left = (state.total - state.done) / rate if rate > 0 else float("nan")
+        eta = f", about {duration(left)} left" if left == left and state.done < state.total else ""
+        err_console.print(
+            f"sweep: {state.done:,}/{state.total:,} rows ({100 * state.done / state.total:.0f} %)"
+            f", {rate:,.0f} rows/s, {duration(elapsed)} elapsed{eta}",
+            highlight=False,
+            markup=False,
+        )
+
+    def report(state) -> None:
+        shown["state"] = state
+        now = time.perf_counter()
+        if now - shown["at"] >= PLAIN_PROGRESS_EVERY_S:
+            shown["at"] = now
+            line(state)
+
+    yield report
+    if shown["state"] is not None:
+        line(shown["state"])
 
 
 def pareto_front(frame: pd.DataFrame) -> pd.DataFrame:

@@ -131,6 +131,11 @@ class LocalExecutor:
 
     name = "local"
 
+    def __init__(self) -> None:
+        from numba import config
+
+        self.cores = int(config.NUMBA_NUM_THREADS)
+
     def map(self, tasks: Iterable[ChunkTask]) -> Iterator[tuple[ChunkTask, pd.DataFrame]]:
         for task in tasks:
             yield task, run_chunk(task.variants, task.procedure, task.pack_costs)
@@ -161,6 +166,7 @@ class RayExecutor:
         if self._owns:
             connect(ray, address)
         cpus = int(ray.cluster_resources().get("CPU", 1))
+        self.cores = cpus
         self.max_in_flight = max(2, int(cpus * in_flight_per_cpu))
         self._remote = ray.remote(run_chunk)
 
