@@ -46,7 +46,7 @@ from bevsim.autonomy.controllers import (
     extrapolate,
 )
 from bevsim.autonomy.perception import LeadTracker, detect, fit_ground, lead_measurement
-from bevsim.autonomy.raycast import simulate_frame
+from bevsim.autonomy.raycast import FrameCaster
 from bevsim.autonomy.scenes import (
     DEFAULT_SENSOR_HEIGHT_M,
     Ego,
@@ -419,13 +419,14 @@ class LidarLead:
         self.world = world
         self.seed = seed
         self.tracker = LeadTracker()
+        self.caster = FrameCaster(sensor)
         self.frames = 0
         self.corridor_half_width_m = 0.5 * world.lane_width_m
 
     def observe(self, ego_x_m: float, ego_speed_mps: float) -> LeadEstimate | None:
         """Cast one frame at the current poses and update the lead track."""
         scene = self.world.scene(ego_x_m, ego_speed_mps, "adas-frame")
-        cloud = simulate_frame(self.sensor, scene, 0, seed=self.seed * 1_000_003 + self.frames)
+        cloud = self.caster.frame(scene, 0, seed=self.seed * 1_000_003 + self.frames)
         self.frames += 1
         plane = fit_ground(cloud.xyz, seed=self.seed)
         _, cluster = detect(cloud.xyz, plane)
