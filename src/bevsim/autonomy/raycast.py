@@ -126,13 +126,14 @@ decided by the ray caster, not by the ground cache)."""
 class FrameCaster:
     """Lidar frames of one sensor, keeping what does not move between frames.
 
-    The ray table is built once. The ground is the plane z = 0, so a ray's ground hit depends
-    only on the sensor's height and heading and on where the road quad lies relative to the
-    sensor: those hits (range [m], incidence, label) are computed once per such pose and
-    reused. Each frame casts only the rays that can reach a body or a guardrail (inside the
-    cone of its bounding sphere, seen from the sensor) and the rays whose ground hit lies near
-    the quad's edge; they go through the same mesh and ray caster as a full cast, so a frame is
-    the same as casting every ray (tests/autonomy/test_raycast.py).
+    The ray table is built once, and turned to the ego's heading once per heading. The ground
+    is the plane z = 0, so a ray's ground hit depends only on the sensor's height and heading
+    and on where the road quad lies relative to the sensor: those hits (range [m], incidence,
+    label) are computed once per such pose and reused. Each frame casts only the rays that can
+    reach a body or a guardrail (inside the cone of its bounding sphere, seen from the sensor)
+    and the rays whose ground hit lies near the quad's edge; they go through the same mesh and
+    ray caster as a full cast, so a frame is the same as casting every ray
+    (tests/autonomy/test_frame_cache.py).
     """
 
     def __init__(self, sensor: SensorSpec) -> None:
@@ -140,6 +141,8 @@ class FrameCaster:
         self.dirs_sensor, self.channel = ray_table(sensor)
         self._ground_key: tuple | None = None
         self._ground: tuple[np.ndarray, ...] = ()
+        self._heading_rad = float("nan")
+        self._dirs = self.dirs_sensor
 
     def frame(
         self, scene: Scene, frame: int, seed: int = 0, sensor_height_m: float | None = None
@@ -148,9 +151,7 @@ class FrameCaster:
         sensor, dirs_sensor, channel = self.sensor, self.dirs_sensor, self.channel
         t_s = scene.frame_time_s(frame, sensor.frame_rate_hz)
         origin = sensor_origin(scene, t_s, sensor_height_m)
-        c, s = np.cos(origin[3]), np.sin(origin[3])
-        rot = np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
-        dirs = dirs_sensor @ rot.T
+        dirs = self._rotated(float(origin[3]))
         sm = scene_mesh(scene, t_s)
         base_range, base_label, base_cos, uncertain = self._ground_hits(scene, origin, dirs)
         range_m, label, cos_inc = base_range.copy(), base_label.copy(), base_cos.copy()
@@ -178,6 +179,15 @@ class FrameCaster:
             sensor_height_m=float(origin[2]),
             rays=len(dirs),
         )
+
+    def _rotated(self, heading_rad: float) -> np.ndarray:
+        """The ray directions turned to the ego's heading [rad] (kept for the last heading)."""
+        if heading_rad != self._heading_rad:
+            c, s = np.cos(heading_rad), np.sin(heading_rad)
+            rot = np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
+            self._dirs = self.dirs_sensor @ rot.T
+            self._heading_rad = heading_rad
+        return self._dirs
 
     def _ground_hits(self, scene: Scene, origin: np.ndarray, dirs: np.ndarray):
         """Every ray's hit of the road quad alone: range [m] (inf: none), label, |cos| of the
@@ -231,7 +241,8 @@ def _may_hit_bodies(sm: SceneMesh, origin: np.ndarray, dirs: np.ndarray) -> np.n
         if distance <= radius:
             return np.ones(len(dirs), dtype=bool)
         cos_cone = np.sqrt(1.0 - (radius / distance) ** 2)
-        out |= dirs @ to_centre >= distance * cos_cone * (1.0 - 1e-9)
+        along = dirs[:, 0] * to_centre[0] + dirs[:, 1] * to_centre[1] + dirs[:, 2] * to_centre[2]
+        out |= along >= distance * cos_cone * (1.0 - 1e-9)
     return out
 
 
