@@ -79,3 +79,19 @@ def test_cached_frames_equal_full_casts_on_library_scenes(scene_id):
     for frame in sorted({0, frames // 2, frames - 1}):
         cached = caster.frame(scene, frame, seed=5)
         assert_same_frame(cached, full_cast_frame(sensor, scene, frame, 5))
+
+
+def test_issue_example_adas_shows_progress_when_not_a_terminal(monkeypatch):
+    """`bevsim adas ... --speeds 10:50:5` ran for minutes with no output."""
+    from typer.testing import CliRunner
+
+    from bevsim.cli import adas_commands, progress  # noqa: F401  (registers the commands)
+    from bevsim.cli.app import app
+
+    monkeypatch.setattr(progress, "PLAIN_EVERY_S", 0.0)
+    args = ["adas", "ms11-naion", "--speeds", "20,30", "--perception", "ideal", "--json"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    lines = [x for x in result.stderr.splitlines() if x.startswith("adas euro-ncap-ccrs: ")]
+    assert lines[0].startswith("adas euro-ncap-ccrs: 1/10 cases")
+    assert lines[-1].startswith("adas euro-ncap-ccrs: 10/10 cases (100 %)")

@@ -11,7 +11,7 @@ import time
 import pytest
 from typer.testing import CliRunner
 
-from bevsim.cli import sweep_commands
+from bevsim.cli import progress, sweep_commands  # noqa: F401  (registers the commands)
 from bevsim.cli.app import app
 from bevsim.errors import BevsimError
 from bevsim.sweep.budget import (
@@ -95,7 +95,7 @@ def test_max_variants_below_the_sweep_is_refused():
 
 def test_issue_example_progress_lines_when_not_a_terminal(tmp_path, monkeypatch):
     """Nothing was printed for 300 s when output was not a terminal."""
-    monkeypatch.setattr(sweep_commands, "PLAIN_PROGRESS_EVERY_S", 0.0)
+    monkeypatch.setattr(progress, "PLAIN_EVERY_S", 0.0)
     store = tmp_path / "s.duckdb"
     args = ["sweep", "ms11-lfp", "--vary", "battery.cell_capacity_ah=100:139", "--chunk-size"]
     result = runner.invoke(app, [*args, "10", "--store", str(store), "--json"])

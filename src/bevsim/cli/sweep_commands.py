@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import time
 from pathlib import Path
 from typing import Annotated
@@ -22,15 +21,14 @@ from bevsim.cli.app import (
     print_table,
     reports_input_errors,
 )
+from bevsim.cli.progress import progress
 from bevsim.errors import BevsimError
 from bevsim.procedures.cycle_run import records_for_json
-from bevsim.sweep.budget import check_limits, duration, estimate
+from bevsim.sweep.budget import check_limits, estimate
 from bevsim.sweep.sandbox import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
 
 STORE_SUFFIXES = {".duckdb", ".db"}
 MAX_TIMEOUT_S = 3600.0
-PLAIN_PROGRESS_EVERY_S = 10.0
-"""Seconds between progress lines when stderr is not a terminal."""
 FRONT_COLUMNS = {
     "procedure": "Procedure",
     "chemistry": "chemistry",
@@ -157,88 +155,18 @@ def sweep_command(
 
 
 def _run_with_progress(plan, store, chunk_size, executor, collect):
-    """Run the plan with a rich progress bar on a terminal, plain lines otherwise."""
+    """Run the plan with progress on stderr (``bevsim.cli.progress``)."""
     from bevsim.sweep.run import SweepProgress, execute_plan
 
     last = SweepProgress(total=plan.rows)
-    show = _bar_progress(plan) if err_console.is_terminal else _plain_progress(plan)
-    with show as report:
+    with progress("sweep", plan.rows, "rows") as report:
 
         def update(state: SweepProgress) -> None:
-            report(state)
+            report(state.done, state.computed)
             last.__dict__.update(state.__dict__)
 
         frame = execute_plan(plan, store, chunk_size, executor, None, update, collect)
     return frame, last
-
-
-@contextlib.contextmanager
-def _bar_progress(plan):
-    """A rich progress bar, started with the first finished chunk (an error before that is one
-    line)."""
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    started = time.perf_counter()
-    columns = (
-        TextColumn("sweep"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]}"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-    )
-    bar = Progress(*columns, console=err_console, transient=False)
-    task = bar.add_task("sweep", total=plan.rows, rate="")
-
-    def report(state) -> None:
-        if not bar.live.is_started:
-            bar.start()
-        elapsed = max(time.perf_counter() - started, 1e-9)
-        rate = state.computed / elapsed / len(plan.procedures)
-        bar.update(task, completed=state.done, rate=f"{rate:,.0f} variants/s")
-
-    try:
-        yield report
-    finally:
-        if bar.live.is_started:
-            bar.stop()
-
-
-@contextlib.contextmanager
-def _plain_progress(plan):
-    """One line on stderr every PLAIN_PROGRESS_EVERY_S and at the end, for logs and pipes."""
-    started = time.perf_counter()
-    shown = {"at": started, "state": None}
-
-    def line(state) -> None:
-        elapsed = max(time.perf_counter() - started, 1e-9)
-        rate = state.computed / elapsed
-        left = (state.total - state.done) / rate if rate > 0 else float("nan")
-        eta = f", about {duration(left)} left" if left == left and state.done < state.total else ""
-        err_console.print(
-            f"sweep: {state.done:,}/{state.total:,} rows ({100 * state.done / state.total:.0f} %)"
-            f", {rate:,.0f} rows/s, {duration(elapsed)} elapsed{eta}",
-            highlight=False,
-            markup=False,
-        )
-
-    def report(state) -> None:
-        shown["state"] = state
-        now = time.perf_counter()
-        if now - shown["at"] >= PLAIN_PROGRESS_EVERY_S:
-            shown["at"] = now
-            line(state)
-
-    yield report
-    if shown["state"] is not None:
-        line(shown["state"])
 
 
 def pareto_front(frame: pd.DataFrame) -> pd.DataFrame:
