@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import contextlib
+import tracemalloc
 import types
 from decimal import Decimal
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bevsim.spec import load_vehicle
 from bevsim.sweep import SweepError, plan_sweep, run_sweep
+from bevsim.sweep.lhs import lhs_block
 from bevsim.sweep.variants import (
     VariantSpace,
     apply_overrides,
     field_paths,
-    lhs_unit,
     lhs_values,
     parse_sample,
     parse_vary,
@@ -145,10 +146,42 @@ def test_variant_applies_overrides_without_touching_the_base():
 
 def test_lhs_is_stratified_in_every_dimension():
     n = 200
-    unit = lhs_unit(3, n, seed=7)
+    unit = lhs_block(3, n, 7, 0, n)
     for j in range(3):
         strata = np.sort(np.floor(unit[:, j] * n).astype(int))
         assert (strata == np.arange(n)).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(1, 3000),
+    dims=st.integers(1, 5),
+    seed=st.integers(-(2**40), 2**40),
+    block=st.integers(1, 500),
+)
+def test_lhs_in_blocks_is_one_latin_hypercube(n, dims, seed, block):
+    """Blocks of any size give the same points as one block, each dimension a permutation of
+    its n strata, values in [0, 1), reproducible from the seed."""
+    whole = lhs_block(dims, n, seed, 0, n)
+    parts = np.vstack([lhs_block(dims, n, seed, s, min(s + block, n)) for s in range(0, n, block)])
+    assert (parts == whole).all()
+    assert (whole >= 0).all() and (whole < 1).all()
+    for j in range(dims):
+        assert (np.sort(np.floor(whole[:, j] * n).astype(np.int64)) == np.arange(n)).all()
+    assert (lhs_block(dims, n, seed, 0, n) == whole).all()
+
+
+def test_issue_example_billion_point_lhs_block_uses_little_memory():
+    """`--sample lhs:1000000000` used 23.7 GB: a block of the last 5,000 points needs < 5 MB."""
+    tracemalloc.start()
+    try:
+        block = lhs_block(4, 10**9, 0, 10**9 - 5_000, 10**9)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert block.shape == (5_000, 4) and peak < 5e6
+    strata = np.floor(block * 10**9)
+    assert ((strata >= 0) & (strata < 10**9)).all()
 
 
 def test_lhs_maps_ranges_lattices_and_categories():

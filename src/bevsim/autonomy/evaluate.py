@@ -18,7 +18,7 @@ from bevsim.autonomy.perception import (
     fit_ground,
     lead_measurement,
 )
-from bevsim.autonomy.raycast import PointCloud, simulate_frame
+from bevsim.autonomy.raycast import FrameCaster, PointCloud
 from bevsim.autonomy.scenes import Scene, lead_ground_truth
 from bevsim.autonomy.sensors import SensorSpec
 
@@ -76,8 +76,9 @@ def run_frames(
     tracker = LeadTracker()
     half_width = corridor_half_width_m(scene)
     results = []
+    caster = FrameCaster(sensor)
     for frame in frames:
-        cloud = simulate_frame(sensor, scene, frame, seed=seed, sensor_height_m=sensor_height_m)
+        cloud = caster.frame(scene, frame, seed=seed, sensor_height_m=sensor_height_m)
         plane = fit_ground(cloud.xyz, seed=seed)
         detections, cluster = detect(cloud.xyz, plane)
         measured = lead_measurement(cloud.xyz, cluster, half_width)

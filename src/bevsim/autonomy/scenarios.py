@@ -29,6 +29,7 @@ times [s], accelerations [m/s^2].
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Self
@@ -46,7 +47,7 @@ from bevsim.autonomy.controllers import (
     extrapolate,
 )
 from bevsim.autonomy.perception import LeadTracker, detect, fit_ground, lead_measurement
-from bevsim.autonomy.raycast import simulate_frame
+from bevsim.autonomy.raycast import FrameCaster
 from bevsim.autonomy.scenes import (
     DEFAULT_SENSOR_HEIGHT_M,
     Ego,
@@ -419,13 +420,14 @@ class LidarLead:
         self.world = world
         self.seed = seed
         self.tracker = LeadTracker()
+        self.caster = FrameCaster(sensor)
         self.frames = 0
         self.corridor_half_width_m = 0.5 * world.lane_width_m
 
     def observe(self, ego_x_m: float, ego_speed_mps: float) -> LeadEstimate | None:
         """Cast one frame at the current poses and update the lead track."""
         scene = self.world.scene(ego_x_m, ego_speed_mps, "adas-frame")
-        cloud = simulate_frame(self.sensor, scene, 0, seed=self.seed * 1_000_003 + self.frames)
+        cloud = self.caster.frame(scene, 0, seed=self.seed * 1_000_003 + self.frames)
         self.frames += 1
         plane = fit_ground(cloud.xyz, seed=self.seed)
         _, cluster = detect(cloud.xyz, plane)
@@ -697,11 +699,13 @@ def run_scenario(
     seed: int = 0,
     dt_s: float = DEFAULT_DT_S,
     jobs: int = 1,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ScenarioResult:
     """Run every case of a scenario with a vehicle; one record per case (see the docstring).
 
     ``perception``: ``"lidar"`` (ray-cast frames of the vehicle's lidar, or ``sensor``) or
-    ``"ideal"``; ``jobs`` > 1 runs the cases of a matrix in that many processes.
+    ``"ideal"``; ``jobs`` > 1 runs the cases of a matrix in that many processes;
+    ``progress(done, total)`` is called as cases finish.
     """
     spec = load_vehicle(vehicle)
     scn = load_scenario(scenario)
@@ -739,12 +743,22 @@ def run_scenario(
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=min(jobs, len(cases))) as pool:
-            done = list(pool.map(_run_ccr_case, args))
+            done = _reported(pool.map(_run_ccr_case, args), len(cases), progress)
     else:
-        done = [_run_ccr_case(a) for a in args]
+        done = _reported(map(_run_ccr_case, args), len(cases), progress)
     records = [rec for rec, _ in done]
     runs = [run for _, run in done]
     return ScenarioResult(scn, spec.id, perception, records, runs)
+
+
+def _reported(results: Iterable, total: int, progress: Callable[[int, int], None] | None):
+    """The results as a list, calling ``progress(done, total)`` after each."""
+    done = []
+    for result in results:
+        done.append(result)
+        if progress is not None:
+            progress(len(done), total)
+    return done
 
 
 def _run_ccr_case(args: tuple) -> tuple[dict, CaseRun]:

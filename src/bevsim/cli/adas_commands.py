@@ -22,6 +22,7 @@ from bevsim.cli.app import (
     reports_input_errors,
 )
 from bevsim.cli.numbers import JOBS, SEED, refuse_unused
+from bevsim.cli.progress import progress
 
 CCR_COLUMNS = {
     "case": "case",
@@ -87,6 +88,7 @@ def adas_command(
 ) -> None:
     """Closed-loop AEB/ACC scenario on the vehicle model: pass/fail, impact speed, TTC, decel."""
     from bevsim.autonomy.scenarios import (
+        ccr_cases,
         load_scenario,
         parse_speeds,
         plot_scenario,
@@ -108,9 +110,18 @@ def adas_command(
     speed_list = parse_speeds(speeds) if speeds is not None else None
     spec = load_vehicle(vehicle)
     scn = load_scenario(scenario)
-    result = run_scenario(
-        spec, scn, speed_list, perception=perception, sensor=sensor, seed=seed, jobs=jobs
-    )
+    cases = 1 if scn.kind == "acc" else len(ccr_cases(scn, speed_list))
+    with progress(f"adas {scn.id}", cases, "cases") as report:
+        result = run_scenario(
+            spec,
+            scn,
+            speed_list,
+            perception=perception,
+            sensor=sensor,
+            seed=seed,
+            jobs=jobs,
+            progress=lambda done, _total: report(done),
+        )
     if plot is not None:
         plot_scenario(plot, result)
     records = [{**r, "perception": result.perception} for r in result.records]

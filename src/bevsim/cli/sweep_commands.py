@@ -21,10 +21,14 @@ from bevsim.cli.app import (
     print_table,
     reports_input_errors,
 )
+from bevsim.cli.progress import progress
 from bevsim.errors import BevsimError
 from bevsim.procedures.cycle_run import records_for_json
+from bevsim.sweep.budget import check_limits, estimate
+from bevsim.sweep.sandbox import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
 
 STORE_SUFFIXES = {".duckdb", ".db"}
+MAX_TIMEOUT_S = 3600.0
 FRONT_COLUMNS = {
     "procedure": "Procedure",
     "chemistry": "chemistry",
@@ -71,28 +75,60 @@ def sweep_command(
         Path | None,
         typer.Option(help="Write range vs pack energy and the range/cost Pareto front (.png)."),
     ] = None,
+    fixed_mass: Annotated[
+        bool,
+        typer.Option(
+            "--fixed-mass",
+            help="Keep the file's curb mass for every pack (default: the mass follows the pack).",
+        ),
+    ] = False,
+    max_variants: Annotated[
+        int | None,
+        typer.Option(help="Run up to this many variants (default limit: 1,000,000)."),
+    ] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Run whatever the estimated variants and time.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Run many design variants through range tests or cycle runs, keeping every row."""
     from bevsim.sweep.executors import make_executor
     from bevsim.sweep.run import plan_sweep
+    from bevsim.sweep.store import ResultStore
 
     check_output_path(plot, PLOT_SUFFIXES, "plot")
     check_output_path(store, STORE_SUFFIXES, "results store")
     procedures = procedure if procedure else ([] if cycle else ["cltc"])
-    plan = plan_sweep(vehicle, vary or [], procedures, cycle or [], sample, seed)
+    plan = plan_sweep(
+        vehicle, vary or [], procedures, cycle or [], sample, seed, fixed_mass=fixed_mass
+    )
+    for note in plan.notes:
+        err_console.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
     if chunk_size < 1:
         raise BevsimError(f"--chunk-size must be at least 1 (got {chunk_size})")
-    runner = make_executor(executor, address)  # connects to Ray now: errors before any run
+    if store is not None and store.is_file():
+        with ResultStore(store) as stored:
+            stored.verify()  # a damaged store is refused before the progress bar starts
+    if max_variants is not None and max_variants < 1:
+        raise BevsimError(f"--max-variants must be at least 1 (got {max_variants})")
     collect = plot is not None or store is None
+    runner = make_executor(executor, address)  # connects to Ray now: errors before any run
+    try:
+        cost = estimate(len(plan.space), plan.procedures, runner.cores, collect)
+        check_limits(cost, store, collect, yes, max_variants)
+    except BevsimError:
+        runner.close()
+        raise
+    err_console.print(cost.line(runner.cores, store is not None), highlight=False, markup=False)
     start = time.perf_counter()
-    results, counts = _run_with_progress(plan, store, chunk_size, runner, address, collect)
+    results, counts = _run_with_progress(plan, store, chunk_size, runner, collect)
     wall_s = time.perf_counter() - start
     if plot is not None:
         plot_sweep(results, plot)
     summary = {
         "base_vehicle": plan.base_vehicle,
         "variants": len(plan.space),
+        "mass_source": plan.mass_source,
         "procedures": ",".join(plan.procedures),
         "rows": plan.rows,
         "computed_rows": counts.computed,
@@ -118,35 +154,15 @@ def sweep_command(
         console.print(f"plot written to {plot}")
 
 
-def _run_with_progress(plan, store, chunk_size, executor, address, collect):
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
+def _run_with_progress(plan, store, chunk_size, executor, collect):
+    """Run the plan with progress on stderr (``bevsim.cli.progress``)."""
     from bevsim.sweep.run import SweepProgress, execute_plan
 
-    started = time.perf_counter()
     last = SweepProgress(total=plan.rows)
-    columns = (
-        TextColumn("sweep"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]}"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=err_console, transient=False) as bar:
-        task = bar.add_task("sweep", total=plan.rows, rate="")
+    with progress("sweep", plan.rows, "rows") as report:
 
         def update(state: SweepProgress) -> None:
-            elapsed = max(time.perf_counter() - started, 1e-9)
-            rate = state.computed / elapsed / len(plan.procedures)
-            bar.update(task, completed=state.done, rate=f"{rate:,.0f} variants/s")
+            report(state.done, state.computed)
             last.__dict__.update(state.__dict__)
 
         frame = execute_plan(plan, store, chunk_size, executor, None, update, collect)
@@ -224,15 +240,25 @@ def plot_sweep(frame: pd.DataFrame, path: Path) -> Path:
 def results_command(
     store: Annotated[Path, typer.Argument(help="A DuckDB results file written by bevsim sweep.")],
     sql: Annotated[
-        str, typer.Option(help="One SQL query over the table 'results'.")
+        str, typer.Option(help="One SELECT over the table 'results' (read-only, no file access).")
     ] = "select * from results limit 20",
+    limit: Annotated[int, typer.Option(help="Most rows shown.")] = DEFAULT_MAX_ROWS,
+    timeout_s: Annotated[
+        float, typer.Option("--timeout-s", help="Stop a query that runs longer [s].")
+    ] = DEFAULT_TIMEOUT_S,
     as_json: JsonOption = False,
 ) -> None:
     """Query a sweep's results store with SQL (table ``results``)."""
     from bevsim.sweep.store import ResultStore
 
+    if not 0 < timeout_s <= MAX_TIMEOUT_S:
+        raise BevsimError(f"--timeout-s must be in (0, {MAX_TIMEOUT_S:g}] s (got {timeout_s:g})")
     with ResultStore(store, read_only=True) as results:
-        frame = results.query(sql)
+        frame = results.query(sql, max_rows=limit, timeout_s=timeout_s)
+    if frame.attrs.get("truncated"):
+        err_console.print(
+            f"note: showing first {len(frame):,} rows; use --limit", highlight=False, markup=False
+        )
     if as_json:
         print_records(records_for_json(frame))
         return

@@ -229,6 +229,11 @@ class Battery(_Strict):
     soc_max: float = Field(default=0.98, ge=0.0, le=1.0)
     max_discharge_power_kw: float | None = Field(default=None, ge=1, le=3000)
     max_charge_power_kw: float | None = Field(default=None, ge=1, le=3000)
+    pack_type: Literal["cell_to_pack", "module"] = Field(
+        default="cell_to_pack",
+        description="how the cells are integrated; sets the pack mass a sweep derives from the "
+        "cells when it changes the pack (bevsim.spec.pack_mass)",
+    )
 
     @field_validator("chemistry")
     @classmethod
@@ -251,6 +256,11 @@ class Battery(_Strict):
             )
         if has_energy and self.cells_in_parallel is not None:
             raise ValueError("cells_in_parallel goes with cells_in_series, not gross_energy_kwh")
+        if has_cells and any(v is not None for v in energy):
+            raise ValueError(
+                "the pack is given by its cells: gross_energy_kwh and nominal_voltage_v follow "
+                "from them and must not be given too"
+            )
         if not self.soc_min < self.soc_max:
             raise ValueError(f"soc_min ({self.soc_min}) must be below soc_max ({self.soc_max})")
         if has_cells:

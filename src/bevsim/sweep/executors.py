@@ -23,6 +23,16 @@ from bevsim.sweep.costs import pack_cost_usd_per_kwh
 CYCLE_PREFIX = "cycle:"
 DROPPED_COLUMNS = ("vehicle_id", "vehicle", "procedure", "cycle")
 """Result columns that repeat what the store keeps elsewhere (base vehicle, procedure)."""
+INPUT_COLUMNS = (
+    "pack_energy_kwh",
+    "pack_mass_kg",
+    "chemistry",
+    "curb_mass_kg",
+    "drag_coefficient",
+    "pack_cost_usd_per_kwh",
+    "pack_cost_usd",
+)
+"""Columns of a chunk's rows that describe the variant rather than its results."""
 
 
 @dataclass
@@ -55,7 +65,9 @@ def run_chunk(
     source: str = "variant",
 ) -> pd.DataFrame:
     """Validate and run one chunk; a variant that fails gets its message in ``error``."""
+    from bevsim.chemistry import load_chemistry
     from bevsim.engine.compile import pack_of
+    from bevsim.spec.pack_mass import pack_mass_kg
 
     n = len(variants)
     errors: list[str | None] = [None] * n
@@ -65,20 +77,18 @@ def run_chunk(
             specs[i] = vehicle_from_dict(data, source=source)
         except BevsimError as exc:
             errors[i] = str(exc)
-    inputs = {
-        "pack_energy_kwh": np.full(n, np.nan),
-        "chemistry": [None] * n,
-        "curb_mass_kg": np.full(n, np.nan),
-        "drag_coefficient": np.full(n, np.nan),
-        "pack_cost_usd_per_kwh": np.full(n, np.nan),
-        "pack_cost_usd": np.full(n, np.nan),
-    }
+    inputs: dict[str, Any] = {name: np.full(n, np.nan) for name in INPUT_COLUMNS}
+    inputs["chemistry"] = [None] * n
     for i, spec in enumerate(specs):
         if spec is None:
             continue
         energy_kwh = pack_of(spec).gross_energy_wh / 1000.0
         price = pack_cost_usd_per_kwh(spec.battery.chemistry, pack_costs)
+        chemistry = load_chemistry(spec.battery.chemistry)
         inputs["pack_energy_kwh"][i] = energy_kwh
+        inputs["pack_mass_kg"][i] = pack_mass_kg(
+            1000.0 * energy_kwh, chemistry, spec.battery.pack_type
+        )
         inputs["chemistry"][i] = spec.battery.chemistry
         inputs["curb_mass_kg"][i] = spec.mass.curb_kg
         inputs["drag_coefficient"][i] = spec.body.drag_coefficient
@@ -121,6 +131,11 @@ class LocalExecutor:
 
     name = "local"
 
+    def __init__(self) -> None:
+        from numba import config
+
+        self.cores = int(config.NUMBA_NUM_THREADS)
+
     def map(self, tasks: Iterable[ChunkTask]) -> Iterator[tuple[ChunkTask, pd.DataFrame]]:
         for task in tasks:
             yield task, run_chunk(task.variants, task.procedure, task.pack_costs)
@@ -131,7 +146,11 @@ class LocalExecutor:
 
 class RayExecutor:
     """Chunks as Ray tasks on a cluster (``address`` HOST:PORT, or ``auto``; None: a local
-    one). bevsim must be installed on the workers. Results come back as chunks finish."""
+    one). bevsim must be installed on the workers. Results come back as chunks finish.
+
+    A HOST:PORT is probed with a plain TCP connect first (``bevsim.sweep.ray_connect``), so a
+    wrong address fails in seconds instead of Ray's minute of retries; a token the cluster
+    refuses is reported in one line."""
 
     name = "ray"
 
@@ -140,19 +159,14 @@ class RayExecutor:
             import ray
         except ImportError:
             raise BevsimError("--executor ray needs Ray: pip install 'bevsim[ray]'") from None
+        from bevsim.sweep.ray_connect import connect
+
         self._ray = ray
         self._owns = not ray.is_initialized()
         if self._owns:
-            try:
-                ray.init(
-                    address=address,
-                    log_to_driver=False,
-                    include_dashboard=False,
-                    configure_logging=False,
-                )
-            except (ConnectionError, ValueError, RuntimeError) as exc:
-                raise BevsimError(f"--address {address}: cannot connect to Ray: {exc}") from None
+            connect(ray, address)
         cpus = int(ray.cluster_resources().get("CPU", 1))
+        self.cores = cpus
         self.max_in_flight = max(2, int(cpus * in_flight_per_cpu))
         self._remote = ray.remote(run_chunk)
 

@@ -19,7 +19,9 @@ import pandas as pd
 from bevsim.errors import BevsimError, did_you_mean
 from bevsim.spec import VehicleSpec, load_vehicle
 from bevsim.sweep.costs import pack_cost_usd_per_kwh
+from bevsim.sweep.effects import check_effects
 from bevsim.sweep.executors import CYCLE_PREFIX, ChunkTask, make_executor
+from bevsim.sweep.pack_axes import MassFollowsPack, mass_source, restate_pack
 from bevsim.sweep.store import ResultStore, content_key, model_version
 from bevsim.sweep.variants import (
     SweepError,
@@ -43,6 +45,8 @@ class SweepPlan:
     procedures: tuple[str, ...]
     version: str
     pack_costs: dict[str, float] | None
+    mass_source: str = "file"
+    notes: tuple[str, ...] = ()
 
     @property
     def rows(self) -> int:
@@ -68,8 +72,14 @@ def plan_sweep(
     sample: str | int | None = None,
     seed: int = 0,
     pack_costs: dict[str, float] | None = None,
+    fixed_mass: bool = False,
 ) -> SweepPlan:
-    """Parse and validate everything; raise a BevsimError before any variant runs."""
+    """Parse and validate everything; raise a BevsimError before any variant runs.
+
+    The pack's form follows the varied pack fields and the curb mass follows the pack unless
+    ``fixed_mass`` (``bevsim.sweep.pack_axes``); a varied field that changes no result is
+    refused (``bevsim.sweep.effects``).
+    """
     spec = load_vehicle(vehicle)
     base = spec.model_dump(mode="json", exclude_none=True)
     known = field_paths(base)
@@ -79,7 +89,9 @@ def plan_sweep(
         if paths.count(path) > 1:
             raise SweepError(f"--vary {path}: given more than once")
     count = sample if isinstance(sample, int) or sample is None else parse_sample(sample)
-    space = VariantSpace(base, axes, count, seed)
+    source = mass_source(paths, fixed_mass)
+    follow = MassFollowsPack.of(spec).apply if source == "cells" else None
+    space = VariantSpace(restate_pack(spec, base, paths), axes, count, seed, follow)
     space.check(source=f"{spec.id} variant")
     names = _procedures(procedures, cycles)
     chem_axis = [a for a in axes if a.path == "battery.chemistry"]
@@ -88,7 +100,8 @@ def plan_sweep(
         pack_cost_usd_per_kwh(str(chem), pack_costs)
     if len(space) == 0:
         raise SweepError("the sweep has no variants")
-    return SweepPlan(spec.id, space, names, model_version(), pack_costs)
+    notes = check_effects(space, names)
+    return SweepPlan(spec.id, space, names, model_version(), pack_costs, source, notes)
 
 
 def _procedures(procedures: Sequence[str], cycles: Sequence[str]) -> tuple[str, ...]:
@@ -128,19 +141,21 @@ def run_sweep(
     pack_costs: dict[str, float] | None = None,
     progress: Callable[[SweepProgress], None] | None = None,
     collect: bool = True,
+    fixed_mass: bool = False,
 ) -> pd.DataFrame:
     """Run a sweep and return its rows (one per variant and procedure, in variant order).
 
     ``vary``: ``PATH=SPEC`` strings (``a:b``, ``a:b:step``, ``v1,v2``); ``sample``: None for the
     grid or ``"lhs:N"``; ``store``: a DuckDB file that keeps every row (a rerun computes only
     the missing ones); ``collect=False`` returns an empty frame (a million rows stay in the
-    store). Columns: key, model_version, procedure, base_vehicle, the varied fields (dots as
-    underscores), pack_energy_kwh, chemistry, curb_mass_kg, drag_coefficient,
+    store); ``fixed_mass``: keep the file's curb mass whatever the pack. Columns: key,
+    model_version, procedure, base_vehicle, mass_source, the varied fields (dots as
+    underscores), pack_energy_kwh, pack_mass_kg, chemistry, curb_mass_kg, drag_coefficient,
     pack_cost_usd_per_kwh, pack_cost_usd, the procedure's results, error.
     """
     if chunk_size < 1:
         raise SweepError(f"chunk size must be at least 1 (got {chunk_size})")
-    plan = plan_sweep(vehicle, vary, procedures, cycles, sample, seed, pack_costs)
+    plan = plan_sweep(vehicle, vary, procedures, cycles, sample, seed, pack_costs, fixed_mass)
     return execute_plan(plan, store, chunk_size, executor, address, progress, collect)
 
 
@@ -158,6 +173,12 @@ def execute_plan(
         raise BevsimError(f"{store}: folder {Path(store).parent} does not exist")
     runner = make_executor(executor, address) if isinstance(executor, str) else executor
     results = ResultStore(store) if store is not None else None
+    if results is not None:
+        try:
+            results.verify()
+        except BevsimError:
+            results.close()
+            raise
     state = SweepProgress(total=plan.rows)
     frames: list[pd.DataFrame] = []
     try:
@@ -237,6 +258,7 @@ def _rows(plan: SweepPlan, task: ChunkTask, rows: pd.DataFrame) -> pd.DataFrame:
         "model_version": plan.version,
         "procedure": task.procedure,
         "base_vehicle": plan.base_vehicle,
+        "mass_source": plan.mass_source,
     }
     for j, axis in enumerate(plan.space.axes):
         column = pd.Series([v[j] for v in meta["values"]])

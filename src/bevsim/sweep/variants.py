@@ -9,7 +9,8 @@ Grammar of SPEC (one ``--vary`` per field of the vehicle file, dotted path):
 - ``v1,v2,v3``  a list: numbers or names (``lfp,sodium-ion``); one value fixes the field
 
 Variants are generated lazily, chunk by chunk: a million-variant grid never exists as a list of
-dicts. Every value is checked through the vehicle-file models before anything runs.
+dicts, and an LHS sample is drawn block by block (``bevsim.sweep.lhs``: memory flat in N).
+Every value is checked through the vehicle-file models before anything runs.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import math
 import re
 import types
 import typing
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
@@ -30,6 +31,7 @@ from pydantic import BaseModel
 
 from bevsim.errors import BevsimError, did_you_mean
 from bevsim.spec import VehicleSpec, vehicle_from_dict
+from bevsim.sweep.lhs import lhs_block
 
 
 class SweepError(BevsimError):
@@ -254,6 +256,8 @@ class VariantSpace:
     axes: tuple[Axis, ...]
     sample: int | None = None  # None: grid; N: Latin hypercube of N points
     seed: int = 0
+    follow: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    """Applied to every variant after its overrides (the curb mass following the pack)."""
 
     def __len__(self) -> int:
         if self.sample is not None:
@@ -271,15 +275,18 @@ class VariantSpace:
             while batch := list(itertools.islice(values, size)):
                 yield batch
             return
-        unit = lhs_unit(len(self.axes), self.sample, self.seed)
         for start in range(0, self.sample, size):
-            block = unit[start : start + size]
+            stop = min(start + size, self.sample)
+            block = lhs_block(len(self.axes), self.sample, self.seed, start, stop)
             columns = [lhs_values(axis, block[:, j]) for j, axis in enumerate(self.axes)]
             yield list(zip(*columns, strict=True))
 
     def variant(self, values: Sequence[Any]) -> dict[str, Any]:
         """The vehicle dict of one variant."""
-        return apply_overrides(self.base, self.paths, values)
+        return self._followed(apply_overrides(self.base, self.paths, values))
+
+    def _followed(self, data: dict[str, Any]) -> dict[str, Any]:
+        return data if self.follow is None else self.follow(data)
 
     def check(self, source: str) -> None:
         """Validate every axis value on the base car, and the grid's corners, before any run."""
@@ -302,7 +309,8 @@ class VariantSpace:
             vehicle_from_dict(self.variant(corner), source=f"{source} (corner {corner})")
 
     def variant_one(self, path: str, value: Any) -> dict[str, Any]:
-        return apply_overrides(self.base, [path], [value])
+        """The base vehicle with one field set (the others at their base values)."""
+        return self._followed(apply_overrides(self.base, [path], [value]))
 
     def _corner(self, end: int) -> tuple[Any, ...]:
         out = []
@@ -313,13 +321,6 @@ class VariantSpace:
                 bound = axis.low if end == 0 else axis.high
                 out.append(int(bound) if axis.kind == "int" else bound)
         return tuple(out)
-
-
-def lhs_unit(dims: int, n: int, seed: int) -> np.ndarray:
-    """An n x dims Latin hypercube in [0, 1) (scipy.stats.qmc), reproducible from ``seed``."""
-    from scipy.stats import qmc
-
-    return qmc.LatinHypercube(d=dims, rng=np.random.default_rng(seed)).random(n)
 
 
 def lhs_values(axis: Axis, u: np.ndarray) -> list[Any]:
