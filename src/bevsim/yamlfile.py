@@ -97,15 +97,6 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    """The nodes directly inside ``node`` (keys and values of a mapping)."""
-    if isinstance(node, yaml.SequenceNode):
-        return node.value
-    if isinstance(node, yaml.MappingNode):
-        return [part for pair in node.value for part in pair]
-    return []
-
-
 def read_yaml_file(
     path: Path,
     what: str,

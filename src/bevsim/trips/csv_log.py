@@ -58,17 +58,23 @@ RANGES = {
 METADATA_FILE = "trips.yaml"
 
 
-def read_trip_csv(path: Path) -> Trip:
-    """Read and validate a trip CSV in bevsim's trip format (see the module docstring)."""
+def read_csv_rows(path: Path, what: str, empty_hint: str = "") -> tuple[list, list[str]]:
+    """The non-blank rows of a CSV log as (line number, cells) and its stripped header; one
+    TripError naming the file when it cannot be read or is empty."""
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             rows = list(csv.reader(handle))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise TripError(f"{path}: cannot read trip log: {exc}") from None
+        raise TripError(f"{path}: cannot read {what}: {exc}") from None
     numbered = [(n, row) for n, row in enumerate(rows, start=1) if any(c.strip() for c in row)]
     if not numbered:
-        raise TripError(f"{path}: empty file; expected a header 'time_s,speed_kmh,...'")
-    header = [cell.strip() for cell in numbered[0][1]]
+        raise TripError(f"{path}: empty file{empty_hint}")
+    return numbered, [cell.strip() for cell in numbered[0][1]]
+
+
+def read_trip_csv(path: Path) -> Trip:
+    """Read and validate a trip CSV in bevsim's trip format (see the module docstring)."""
+    numbered, header = read_csv_rows(path, "trip log", "; expected a header 'time_s,speed_kmh,...'")
     _check_header(path, header)
     body = numbered[1:]
     if len(body) < 2:

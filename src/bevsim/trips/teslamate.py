@@ -12,14 +12,13 @@ SoC], ``outside_temp`` [degC]. ``date`` and ``speed`` are required columns. Tesl
 
 from __future__ import annotations
 
-import csv
 import math
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
-from bevsim.trips.csv_log import check_time
+from bevsim.trips.csv_log import check_time, read_csv_rows
 from bevsim.trips.model import KMH_PER_MPS, Trip, TripError, TripMetadata
 
 COLUMNS = {
@@ -39,15 +38,7 @@ def looks_like_teslamate(header: list[str]) -> bool:
 
 def read_trip_teslamate(path: Path) -> Trip:
     """Read a TeslaMate positions CSV export as a trip (see the module docstring)."""
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.reader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise TripError(f"{path}: cannot read TeslaMate export: {exc}") from None
-    numbered = [(n, row) for n, row in enumerate(rows, start=1) if any(c.strip() for c in row)]
-    if not numbered:
-        raise TripError(f"{path}: empty file")
-    header = [cell.strip() for cell in numbered[0][1]]
+    numbered, header = read_csv_rows(path, "TeslaMate export")
     if not looks_like_teslamate(header):
         raise TripError(f"{path}: line 1: expected TeslaMate columns 'date' and 'speed'")
     body = numbered[1:]
