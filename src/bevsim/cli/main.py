@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "lidar_commands",
     "adas_commands",
     "library_commands",
+    "schema_commands",
 )
 for _module in COMMAND_MODULES:
     import_module(f"bevsim.cli.{_module}")
