@@ -145,7 +145,13 @@ def _acceleration(perf: pd.DataFrame) -> go.Figure:
         x=perf["vehicle_id"],
         y=perf["accel_0_100_kmh_s"],
         customdata=perf["accel_0_100_kmh_limited_by"].fillna("-"),
-        text=perf["accel_0_100_kmh_s"].round(2),
+        text=[
+            f"{t:.2f} s, {by}"
+            for t, by in zip(
+                perf["accel_0_100_kmh_s"], perf["accel_0_100_kmh_limited_by"].fillna("-"),
+                strict=True,
+            )
+        ],
         hovertemplate="%{x}<br>0-100 km/h: %{y:.2f} s<br>limited by: %{customdata}<extra></extra>",
         name="0-100 km/h",
     )

@@ -18,7 +18,7 @@ body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; 
 table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.9em; }
 th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
 th { background: #f3f3f3; }
-td:first-child, th:first-child { text-align: left; }
+td:first-child, th:first-child, table.inputs td { text-align: left; }
 .chart { margin-bottom: 2em; }
 """
 
@@ -34,7 +34,7 @@ def html_report(data: ReportData) -> str:
         "</head><body>",
         f"<h1>bevsim report: {html.escape(_car_list(data))}</h1>",
         "<h2>Inputs</h2>",
-        _html_table(pd.DataFrame(report_inputs(data), columns=["input", "value"])),
+        _html_table(pd.DataFrame(report_inputs(data), columns=["input", "value"]), "inputs"),
     ]
     for chart in charts(data):
         body = chart.figure.to_html(
@@ -70,8 +70,8 @@ def _car_list(data: ReportData) -> str:
     return ", ".join(spec.id for spec in data.specs)
 
 
-def _html_table(table: pd.DataFrame) -> str:
-    return table.to_html(index=False, border=0, escape=True)
+def _html_table(table: pd.DataFrame, css_class: str | None = None) -> str:
+    return table.to_html(index=False, border=0, escape=True, classes=css_class)
 
 
 def _md_table(table: pd.DataFrame) -> list[str]:
