@@ -12,7 +12,7 @@ import pytest
 
 from bevsim.report.collect import collect
 from bevsim.report.figures import charts
-from bevsim.report.page import write_report
+from bevsim.report.write import write_report
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="playwright is not installed: pip install '.[dev]'"

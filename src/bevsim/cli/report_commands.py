@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +20,7 @@ from bevsim.cli.app import (
 )
 from bevsim.errors import BevsimError
 from bevsim.report.collect import STEPS, collect
+from bevsim.report.write import write_report
 from bevsim.spec import load_vehicles
 
 FORMATS = {"html": ".html", "md": ".md"}
@@ -43,7 +45,8 @@ def report_command(
         raise BevsimError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
     check_output_path(out, {FORMATS[key]}, f"{key} report")
     specs = load_vehicles(vehicles)
-    write_report = _report_writer()
+    if key == "html" and find_spec("plotly") is None:
+        raise BevsimError('bevsim report --format html needs plotly: pip install "bevsim[web]"')
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -64,14 +67,3 @@ def report_command(
         write_report(data, out, key)
         progress.advance(task)
     console.print(f"report written to {out}")
-
-
-def _report_writer():
-    """``bevsim.report.page.write_report``; plotly is an extra, so its absence is one line."""
-    try:
-        from bevsim.report.page import write_report
-    except ModuleNotFoundError as exc:
-        raise BevsimError(
-            f"bevsim report needs the '{exc.name}' package: pip install \"bevsim[web]\""
-        ) from None
-    return write_report

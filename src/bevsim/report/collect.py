@@ -24,6 +24,21 @@ REPORT_CYCLES = ("cltc-p", "wltc-3b", "udds", "hwfet")
 """Cycles of the consumption chart: China, EU, US city and US highway."""
 BREAKDOWN_CYCLE = "wltc-3b"
 """Cycle whose energy breakdown (where the chemical energy goes) is shown."""
+BREAKDOWN_LABELS = {
+    "aero_energy_kwh": "aerodynamic drag",
+    "rolling_energy_kwh": "rolling resistance",
+    "grade_energy_kwh": "grade",
+    "kinetic_energy_change_kwh": "kinetic energy change",
+    "driveline_loss_kwh": "driveline loss",
+    "motor_loss_kwh": "motor + inverter loss",
+    "battery_ohmic_loss_kwh": "battery ohmic loss",
+    "battery_polarization_loss_kwh": "battery polarization loss",
+    "friction_brake_energy_kwh": "friction brakes",
+    "accessory_energy_kwh": "accessories",
+    "cabin_hvac_energy_kwh": "cabin HVAC",
+    "battery_thermal_energy_kwh": "pack heating/cooling",
+}
+"""Readable name of each term of the energy breakdown (the keys are LOSS_COLUMNS)."""
 WINTER_TEMPS_C = (-20.0, -10.0, 0.0, 10.0, 23.0)
 """Ambient temperatures of the winter retention chart [degC] (CLTC, cabin heated)."""
 WINTER_PROCEDURE = "cltc"

@@ -8,24 +8,16 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from bevsim.report.collect import BREAKDOWN_CYCLE, CHARGER_KW, WINTER_PROCEDURE, ReportData
+from bevsim.report.collect import (
+    BREAKDOWN_CYCLE,
+    BREAKDOWN_LABELS,
+    CHARGER_KW,
+    WINTER_PROCEDURE,
+    ReportData,
+)
 
 MAX_POINTS_PER_LINE = 150
 """Longest line drawn from a trace [points]: keeps the HTML small (plotly.js alone is ~4.8 MB)."""
-BREAKDOWN_LABELS = {
-    "aero_energy_kwh": "aerodynamic drag",
-    "rolling_energy_kwh": "rolling resistance",
-    "grade_energy_kwh": "grade",
-    "kinetic_energy_change_kwh": "kinetic energy change",
-    "driveline_loss_kwh": "driveline loss",
-    "motor_loss_kwh": "motor + inverter loss",
-    "battery_ohmic_loss_kwh": "battery ohmic loss",
-    "battery_polarization_loss_kwh": "battery polarization loss",
-    "friction_brake_energy_kwh": "friction brakes",
-    "accessory_energy_kwh": "accessories",
-    "cabin_hvac_energy_kwh": "cabin HVAC",
-    "battery_thermal_energy_kwh": "pack heating/cooling",
-}
 
 
 @dataclass(frozen=True)
@@ -148,7 +140,8 @@ def _acceleration(perf: pd.DataFrame) -> go.Figure:
         text=[
             f"{t:.2f} s, {by}"
             for t, by in zip(
-                perf["accel_0_100_kmh_s"], perf["accel_0_100_kmh_limited_by"].fillna("-"),
+                perf["accel_0_100_kmh_s"],
+                perf["accel_0_100_kmh_limited_by"].fillna("-"),
                 strict=True,
             )
         ],

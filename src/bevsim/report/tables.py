@@ -7,6 +7,7 @@ import pandas as pd
 
 from bevsim.report.collect import (
     BREAKDOWN_CYCLE,
+    BREAKDOWN_LABELS,
     CHARGE_FROM_SOC,
     CHARGE_TO_SOC,
     CHARGER_KW,
@@ -67,12 +68,18 @@ AUTONOMY_TABLE = {
 }
 
 
+def car_list(data: ReportData) -> str:
+    """The report's vehicle ids, comma-separated (its title)."""
+    return ", ".join(spec.id for spec in data.specs)
+
+
 def report_tables(data: ReportData) -> list[tuple[str, pd.DataFrame]]:
     """(heading, table with unit headers, values rounded for reading) for every section."""
     winter = data.winter.assign(range_retained_pct=100.0 * data.winter["range_retained"])
     sections = [
         ("Official range and consumption", data.ranges, RANGE_TABLE),
         ("Consumption by cycle", data.cycles, CYCLE_TABLE),
+        (f"Where the energy goes on {BREAKDOWN_CYCLE}", *_breakdown(data)),
         ("Winter", winter, WINTER_TABLE),
         ("Performance", data.performance, PERF_TABLE),
         ("DC charging", data.charging, CHARGE_TABLE),
@@ -80,6 +87,18 @@ def report_tables(data: ReportData) -> list[tuple[str, pd.DataFrame]]:
     if len(data.autonomy):
         sections.append(("Autonomy cost", data.autonomy, AUTONOMY_TABLE))
     return [(heading, _shown(frame, columns)) for heading, frame, columns in sections]
+
+
+def _breakdown(data: ReportData) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Chemical energy and each term per distance [kWh/100 km] (the terms sum to the total)."""
+    from bevsim.procedures.cycle_run import LOSS_COLUMNS
+
+    frame = data.breakdown
+    per_100km = frame[["chemical_energy_kwh", *LOSS_COLUMNS]].div(frame["distance_km"], axis=0)
+    table = pd.concat([frame[["vehicle_id"]], 100.0 * per_100km], axis=1)
+    columns = {"vehicle_id": "vehicle", "chemical_energy_kwh": "from the cells [kWh/100 km]"}
+    columns |= {c: f"{BREAKDOWN_LABELS[c]} [kWh/100 km]" for c in LOSS_COLUMNS}
+    return table, columns
 
 
 def _shown(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
