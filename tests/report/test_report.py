@@ -87,7 +87,7 @@ def test_autonomy_shown_only_for_cars_with_a_stack(data):
 
 def test_every_chart_has_data_and_unit_axes(data):
     made = charts(data)
-    assert len(made) == 10
+    assert len(made) == 11
     for chart in made:
         fig = chart.figure
         assert fig.data, chart.chart_id

@@ -44,6 +44,7 @@ def charts(data: ReportData) -> list[Chart]:
         Chart("breakdown", f"Where the energy goes ({BREAKDOWN_CYCLE})", _breakdown(data)),
         Chart("winter", f"Winter range retention ({WINTER_PROCEDURE.upper()})", _winter(data)),
         Chart("acceleration", "0-100 km/h", _acceleration(data.performance)),
+        Chart("launch", "Full-throttle launch", _launch(data.launches)),
         Chart("top-speed", "Top speed", _top_speed(data.performance)),
         Chart("charge-soc", "DC charging power against SOC", _charge(data, "soc")),
         Chart("charge-time", "DC charging power against time", _charge(data, "time")),
@@ -149,6 +150,22 @@ def _acceleration(perf: pd.DataFrame) -> go.Figure:
         name="0-100 km/h",
     )
     return _layout(fig, "vehicle", "0-100 km/h time [s]")
+
+
+def _launch(launches: dict[str, pd.DataFrame]) -> go.Figure:
+    fig = go.Figure()
+    for vehicle_id, trace in launches.items():
+        thin = _thinned(trace)
+        fig.add_scatter(
+            name=vehicle_id,
+            x=thin["time_s"].to_numpy(np.float32),
+            y=thin["speed_kmh"].to_numpy(np.float32),
+            customdata=thin["limiter"].astype(str),
+            mode="lines",
+            hovertemplate="%{x:.1f} s<br>%{y:.0f} km/h<br>limited by: %{customdata}"
+            f"<extra>{vehicle_id}</extra>",
+        )
+    return _layout(fig, "time from standstill [s]", "speed [km/h]")
 
 
 def _top_speed(perf: pd.DataFrame) -> go.Figure:
