@@ -18,6 +18,7 @@ th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
 th { background: #f3f3f3; }
 td:first-child, th:first-child, table.inputs td { text-align: left; }
 .chart { margin-bottom: 2em; }
+.table-wrap { overflow-x: auto; }
 """
 
 
@@ -50,4 +51,5 @@ def html_report(data: ReportData) -> str:
 
 
 def _html_table(table: pd.DataFrame, css_class: str | None = None) -> str:
-    return table.to_html(index=False, border=0, escape=True, classes=css_class)
+    body = table.to_html(index=False, border=0, escape=True, classes=css_class)
+    return f'<div class="table-wrap">{body}</div>'
