@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from bevsim.procedures.cycle_run import DEFAULT_LOAD_KG
+from bevsim.procedures.performance import DRIVER_KG
 from bevsim.report.collect import (
     BREAKDOWN_CYCLE,
     BREAKDOWN_LABELS,
@@ -120,19 +122,28 @@ def report_inputs(data: ReportData) -> list[tuple[str, str]]:
             (f"vehicle {spec.id}", f"{spec.name} ({src})")
             for spec, src in zip(data.specs, data.sources, strict=True)
         ),
-        ("procedures", "; ".join(PROCEDURE_NOTES)),
+        *((f"procedure: {name}", text) for name, text in PROCEDURE_NOTES),
     ]
 
 
-PROCEDURE_NOTES = (
-    "range: CLTC (GB/T 18386.1, curb + 100 kg), WLTP (WLTC 3b, curb + 167.5 kg), "
-    "EPA (UDDS + HWFET, curb + 300 lb, 2-cycle x 0.7), driven to depletion and recharged",
-    f"cycles: {', '.join(REPORT_CYCLES)} from full, curb + 100 kg, 23 °C",
-    f"energy breakdown: {BREAKDOWN_CYCLE}",
-    f"winter: {WINTER_PROCEDURE.upper()} at {', '.join(f'{t:g}' for t in WINTER_TEMPS_C)} °C, "
-    "cabin heated, cold-soaked",
-    "performance: full throttle, curb + 75 kg driver, level road, 23 °C",
-    f"DC charging: {100 * CHARGE_FROM_SOC:g} -> {100 * CHARGE_TO_SOC:g} % on a {CHARGER_KW:g} kW "
-    "charger at 23 °C",
-    "autonomy: CLTC range with and without the stack (cars with an autonomy section)",
+PROCEDURE_NOTES = (  # (procedure, conditions) as run by collect
+    (
+        "range",
+        "CLTC (GB/T 18386.1), WLTP (consecutive WLTC 3b), EPA (UDDS + HWFET, 2-cycle label "
+        "x 0.7), driven to depletion and recharged from the grid (test masses in the table)",
+    ),
+    ("cycles", f"{', '.join(REPORT_CYCLES)} from full, curb + {DEFAULT_LOAD_KG:g} kg, 23 °C"),
+    ("energy breakdown", BREAKDOWN_CYCLE),
+    (
+        "winter",
+        f"{WINTER_PROCEDURE.upper()} at {', '.join(f'{t:g}' for t in WINTER_TEMPS_C)} °C, "
+        "cabin heated, cold-soaked",
+    ),
+    ("performance", f"full throttle, curb + {DRIVER_KG:g} kg driver, level road, 23 °C"),
+    (
+        "DC charging",
+        f"{100 * CHARGE_FROM_SOC:g} -> {100 * CHARGE_TO_SOC:g} % on a {CHARGER_KW:g} kW charger "
+        "at 23 °C",
+    ),
+    ("autonomy", "CLTC range with and without the stack (cars with an autonomy section)"),
 )
