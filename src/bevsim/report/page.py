@@ -16,7 +16,7 @@ body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; 
 table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.9em; }
 th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
 th { background: #f3f3f3; }
-td:first-child, th:first-child, table.inputs td { text-align: left; }
+td:first-child, th:first-child, table.inputs td, table.inputs th { text-align: left; }
 .chart { margin-bottom: 2em; }
 .table-wrap { overflow-x: auto; }
 """
