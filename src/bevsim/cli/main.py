@@ -16,10 +16,12 @@ COMMAND_MODULES = (
     "winter_commands",
     "perf_commands",
     "charge_commands",
+    "report_commands",
     "sweep_commands",
     "lidar_commands",
     "adas_commands",
     "library_commands",
+    "schema_commands",
 )
 for _module in COMMAND_MODULES:
     import_module(f"bevsim.cli.{_module}")
