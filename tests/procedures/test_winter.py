@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 import bevsim
 from bevsim.cli.main import app
+from bevsim.engine import thermal
 from bevsim.engine.compile import Conditions, compile_vehicles
 from bevsim.engine.layout import ENERGY_SINKS, TOTAL_COLUMNS, TRACE_COLUMNS
 from bevsim.engine.run import run_cycle
@@ -54,12 +55,18 @@ def test_pack_and_cabin_heat_balances_close():
 
 def test_heat_pump_needs_less_electricity_than_ptc_for_the_same_heat():
     data = bevsim.load_vehicle("ms11-lfp").model_dump(exclude_none=True)
+    _, recovering = totals(vehicle_from_dict(data))
+    data["thermal"]["drive_unit_heat_recovery"] = 0.0
     _, hp = totals(vehicle_from_dict(data))
     data["thermal"]["cabin_heating"] = "ptc"
     _, ptc = totals(vehicle_from_dict(data))
     assert hp["cabin_heat_j"] == pytest.approx(ptc["cabin_heat_j"], rel=0.02)
+    # the run's COP lies between the PTC's and the pump's at -10 degC and no load
     cop = hp["cabin_heat_j"] / hp["cabin_hvac_energy_j"]
-    assert cop == pytest.approx(2.5 + 0.06 * -10.0, rel=0.01)  # the heat pump's COP at -10 degC
+    assert 1.2 < cop < thermal.heat_pump_cop(-10.0, 22.0, 0.0)
+    # recovered drive-unit heat saves electricity for the same cabin heat
+    assert recovering["cabin_heat_j"] == pytest.approx(hp["cabin_heat_j"], rel=0.02)
+    assert recovering["cabin_hvac_energy_j"] < 0.97 * hp["cabin_hvac_energy_j"]
 
 
 def test_cold_pack_limits_regen_to_the_lfp_pulse_limit():

@@ -276,6 +276,8 @@ def _thermal_values(
         "hvac_max_cooling_w": 1000.0 * thermal.hvac_max_cooling_kw,
         "heat_pump": 1.0 if thermal.cabin_heating == "heat_pump" else 0.0,
         "heat_pump_min_ambient_c": thermal.heat_pump_min_ambient_c,
+        "heat_pump_capacity_at_0c_w": 1000.0 * thermal.heat_pump_capacity_at_0c_kw,
+        "drive_unit_heat_recovery": thermal.heat_recovery_share,
         "pack_heat_capacity_j_per_k": pack_heat_capacity_j_per_k(pack, chem),
         "pack_conductance_w_per_k": thermal.pack_conductance_w_per_k,
         "battery_heater_w": 1000.0 * thermal.battery_heater_kw,

@@ -789,9 +789,11 @@ def _skid_lanes(m, target, cos_t, sin_t, dt, inv_dt):
 
 @njit(cache=True, error_model="numpy", inline="always")
 def _hvac_lanes(m):
-    """Per lane (SIMD): the cabin HVAC's heat and electric power (blocks with HVAC on)."""
+    """Per lane (SIMD): the cabin HVAC's heat and electric power (blocks with HVAC on); the
+    drive unit's waste heat is that of the step before (W.motor_loss still holds it)."""
     for k in range(LANES):
-        cabin_heat, hvac_w = thermal.cabin_hvac((m, k), m[S.cabin_c + k], m[S.v1 + k])
+        waste_w = max(m[W.motor_loss + k], 0.0)
+        cabin_heat, hvac_w = thermal.cabin_hvac((m, k), m[S.cabin_c + k], m[S.v1 + k], waste_w)
         m[W.cabin_heat + k] = cabin_heat
         m[W.hvac_w + k] = hvac_w
 
