@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bevsim.chemistry import Chemistry, load_chemistry
+from bevsim.engine.cabin_air import recirculated_ventilation_w_per_k
 from bevsim.engine.layout import PARAM_COLUMNS, P
 from bevsim.engine.tables import MAP_GRID, LossMap, Tables, build_tables
 from bevsim.errors import BevsimError
@@ -48,7 +49,7 @@ KELVIN_OFFSET = 273.15
 @dataclass(frozen=True)
 class Conditions:
     """Test conditions: added load [kg], ambient and cell temperature [degC], start SOC, air,
-    HVAC, start cabin temperature [degC] and solar heat gain into the cabin [W]."""
+    HVAC, start cabin temperature [degC], solar heat gain into the cabin [W] and occupants."""
 
     added_mass_kg: float = 0.0
     ambient_temp_c: float = 23.0
@@ -58,6 +59,7 @@ class Conditions:
     hvac_on: bool = False  # hold the cabin at the vehicle's setpoint
     cabin_temp_c: float | None = None  # None: soaked at ambient
     cabin_solar_gain_w: float = 0.0  # sunlight through the glazing, a heat gain into the cabin
+    occupants: int = 1  # people in the cabin (a test driver), for the fresh air they need
 
     @property
     def air_density(self) -> float:
@@ -270,7 +272,7 @@ def _thermal_values(
         "cabin_conductance_per_speed_w_per_k_per_mps": (
             thermal.cabin_conductance_per_speed_w_per_k_per_mps
         ),
-        "cabin_ventilation_w_per_k": thermal.cabin_ventilation_w_per_k,
+        "cabin_ventilation_w_per_k": cabin_ventilation_w_per_k(spec, cond),
         "cabin_internal_gain_w": thermal.cabin_internal_gain_w + cond.cabin_solar_gain_w,
         "hvac_max_heating_w": 1000.0 * thermal.hvac_max_heating_kw,
         "hvac_max_cooling_w": 1000.0 * thermal.hvac_max_cooling_kw,
@@ -286,6 +288,21 @@ def _thermal_values(
         "battery_cooling_above_c": thermal.battery_cooling_above_c,
         "battery_chiller_w": 1000.0 * thermal.battery_chiller_kw,
     }
+
+
+def cabin_ventilation_w_per_k(spec: VehicleSpec, cond: Conditions) -> float:
+    """Fresh-air conductance of the cabin [W/K]: all fresh air (the vehicle file's
+    ``cabin_ventilation_w_per_k``), or with recirculation the share that fog and CO2 limit
+    at the setpoint and the conditions' ambient (engine.cabin_air)."""
+    thermal = spec.thermal
+    if thermal.cabin_recirculation == "fresh_air":
+        return thermal.cabin_ventilation_w_per_k
+    return recirculated_ventilation_w_per_k(
+        thermal.cabin_setpoint_c,
+        cond.ambient_temp_c,
+        cond.occupants,
+        thermal.cabin_ventilation_w_per_k,
+    )
 
 
 def _kw_or_inf(kw: float | None) -> float:

@@ -343,6 +343,12 @@ class Thermal(_Strict):
     cabin_conductance_w_per_k: float = Field(default=50.0, gt=0, le=1000)
     cabin_conductance_per_speed_w_per_k_per_mps: float = Field(default=1.5, ge=0, le=50)
     cabin_ventilation_w_per_k: float = Field(default=60.0, ge=0, le=1000)
+    """Ventilation conductance with all fresh air [W/K] (60: MAHLE's 2.5 kW at 37 K for a
+    compact car, docs/research/winter.md section 1)."""
+    cabin_recirculation: Literal["fog_limited", "fresh_air"] = "fog_limited"
+    """Air the HVAC draws: "fog_limited" recirculates all but the fresh air that keeps the
+    glass clear and CO2 low (engine.cabin_air; automatic climate control, SAE 2013-01-1494),
+    "fresh_air" takes all of ``cabin_ventilation_w_per_k``."""
     cabin_internal_gain_w: float = Field(default=150.0, ge=0, le=2000)
     battery_heater_kw: float = Field(default=5.0, ge=0, le=30)
     battery_heating_below_c: float = Field(default=5.0, ge=-40, le=40)
