@@ -12,6 +12,10 @@ from bevsim.chemistry import Chemistry, load_chemistry
 from bevsim.engine.cabin_air import recirculated_ventilation_w_per_k
 from bevsim.engine.layout import PARAM_COLUMNS, P
 from bevsim.engine.tables import MAP_GRID, LossMap, Tables, build_tables
+from bevsim.engine.tire_temperature import (
+    coast_down_f0_factor,
+    rolling_resistance_factor,
+)
 from bevsim.errors import BevsimError
 from bevsim.spec.drive_unit import (
     EquivalentDriveUnit,
@@ -26,13 +30,6 @@ from bevsim.spec.pack import PackDesign, derive_pack
 GRAVITY_MPS2 = 9.80665
 KMH_PER_MPS = 3.6
 RPM_PER_RADPS = 60.0 / (2.0 * math.pi)
-ROLLING_RESISTANCE_REFERENCE_C = 25.0
-ROLLING_RESISTANCE_TEMP_COEFFICIENT_PER_K = 0.008
-ROLLING_RESISTANCE_COLDEST_C = -20.0
-"""Tire rolling resistance rises in the cold: ISO 28580's ambient correction for passenger-car
-tires, F_25 = F_t [1 + 0.008 (t - 25)], so F_t = F_25 / (1 + 0.008 (t - 25)). The standard
-corrects lab readings between 20 and 30 degC; it is extrapolated here to colder air (tires on
-the road warm up, so this is an upper estimate) and held below -20 degC."""
 CELL_SPECIFIC_HEAT_J_PER_KG_K = 1000.0
 """Specific heat of Li-ion and Na-ion cells, about 0.9-1.1 kJ/(kg K) (docs/research/winter.md)."""
 PACK_STRUCTURE_HEAT_SHARE = 0.3
@@ -187,6 +184,7 @@ def _param_row(
     battery = spec.battery
     initial_soc = battery.soc_max if cond.initial_soc is None else cond.initial_soc
     cold_tires = rolling_resistance_factor(cond.ambient_temp_c)
+    tire_n = spec.tires.rolling_resistance_coefficient * mass_kg * GRAVITY_MPS2
     values = {
         "mass_kg": mass_kg,
         "inertial_mass_kg": mass_kg + spec.mass.rotating_kg,
@@ -195,8 +193,12 @@ def _param_row(
         "air_density_kg_per_m3": cond.air_density,
         "rolling_resistance_coefficient": spec.tires.rolling_resistance_coefficient * cold_tires,
         "use_road_load": 1.0 if road_load is not None else 0.0,
-        "f0_n": road_load.f0_n * cold_tires if road_load else 0.0,
-        "f1_n_per_mps": road_load.f1_n_per_kmh * KMH_PER_MPS * cold_tires if road_load else 0.0,
+        # coast-down: only the tires' share of f0 follows their temperature; f1 (speed terms of
+        # tires, bearings and air) is taken as measured
+        "f0_n": road_load.f0_n * coast_down_f0_factor(cond.ambient_temp_c, tire_n / road_load.f0_n)
+        if road_load and road_load.f0_n > 0.0
+        else 0.0,
+        "f1_n_per_mps": road_load.f1_n_per_kmh * KMH_PER_MPS if road_load else 0.0,
         # a roof sensor pod adds its drag to the coast-down curve, which was measured without it
         "f2_n_per_mps2": road_load.f2_n_per_kmh2 * KMH_PER_MPS**2
         + 0.5 * cond.air_density * (spec.autonomy.roof_drag_area_m2 if spec.autonomy else 0.0)
@@ -242,13 +244,6 @@ def driven_axle_load_share(spec: VehicleSpec) -> float:
         return 1.0
     front = spec.chassis.front_share(layout)
     return front if layout == "fwd" else 1.0 - front
-
-
-def rolling_resistance_factor(ambient_temp_c: float) -> float:
-    """Rolling resistance at this ambient [degC] relative to 25 degC (ISO 28580 correction)."""
-    t = max(ambient_temp_c, ROLLING_RESISTANCE_COLDEST_C)
-    offset = t - ROLLING_RESISTANCE_REFERENCE_C
-    return 1.0 / (1.0 + ROLLING_RESISTANCE_TEMP_COEFFICIENT_PER_K * offset)
 
 
 def pack_heat_capacity_j_per_k(pack: PackDesign, chemistry: Chemistry) -> float:
