@@ -9,8 +9,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from bevsim.chemistry import Chemistry, load_chemistry
+from bevsim.engine.cabin_air import recirculated_ventilation_w_per_k
 from bevsim.engine.layout import PARAM_COLUMNS, P
 from bevsim.engine.tables import MAP_GRID, LossMap, Tables, build_tables
+from bevsim.engine.tire_temperature import (
+    coast_down_f0_factor,
+    rolling_resistance_factor,
+)
 from bevsim.errors import BevsimError
 from bevsim.spec.drive_unit import (
     EquivalentDriveUnit,
@@ -25,13 +30,6 @@ from bevsim.spec.pack import PackDesign, derive_pack
 GRAVITY_MPS2 = 9.80665
 KMH_PER_MPS = 3.6
 RPM_PER_RADPS = 60.0 / (2.0 * math.pi)
-ROLLING_RESISTANCE_REFERENCE_C = 25.0
-ROLLING_RESISTANCE_TEMP_COEFFICIENT_PER_K = 0.008
-ROLLING_RESISTANCE_COLDEST_C = -20.0
-"""Tire rolling resistance rises in the cold: ISO 28580's ambient correction for passenger-car
-tires, F_25 = F_t [1 + 0.008 (t - 25)], so F_t = F_25 / (1 + 0.008 (t - 25)). The standard
-corrects lab readings between 20 and 30 degC; it is extrapolated here to colder air (tires on
-the road warm up, so this is an upper estimate) and held below -20 degC."""
 CELL_SPECIFIC_HEAT_J_PER_KG_K = 1000.0
 """Specific heat of Li-ion and Na-ion cells, about 0.9-1.1 kJ/(kg K) (docs/research/winter.md)."""
 PACK_STRUCTURE_HEAT_SHARE = 0.3
@@ -48,7 +46,7 @@ KELVIN_OFFSET = 273.15
 @dataclass(frozen=True)
 class Conditions:
     """Test conditions: added load [kg], ambient and cell temperature [degC], start SOC, air,
-    HVAC, start cabin temperature [degC] and solar heat gain into the cabin [W]."""
+    HVAC, start cabin temperature [degC], solar heat gain into the cabin [W] and occupants."""
 
     added_mass_kg: float = 0.0
     ambient_temp_c: float = 23.0
@@ -58,6 +56,7 @@ class Conditions:
     hvac_on: bool = False  # hold the cabin at the vehicle's setpoint
     cabin_temp_c: float | None = None  # None: soaked at ambient
     cabin_solar_gain_w: float = 0.0  # sunlight through the glazing, a heat gain into the cabin
+    occupants: int = 1  # people in the cabin (a test driver), for the fresh air they need
 
     @property
     def air_density(self) -> float:
@@ -185,6 +184,7 @@ def _param_row(
     battery = spec.battery
     initial_soc = battery.soc_max if cond.initial_soc is None else cond.initial_soc
     cold_tires = rolling_resistance_factor(cond.ambient_temp_c)
+    tire_n = spec.tires.rolling_resistance_coefficient * mass_kg * GRAVITY_MPS2
     values = {
         "mass_kg": mass_kg,
         "inertial_mass_kg": mass_kg + spec.mass.rotating_kg,
@@ -193,8 +193,12 @@ def _param_row(
         "air_density_kg_per_m3": cond.air_density,
         "rolling_resistance_coefficient": spec.tires.rolling_resistance_coefficient * cold_tires,
         "use_road_load": 1.0 if road_load is not None else 0.0,
-        "f0_n": road_load.f0_n * cold_tires if road_load else 0.0,
-        "f1_n_per_mps": road_load.f1_n_per_kmh * KMH_PER_MPS * cold_tires if road_load else 0.0,
+        # coast-down: only the tires' share of f0 follows their temperature; f1 (speed terms of
+        # tires, bearings and air) is taken as measured
+        "f0_n": road_load.f0_n * coast_down_f0_factor(cond.ambient_temp_c, tire_n / road_load.f0_n)
+        if road_load and road_load.f0_n > 0.0
+        else 0.0,
+        "f1_n_per_mps": road_load.f1_n_per_kmh * KMH_PER_MPS if road_load else 0.0,
         # a roof sensor pod adds its drag to the coast-down curve, which was measured without it
         "f2_n_per_mps2": road_load.f2_n_per_kmh2 * KMH_PER_MPS**2
         + 0.5 * cond.air_density * (spec.autonomy.roof_drag_area_m2 if spec.autonomy else 0.0)
@@ -242,13 +246,6 @@ def driven_axle_load_share(spec: VehicleSpec) -> float:
     return front if layout == "fwd" else 1.0 - front
 
 
-def rolling_resistance_factor(ambient_temp_c: float) -> float:
-    """Rolling resistance at this ambient [degC] relative to 25 degC (ISO 28580 correction)."""
-    t = max(ambient_temp_c, ROLLING_RESISTANCE_COLDEST_C)
-    offset = t - ROLLING_RESISTANCE_REFERENCE_C
-    return 1.0 / (1.0 + ROLLING_RESISTANCE_TEMP_COEFFICIENT_PER_K * offset)
-
-
 def pack_heat_capacity_j_per_k(pack: PackDesign, chemistry: Chemistry) -> float:
     """Pack heat capacity [J/K]: cell mass (gross energy over the cells' specific energy) times
     the cells' specific heat, plus the housing, cooling plates and coolant."""
@@ -270,12 +267,14 @@ def _thermal_values(
         "cabin_conductance_per_speed_w_per_k_per_mps": (
             thermal.cabin_conductance_per_speed_w_per_k_per_mps
         ),
-        "cabin_ventilation_w_per_k": thermal.cabin_ventilation_w_per_k,
+        "cabin_ventilation_w_per_k": cabin_ventilation_w_per_k(spec, cond),
         "cabin_internal_gain_w": thermal.cabin_internal_gain_w + cond.cabin_solar_gain_w,
         "hvac_max_heating_w": 1000.0 * thermal.hvac_max_heating_kw,
         "hvac_max_cooling_w": 1000.0 * thermal.hvac_max_cooling_kw,
         "heat_pump": 1.0 if thermal.cabin_heating == "heat_pump" else 0.0,
         "heat_pump_min_ambient_c": thermal.heat_pump_min_ambient_c,
+        "heat_pump_capacity_at_0c_w": 1000.0 * thermal.heat_pump_capacity_at_0c_kw,
+        "drive_unit_heat_recovery": thermal.heat_recovery_share,
         "pack_heat_capacity_j_per_k": pack_heat_capacity_j_per_k(pack, chem),
         "pack_conductance_w_per_k": thermal.pack_conductance_w_per_k,
         "battery_heater_w": 1000.0 * thermal.battery_heater_kw,
@@ -284,6 +283,21 @@ def _thermal_values(
         "battery_cooling_above_c": thermal.battery_cooling_above_c,
         "battery_chiller_w": 1000.0 * thermal.battery_chiller_kw,
     }
+
+
+def cabin_ventilation_w_per_k(spec: VehicleSpec, cond: Conditions) -> float:
+    """Fresh-air conductance of the cabin [W/K]: all fresh air (the vehicle file's
+    ``cabin_ventilation_w_per_k``), or with recirculation the share that fog and CO2 limit
+    at the setpoint and the conditions' ambient (engine.cabin_air)."""
+    thermal = spec.thermal
+    if thermal.cabin_recirculation == "fresh_air":
+        return thermal.cabin_ventilation_w_per_k
+    return recirculated_ventilation_w_per_k(
+        thermal.cabin_setpoint_c,
+        cond.ambient_temp_c,
+        cond.occupants,
+        thermal.cabin_ventilation_w_per_k,
+    )
 
 
 def _kw_or_inf(kw: float | None) -> float:

@@ -310,12 +310,14 @@ def _cell_tables(p, tables):
 @njit(cache=True, error_model="numpy", inline="always")
 def _cell_limits(p, tables, c, cell_temp_c):
     """What the cell temperature [degC] sets: its place on the temperature grid (cell, fraction),
-    the SOC floor (cold hides the bottom of the usable window: the capacity the chemistry loses
-    at this temperature), and the pack's discharge and charge current limits [A]."""
-    n_temp = tables.capacity_fraction.shape[1] - 1
+    the SOC floor, and the pack's discharge and charge current limits [A]. The floor is the
+    usable window's bottom at every temperature: what cold cells cannot deliver is decided by
+    the voltage cut-off with their cold resistances (_discharge_power_w), which reproduces the
+    chemistries' rate-test capacities (chemistry ``capacity_fraction``); raising the floor as
+    well counted the cold twice."""
+    n_temp = tables.max_discharge_c_rate.shape[1] - 1
     it, ft = _grid_pos(cell_temp_c, TEMP_GRID_LO_C, 1.0 / TEMP_GRID_STEP_C, n_temp)
-    lost = max(1.0 - _lerp(tables.capacity_fraction[c], it, ft), 0.0)
-    soc_floor = p[_SOC_MIN] + lost * (p[_SOC_MAX] - p[_SOC_MIN])
+    soc_floor = p[_SOC_MIN]
     pack_ah = p[_CAP] * p[_NP]
     i_dis_c = _lerp(tables.max_discharge_c_rate[c], it, ft) * pack_ah
     i_chg_c = _lerp(tables.max_charge_c_rate[c], it, ft) * pack_ah
@@ -789,9 +791,11 @@ def _skid_lanes(m, target, cos_t, sin_t, dt, inv_dt):
 
 @njit(cache=True, error_model="numpy", inline="always")
 def _hvac_lanes(m):
-    """Per lane (SIMD): the cabin HVAC's heat and electric power (blocks with HVAC on)."""
+    """Per lane (SIMD): the cabin HVAC's heat and electric power (blocks with HVAC on); the
+    drive unit's waste heat is that of the step before (W.motor_loss still holds it)."""
     for k in range(LANES):
-        cabin_heat, hvac_w = thermal.cabin_hvac((m, k), m[S.cabin_c + k], m[S.v1 + k])
+        waste_w = max(m[W.motor_loss + k], 0.0)
+        cabin_heat, hvac_w = thermal.cabin_hvac((m, k), m[S.cabin_c + k], m[S.v1 + k], waste_w)
         m[W.cabin_heat + k] = cabin_heat
         m[W.hvac_w + k] = hvac_w
 

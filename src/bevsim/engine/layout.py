@@ -51,6 +51,8 @@ PARAM_COLUMNS = (
     "hvac_max_cooling_w",
     "heat_pump",  # 1.0: heat pump, else PTC only
     "heat_pump_min_ambient_c",
+    "heat_pump_capacity_at_0c_w",  # heat it delivers at most at 0 degC ambient
+    "drive_unit_heat_recovery",  # share of the drive unit's losses that heats the cabin
     "pack_heat_capacity_j_per_k",
     "pack_conductance_w_per_k",  # to ambient
     "battery_heater_w",

@@ -34,8 +34,7 @@ class Tables(NamedTuple):
     r0_ohm_ah: np.ndarray  # [n_chem, temp, soc]
     r1_ohm_ah: np.ndarray
     tau1_s: np.ndarray
-    capacity_fraction: np.ndarray  # [n_chem, temp]
-    max_charge_c_rate: np.ndarray
+    max_charge_c_rate: np.ndarray  # [n_chem, temp]
     max_discharge_c_rate: np.ndarray
     max_regen_c_rate: np.ndarray
     min_voltage_v: np.ndarray  # [n_chem]
@@ -55,7 +54,6 @@ def build_tables(maps: list[EfficiencyMap | LossMap], chemistries: list[Chemistr
         r0_ohm_ah=np.stack([c["r0_ohm_ah"] for c in chem]),
         r1_ohm_ah=np.stack([c["r1_ohm_ah"] for c in chem]),
         tau1_s=np.stack([c["tau1_s"] for c in chem]),
-        capacity_fraction=np.stack([c["capacity_fraction"] for c in chem]),
         max_charge_c_rate=np.stack([c["max_charge_c_rate"] for c in chem]),
         max_discharge_c_rate=np.stack([c["max_discharge_c_rate"] for c in chem]),
         max_regen_c_rate=np.stack([c["max_regen_c_rate"] for c in chem]),

@@ -3,9 +3,10 @@ heater and chiller. Temperatures in degC, heat flows and electric powers in W.
 
 Cabin: C dT/dt = Q_hvac + Q_internal - (UA_rest + UA_speed v + UA_vent) (T - T_amb).
 HVAC control: the heat that holds the setpoint against the present loss, plus what closes the
-gap to it in CABIN_CONTROL_TIME_S, within the system's heating or cooling capacity. Heating by a
-heat pump (COP falling with ambient; below its lowest ambient a PTC takes over, COP 1) or a PTC;
-cooling by the A/C compressor.
+gap to it in CABIN_CONTROL_TIME_S, within the system's heating or cooling capacity. Heating
+first from the drive unit's recovered waste heat, then by a heat pump (a Carnot fraction of the
+lift from ambient to the supply air, within a capacity that falls with ambient) with a PTC
+topping up what the pump cannot deliver, or by a PTC alone; cooling by the A/C compressor.
 Pack: C dT/dt = Q_cells + Q_heater - Q_chiller - UA_pack (T - T_amb), with the cells' ohmic and
 polarization losses as Q_cells; the heater runs below a threshold, the chiller above another.
 The heater has two thresholds, as production battery management does (docs/research/winter.md
@@ -24,11 +25,24 @@ from bevsim.engine.params import param
 CABIN_CONTROL_TIME_S = 300.0
 """Time over which the HVAC closes the gap between cabin and setpoint (a proportional
 controller's time constant; the minutes a car takes to warm up)."""
-HEAT_PUMP_COP_AT_0C = 2.5
-HEAT_PUMP_COP_PER_K = 0.06
-"""Automotive heat-pump COP at 0 degC and its slope with ambient temperature [1/K] (COP 2.5 at
-0 degC, 1.9 at -10 degC, 3.1 at +10 degC); docs/research/winter.md gives the measured figures
-these follow."""
+HEAT_PUMP_CARNOT_FRACTION = 0.33
+"""Heat-pump COP over the Carnot COP between ambient and supply air, T_sup / (T_sup - T_amb) in
+kelvin: the median of the fractions the measured automotive heat pumps imply
+(docs/research/winter.md section 2.1; supply 40 degC where the source gives none): 0.24 Zhang
+et al. 2016 (COP 1.25 at -20 degC, Energies 9(11):881), 0.26 SAGE 2019 (1.9 at -1 degC with
+41.5 degC supply, DOI 10.1177/1687814019845806), 0.33 Qin et al. 2014 (above 1.7 at -20 degC,
+Energy Procedia), 0.46 Tang et al. 2020 (3.2 at -5 degC, Energies), 0.52 steady-state ASHP
+bench (3.26 at -10 degC)."""
+HEAT_PUMP_CAPACITY_PER_K = 0.026
+"""Fall of the heat pump's heating capacity with ambient, as a share of its 0 degC capacity per
+kelvin [1/K]: 4.2 kW at -1 degC (SAGE 2019, above), 3.1 kW at -10 degC (steady-state ASHP study,
+docs/research/winter.md 2.1), 2.1 kW at -20 degC (Zhang et al. 2016, with vapour injection);
+a straight line through them is 4.3 kW x (1 + 0.026 T[degC])."""
+SUPPLY_AIR_FLOW_KG_PER_S = 388.0 / 3600.0
+"""Cabin supply-air mass flow [kg/s]: 388 kg/h in the SAGE 2019 heat-pump test (above)."""
+AIR_SPECIFIC_HEAT_J_PER_KG_K = 1006.0
+"""Specific heat of air at constant pressure near 0 degC [J/(kg K)] (VDI Heat Atlas, D2.2)."""
+KELVIN = 273.15
 AC_COP = 2.5
 """Cooling COP of the A/C (and of the chiller, which uses the same compressor)."""
 PTC_COP = 1.0
@@ -45,6 +59,8 @@ _MAX_HEAT = P.hvac_max_heating_w
 _MAX_COOL = P.hvac_max_cooling_w
 _HEAT_PUMP = P.heat_pump
 _HP_MIN = P.heat_pump_min_ambient_c
+_HP_CAP = P.heat_pump_capacity_at_0c_w
+_RECOVERY = P.drive_unit_heat_recovery
 _C_PACK = P.pack_heat_capacity_j_per_k
 _UA_PACK = P.pack_conductance_w_per_k
 _HEATER = P.battery_heater_w
@@ -55,13 +71,33 @@ _CHILLER = P.battery_chiller_w
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def heating_cop(p, ambient_c):
-    """COP of cabin heating at this ambient [degC]: heat pump above its limit, else PTC.
+def heat_pump_cop(ambient_c, cabin_c, heat_w):
+    """COP of the heat pump [-] delivering ``heat_w`` [W] into the supply air at this ambient
+    and cabin temperature [degC]: the Carnot fraction of the lift from ambient to the supply
+    air, which is the cabin plus the heat over the supply flow; never below 1 (the PTC's).
 
     Written without branches (here and below) so that the kernel's lane loops vectorize."""
+    supply_c = cabin_c + heat_w * (1.0 / (SUPPLY_AIR_FLOW_KG_PER_S * AIR_SPECIFIC_HEAT_J_PER_KG_K))
+    lift_k = max(supply_c - ambient_c, 1.0)
+    return max(PTC_COP, HEAT_PUMP_CARNOT_FRACTION * (supply_c + KELVIN) / lift_k)
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def heat_pump_capacity_w(p, ambient_c):
+    """Heat the heat pump can deliver at this ambient [degC] [W]; 0 for a PTC-only car and
+    below the pump's lowest ambient."""
     pump = (param(p, _HEAT_PUMP) > 0.5) & (ambient_c >= param(p, _HP_MIN))
-    pump_cop = max(PTC_COP, HEAT_PUMP_COP_AT_0C + HEAT_PUMP_COP_PER_K * ambient_c)
-    return pump_cop if pump else PTC_COP
+    capacity = param(p, _HP_CAP) * max(1.0 + HEAT_PUMP_CAPACITY_PER_K * ambient_c, 0.0)
+    return capacity if pump else 0.0
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def heating_power_w(p, ambient_c, cabin_c, heat_w, waste_w):
+    """Electric power [W] for ``heat_w`` [W] of cabin heat: recovered drive-unit waste heat
+    ``waste_w`` [W] first (free), then the heat pump up to its capacity, the PTC for the rest."""
+    need = max(heat_w - param(p, _RECOVERY) * waste_w, 0.0)
+    pump_w = min(need, heat_pump_capacity_w(p, ambient_c))
+    return pump_w / heat_pump_cop(ambient_c, cabin_c, pump_w) + (need - pump_w) / PTC_COP
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -71,8 +107,9 @@ def cabin_conductance_w_per_k(p, speed_mps):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def cabin_hvac(p, cabin_c, speed_mps):
-    """HVAC heat into the cabin [W] (+ heating, - cooling) and its electric power [W]."""
+def cabin_hvac(p, cabin_c, speed_mps, waste_w):
+    """HVAC heat into the cabin [W] (+ heating, - cooling) and its electric power [W];
+    ``waste_w``: the drive unit's losses [W], of which the car recovers its share for heating."""
     ambient = param(p, _AMB)
     loss = cabin_conductance_w_per_k(p, speed_mps) * (cabin_c - ambient) - param(p, _GAIN)
     need = loss + param(p, _C_CAB) * (param(p, _SET) - cabin_c) / CABIN_CONTROL_TIME_S
@@ -80,7 +117,7 @@ def cabin_hvac(p, cabin_c, speed_mps):
     cool = min(max(-need, 0.0), param(p, _MAX_COOL))
     on = param(p, _HVAC_ON) > 0.5
     heat_w = heat - cool if on else 0.0
-    power_w = heat / heating_cop(p, ambient) + cool / AC_COP if on else 0.0
+    power_w = heating_power_w(p, ambient, cabin_c, heat, waste_w) + cool / AC_COP if on else 0.0
     return heat_w, power_w
 
 

@@ -3,9 +3,11 @@
 Car and pack are soaked at each ambient temperature (cells and cabin start there), or, with
 ``precondition``, warmed on the plug first (cabin at its setpoint, cells at room temperature;
 that energy comes from the grid and is reported, not drawn from the pack). The procedure then
-runs as at 23 degC but with the HVAC holding the cabin setpoint (heat pump or PTC as the
-vehicle file says), the pack heater warming cold cells, cold chemistry (capacity, resistance,
-charge acceptance and so regen) from the cell tables, and denser air. The AC recharge after
+runs as at 23 degC but with the HVAC holding the cabin setpoint (heat pump topped up by a
+PTC, or a PTC, as the vehicle file says, with the drive unit's recovered waste heat and
+fog-limited recirculation), the pack heater warming cold cells, cold chemistry (resistance,
+so what the voltage cut-off leaves reachable, and charge acceptance and so regen) from the
+cell tables, warmed-up tires at the cold ambient, and denser air. The AC recharge after
 the test also starts from the cold pack. Retention is range at each temperature over range at
 23 degC with the same settings.
 

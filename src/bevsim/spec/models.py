@@ -349,7 +349,8 @@ more]."""
 class Thermal(_Strict):
     """Cabin and pack thermal system; defaults are class-typical (docs/research/winter.md).
 
-    Cabin: heating by PTC or heat pump (which hands over to the PTC below its lowest ambient),
+    Cabin: heating by PTC or heat pump (topped up by the PTC beyond its capacity, and replaced
+    by it below its lowest ambient), recovered drive-unit waste heat,
     setpoint [degC], heat capacity, conductance to ambient at rest and its rise with speed,
     ventilation (fresh-air) conductance, heat from occupants and electronics. Pack: electric
     heater [kW] that warms the cells toward a threshold in the cold, and a chiller that cools
@@ -366,11 +367,27 @@ class Thermal(_Strict):
     cabin_setpoint_c: float = Field(default=22.0, ge=10, le=30)
     hvac_max_heating_kw: float = Field(default=7.0, gt=0, le=30)
     hvac_max_cooling_kw: float = Field(default=5.0, gt=0, le=30)
-    heat_pump_min_ambient_c: float = Field(default=-15.0, ge=-40, le=10)
+    heat_pump_min_ambient_c: float = Field(default=-30.0, ge=-40, le=10)
+    """Lowest ambient the heat pump runs at [degC]; below it the PTC heats alone. -30 degC:
+    the COP law (engine.thermal) is checked against measurements down to -20 degC (Zhang et
+    al. 2016, Qin et al. 2014) and R744 pumps are sold for -25 degC (Volkswagen ID.3,
+    docs/research/winter.md 2.2); the falling capacity leaves the PTC most of the load there."""
+    heat_pump_capacity_at_0c_kw: float = Field(default=4.3, gt=0, le=30)
+    """Heat the pump delivers at most at 0 degC ambient [kW]: 4.3 kW, the line through the
+    measured 4.2 kW at -1 degC, 3.1 kW at -10 degC and 2.1 kW at -20 degC (engine.thermal)."""
+    drive_unit_heat_recovery: float | None = Field(default=None, ge=0, le=1)
+    """Share of the drive unit's losses that heats the cabin [-]; None: the class default
+    (DEFAULT_DRIVE_UNIT_HEAT_RECOVERY by cabin_heating)."""
     cabin_heat_capacity_kj_per_k: float = Field(default=80.0, gt=5, le=1000)
     cabin_conductance_w_per_k: float = Field(default=50.0, gt=0, le=1000)
     cabin_conductance_per_speed_w_per_k_per_mps: float = Field(default=1.5, ge=0, le=50)
     cabin_ventilation_w_per_k: float = Field(default=60.0, ge=0, le=1000)
+    """Ventilation conductance with all fresh air [W/K] (60: MAHLE's 2.5 kW at 37 K for a
+    compact car, docs/research/winter.md section 1)."""
+    cabin_recirculation: Literal["fog_limited", "fresh_air"] = "fog_limited"
+    """Air the HVAC draws: "fog_limited" recirculates all but the fresh air that keeps the
+    glass clear and CO2 low (engine.cabin_air; automatic climate control, SAE 2013-01-1494),
+    "fresh_air" takes all of ``cabin_ventilation_w_per_k``."""
     cabin_internal_gain_w: float = Field(default=150.0, ge=0, le=2000)
     battery_heater_kw: float = Field(default=5.0, ge=0, le=30)
     battery_heating_below_c: float = Field(default=5.0, ge=-40, le=40)
@@ -391,12 +408,28 @@ class Thermal(_Strict):
         return self
 
     @property
+    def heat_recovery_share(self) -> float:
+        """Share of the drive unit's losses that heats the cabin [-], given or the class
+        default for the car's cabin heating."""
+        if self.drive_unit_heat_recovery is not None:
+            return self.drive_unit_heat_recovery
+        return DEFAULT_DRIVE_UNIT_HEAT_RECOVERY[self.cabin_heating]
+
+    @property
     def driving_heating_below_c(self) -> float:
         """Cell temperature below which the pack heater runs while driving [degC]."""
         if self.battery_heating_below_driving_c is None:
             return DEFAULT_DRIVING_HEATING_BELOW_C
         return self.battery_heating_below_driving_c
 
+
+DEFAULT_DRIVE_UNIT_HEAT_RECOVERY = {"heat_pump": 0.5, "ptc": 0.0}
+"""Class default share of the drive unit's losses that heats the cabin [-]. Heat-pump cars
+route the drive-unit coolant loop to the pump's chiller (Tesla octovalve, MDPI Energies
+15(17):6118; MAHLE: a compact EV's drive unit puts ~0.4 kW into the coolant in town,
+docs/research/winter.md section 1); half of it is taken as reaching the cabin, the rest lost
+from the loop and motor housing [class-typical judgement, no measured split found]. A PTC air
+heater has no path from the drive-unit loop to the cabin."""
 
 DEFAULT_DRIVING_HEATING_BELOW_C = -5.0
 """Cell temperature below which the pack heater runs while driving, when the vehicle file gives
