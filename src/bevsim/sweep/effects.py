@@ -21,9 +21,11 @@ from bevsim.sweep.variants import Axis, SweepError, VariantSpace
 
 _MISSING = object()
 _UNUSED_WHY = (
-    (r"^drive\.motors\.[1-9]\d*\.efficiency_map$", "the drive uses the first motor's map"),
     (r"^charging\.", "charging fields are read by the charge procedures only"),
-    (r"^(chassis\.|drive\.speed_limiter_kmh$)", "read by the performance procedures only"),
+    (
+        r"^(chassis\.|drive\.speed_limiter_kmh$)",
+        "read by the performance procedures (on a drive cycle only where traction limits)",
+    ),
     (
         r"^thermal\.",
         "read when the HVAC, pack heater or chiller runs: winter and charge procedures",
@@ -32,7 +34,6 @@ _UNUSED_WHY = (
 _ROAD_LOAD_REPLACES = (
     "body.drag_coefficient",
     "body.frontal_area_m2",
-    "tires.rolling_resistance_coefficient",
     "drive.driveline_efficiency",
 )
 
