@@ -142,3 +142,13 @@ def test_fields_without_effect_are_refused(tmp_path):
     data["drive"]["motors"][0]["disconnect"] = True
     with pytest.raises(ValidationError, match="disconnect"):
         type(load_vehicle("tesla-model3-rwd-2022")).model_validate(data)
+
+
+def test_unequal_axles_have_a_finite_loss_up_to_the_peak_torque():
+    """The rated split must be tried: with a 125/140 kW pair no grid split is feasible at full
+    torque (found on the Audi e-tron of the EPA test-car list)."""
+    combined = _combined(
+        _motor("front", power_kw=125.0, torque_nm=247.0, type="induction"),
+        _motor("rear", power_kw=140.0, torque_nm=314.0, type="induction"),
+    )
+    assert np.all(np.isfinite(combined))

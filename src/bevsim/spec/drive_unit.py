@@ -153,9 +153,12 @@ def _combined_loss_map(units: tuple[UnitRatio, ...], grid_values: tuple[float, .
     front_capacity = sum(u.torque_share for u in units if u.front)
     rear_capacity = sum(u.torque_share for u in units if not u.front)
     both_axles = front_capacity > 0 and rear_capacity > 0
-    shares = (
-        np.linspace(0.0, 1.0, SPLIT_STEPS) if both_axles else np.array([float(front_capacity > 0)])
-    )
+    if both_axles:
+        # the split in proportion to the axles' ratings is feasible at every torque to the peak
+        rated = front_capacity / (front_capacity + rear_capacity)
+        shares = np.union1d(np.linspace(0.0, 1.0, SPLIT_STEPS), [rated])
+    else:
+        shares = np.array([float(front_capacity > 0)])
     out = np.empty((2, len(grid), len(grid)))
     unit_maps = [_interpolators(loss_map(_normalised_map(u)), grid) for u in units]
     for quadrant in (0, 1):
