@@ -152,3 +152,14 @@ def test_unequal_axles_have_a_finite_loss_up_to_the_peak_torque():
         _motor("rear", power_kw=140.0, torque_nm=314.0, type="induction"),
     )
     assert np.all(np.isfinite(combined))
+
+
+def test_three_equal_motors_whose_rounded_shares_do_not_sum_to_one_stay_finite():
+    """Three equal units have torque shares of 0.3333 each (the key's 4 digits), 0.9999 in all:
+    the full-torque point must stay feasible (the Audi e-tron S)."""
+    spec_motors = [_motor("front", type="induction")] + [
+        _motor("rear", type="induction") for _ in range(2)
+    ]
+    unit = equivalent_drive_unit(spec_motors, 9.0)
+    assert sum(u.torque_share for u in unit.units) < 1.0
+    assert np.all(np.isfinite(combined_loss_map(unit.units, MAP_GRID)))

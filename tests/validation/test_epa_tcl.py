@@ -149,3 +149,14 @@ def test_public_facts_are_cited_and_name_cars_of_the_list():
     model3 = by_id["model-3-rwd-0-3r022-043763"]
     assert model3.drive.motors[0].inverter == "sic"
     assert model3.drive.motors[0].max_speed_rpm == pytest.approx(115.0 * 225.0 / 1.609344)
+
+
+def test_every_car_of_the_list_compiles_to_finite_loss_maps():
+    import yaml
+
+    from bevsim.engine.compile import compile_vehicles
+
+    facts = yaml.safe_load((TCL.parent / "public_facts.yaml").read_text())
+    batch = compile_vehicles(epa_tcl.tcl_specs(ROWS, facts))
+    assert np.all(np.isfinite(batch.tables.motor_loss_pu))
+    assert np.all(np.isfinite(batch.params))

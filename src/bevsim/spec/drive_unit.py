@@ -150,12 +150,13 @@ def _combined_loss_map(units: tuple[UnitRatio, ...], grid_values: tuple[float, .
 
     grid = np.array(grid_values)
     s, t = np.meshgrid(grid, grid, indexing="ij")
-    front_capacity = sum(u.torque_share for u in units if u.front)
-    rear_capacity = sum(u.torque_share for u in units if not u.front)
+    total_share = sum(u.torque_share for u in units)  # 1 but for the rounding of the key
+    front_capacity = sum(u.torque_share for u in units if u.front) / total_share
+    rear_capacity = sum(u.torque_share for u in units if not u.front) / total_share
     both_axles = front_capacity > 0 and rear_capacity > 0
     if both_axles:
         # the split in proportion to the axles' ratings is feasible at every torque to the peak
-        rated = front_capacity / (front_capacity + rear_capacity)
+        rated = front_capacity
         shares = np.union1d(np.linspace(0.0, 1.0, SPLIT_STEPS), [rated])
     else:
         shares = np.array([float(front_capacity > 0)])
