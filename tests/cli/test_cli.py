@@ -44,18 +44,6 @@ TRACE_COLUMNS = {
 INPUT_ERROR = 2
 
 
-@pytest.fixture
-def runner():
-    return CliRunner()
-
-
-@pytest.fixture
-def workdir(tmp_path, monkeypatch):
-    """An empty folder, made the current one so relative output paths land in it."""
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def invoke(runner: CliRunner, *args: str):
     return runner.invoke(app, list(args), catch_exceptions=False)
 

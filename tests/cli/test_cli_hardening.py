@@ -24,17 +24,6 @@ LIBRARY_DIR = Path(bevsim.__file__).parent / "vehicles"
 INPUT_ERROR = 2
 
 
-@pytest.fixture
-def runner():
-    return CliRunner()
-
-
-@pytest.fixture
-def workdir(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def refused(runner: CliRunner, *args: str, words: tuple[str, ...] = ()) -> str:
     """Exit 2, nothing on stdout, one ``error:`` line on stderr holding every word."""
     result = runner.invoke(app, list(args), catch_exceptions=False)
