@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 import yaml
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -33,6 +33,7 @@ MAY_BE_NULL = {*UNDEFINED_WITHOUT_DISTANCE, *UNDEFINED_WITHOUT_CURRENT, *UNDEFIN
 FUZZ = settings(
     max_examples=50,
     deadline=None,
+    derandomize=True,  # the same examples in every CI run; explore with --hypothesis-seed
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 RUNNER = CliRunner()
@@ -89,7 +90,9 @@ def check_outcome(result) -> None:
     for record in records:
         for key, value in record.items():
             if value is None:
-                assert key in MAY_BE_NULL, (key, record)
+                # a limiter is named only for a figure that was reached
+                figure = key.removesuffix("_limited_by") + "_s"
+                assert key in MAY_BE_NULL or figure in MAY_BE_NULL, (key, record)
             elif isinstance(value, float):
                 assert math.isfinite(value), (key, value)
 
@@ -103,6 +106,8 @@ def invoke(*args: str):
     mutations=st.lists(st.tuples(st.sampled_from(PATHS), VALUES), min_size=1, max_size=3),
     command=st.sampled_from([("simulate", "--cycle", "udds"), ("perf",), ("charge",)]),
 )
+# found by this test: a gear so long that 80-120 km/h is never reached (no limiter to name)
+@example(mutations=[(("drive", "gear_ratio"), ("scale", 0.3125))], command=("perf",))
 def test_mutated_vehicle_file_is_refused_or_gives_finite_results(mutations, command):
     """A cycle run, the full-throttle tests or a DC charge of a mutated ms11-lfp."""
     data = copy.deepcopy(BASE)
