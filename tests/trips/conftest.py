@@ -1,13 +1,8 @@
 """Shared paths and helpers of the trip tests."""
 
-from pathlib import Path
-
 import pytest
 import yaml
-
-DATA = Path(__file__).resolve().parents[1] / "data" / "trips" / "tum-bmw-i3"
-SUMMER = DATA / "tum-i3-A14.csv"
-WINTER = DATA / "tum-i3-B24.csv"
+from trip_logs import DATA
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import shutil
 
 import numpy as np
 import pytest
-from conftest import DATA, SUMMER, WINTER
+from trip_logs import DATA, SUMMER, WINTER
 from typer.testing import CliRunner
 
 import bevsim

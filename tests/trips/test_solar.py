@@ -63,7 +63,7 @@ def test_an_unknown_time_zone_is_one_clear_error():
 
 
 def test_sun_on_a_sunny_summer_morning_adds_cooling_and_only_with_a_place():
-    from conftest import SUMMER
+    from trip_logs import SUMMER
 
     from bevsim.spec import load_vehicle
     from bevsim.trips import read_trip

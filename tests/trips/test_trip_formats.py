@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import SUMMER, WINTER
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from trip_logs import SUMMER, WINTER
 
 from bevsim.trips import TripError, check_unbroken, grade_from_elevation, read_trip, split_trip
 from bevsim.trips.grade import MAX_GRADE, SLOPE_WINDOW_M

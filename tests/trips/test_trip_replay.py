@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 import pytest
-from conftest import SUMMER, WINTER
+from trip_logs import SUMMER, WINTER
 from typer.testing import CliRunner
 
 import bevsim
