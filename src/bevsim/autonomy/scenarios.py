@@ -63,8 +63,8 @@ from bevsim.autonomy.sensors import SensorSpec, load_sensor
 from bevsim.autonomy.vehicle import DEFAULT_DT_S, LongitudinalVehicle
 from bevsim.errors import BevsimError, did_you_mean
 from bevsim.spec import VehicleSpec, load_vehicle
+from bevsim.units import KMH_PER_MPS
 
-KMH_PER_MPS = 3.6
 PERCEPTION_MODES = ("lidar", "ideal")
 CRUISE_GAIN_PER_S = 0.5
 """The CCR driver model: holds the test speed with this speed gain [1/s] (no driver braking,

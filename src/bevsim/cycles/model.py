@@ -23,8 +23,8 @@ import numpy as np
 
 from bevsim.errors import CycleError, did_you_mean, shown_value
 from bevsim.files import read_bounded_text
+from bevsim.units import KMH_PER_MPS
 
-KMH_PER_MPS = 3.6
 MAX_GAP_S = 10.0
 """Longest allowed gap between samples [s]; regulatory cycles are 1 Hz, and a longer gap in a
 user file is almost always a missing block rather than a constant-speed stretch."""

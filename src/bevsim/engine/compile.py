@@ -26,10 +26,8 @@ from bevsim.spec.drive_unit import (
 from bevsim.spec.models import VehicleSpec
 from bevsim.spec.motor_map import EfficiencyMap
 from bevsim.spec.pack import PackDesign, derive_pack
+from bevsim.units import GRAVITY_MPS2, KELVIN_OFFSET, KMH_PER_MPS
 
-GRAVITY_MPS2 = 9.80665
-KMH_PER_MPS = 3.6
-RPM_PER_RADPS = 60.0 / (2.0 * math.pi)
 CELL_SPECIFIC_HEAT_J_PER_KG_K = 1000.0
 """Specific heat of Li-ion and Na-ion cells, about 0.9-1.1 kJ/(kg K) (docs/research/winter.md)."""
 PACK_STRUCTURE_HEAT_SHARE = 0.3
@@ -40,7 +38,6 @@ NO_LIMIT_W = 1e30
 
 STANDARD_PRESSURE_PA = 101325.0
 DRY_AIR_GAS_CONSTANT_J_PER_KG_K = 287.05
-KELVIN_OFFSET = 273.15
 
 
 @dataclass(frozen=True)

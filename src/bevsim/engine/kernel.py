@@ -28,8 +28,8 @@ from numba import njit, prange
 from bevsim.engine import thermal
 from bevsim.engine.layout import PARAM_COLUMNS, TOT, TOTAL_COLUMNS, TR, P
 from bevsim.engine.params import LANES, param
+from bevsim.units import GRAVITY_MPS2
 
-GRAVITY_MPS2 = 9.80665
 TRACE_TOLERANCE_MPS = 2.0 / 3.6  # +-2 km/h speed band of GB/T 18386 / GTR 15 cycle following
 BISECTION_STEPS = 24
 MIN_SPEED_MPS = 1e-6

@@ -49,8 +49,8 @@ from bevsim.engine.tables import Tables, loss_map
 from bevsim.errors import SpecError
 from bevsim.spec.drive_unit import motor_efficiency_map, motor_loss_scale_w
 from bevsim.spec.models import VehicleSpec
+from bevsim.units import GRAVITY_MPS2
 
-GRAVITY_MPS2 = 9.80665
 LIMITERS = (
     "traction",
     "motor torque",

@@ -19,9 +19,8 @@ from bevsim.engine.layout import TOTAL_COLUMNS, TRACE_COLUMNS
 from bevsim.engine.run import DEFAULT_DT_S, run_cycle
 from bevsim.procedures.finite import finite_results
 from bevsim.spec import VehicleSpec, load_vehicles
+from bevsim.units import J_PER_KWH, KMH_PER_MPS
 
-J_PER_KWH = 3.6e6
-KMH_PER_MPS = 3.6
 DEFAULT_LOAD_KG = 100.0
 """Load added to curb mass for a cycle run [kg]: driver and luggage, as GB/T 18386.1's test."""
 UNDEFINED_WITHOUT_DISTANCE = ("consumption_kwh_per_100km",)

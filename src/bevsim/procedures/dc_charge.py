@@ -29,12 +29,12 @@ from bevsim.engine.layout import P
 from bevsim.errors import BevsimError
 from bevsim.procedures.finite import finite_results
 from bevsim.spec import VehicleSpec, load_vehicle
+from bevsim.units import J_PER_KWH
 
 DT_S = 1.0
 UNDEFINED_WITHOUT_CURRENT = ("first_current_after_s", "avg_power_kw")
 """NaN when no current flowed (the pack accepted nothing) or the session took no time."""
 MAX_SESSION_H = 6.0
-J_PER_KWH = 3.6e6
 DEFAULT_CHARGER_MAX_CURRENT_A = 500.0
 CHARGER_VOLTAGE_RANGE_V = (150.0, 920.0)
 """Output window of a current high-power CCS charger: 500 A, 150-920 V (ABB Terra 360 class;

@@ -22,7 +22,6 @@ from bevsim.engine.run import run_cycle
 from bevsim.errors import BevsimError
 from bevsim.spec import VehicleSpec
 
-J_PER_KWH = 3.6e6
 CHARGE_STEP_S = 10.0
 """Charging changes slowly (minutes); a 10 s step keeps the session exact to well below 0.1 %."""
 REPEAT_MARGIN = 1.3

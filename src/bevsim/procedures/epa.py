@@ -25,6 +25,7 @@ from bevsim.errors import BevsimError, did_you_mean
 from bevsim.procedures import five_cycle
 from bevsim.procedures.range_common import ENERGY_USE, Environment, cycle_range
 from bevsim.spec import VehicleSpec
+from bevsim.units import KM_PER_MILE
 
 NAME = "epa"
 CITY_CYCLE = "udds"
@@ -33,7 +34,6 @@ LOADED_VEHICLE_EXTRA_KG = 300.0 * 0.45359237
 ADJUSTMENT_FACTOR = 0.7
 CITY_SHARE = 0.55
 KWH_PER_GALLON_EQUIVALENT = 33.705
-KM_PER_MILE = 1.609344
 AMBIENT_TEMP_C = 23.0
 STANDARD = Environment(ambient_temp_c=AMBIENT_TEMP_C)
 BREAK_OFF_S = 4.0

@@ -43,9 +43,9 @@ from bevsim.engine.compile import Conditions, compile_vehicles, pack_heat_capaci
 from bevsim.engine.layout import TR
 from bevsim.engine.run import DEFAULT_DT_S, run_cycle
 from bevsim.spec import VehicleSpec
+from bevsim.units import J_PER_KWH
 
 M_PER_MILE = 1609.344
-J_PER_KWH = 3.6e6
 
 TEMP_75F_C = (75.0 - 32.0) / 1.8
 TEMP_20F_C = (20.0 - 32.0) / 1.8

@@ -41,8 +41,8 @@ from bevsim.engine.performance import (
 from bevsim.errors import BevsimError
 from bevsim.procedures.finite import finite_results
 from bevsim.spec import VehicleSpec, load_vehicles
+from bevsim.units import KMH_PER_MPS
 
-KMH_PER_MPS = 3.6
 MPS_PER_MPH = 0.44704
 QUARTER_MILE_M = 402.336
 DRIVER_KG = 75.0

@@ -30,6 +30,7 @@ from bevsim.procedures import cltc, epa, wltp
 from bevsim.procedures.finite import finite_results
 from bevsim.procedures.range_common import PRECONDITION_CELL_TEMP_C, Environment, cycle_range
 from bevsim.spec import VehicleSpec, load_vehicles
+from bevsim.units import J_PER_KWH
 
 REFERENCE_TEMP_C = 23.0
 
@@ -44,7 +45,6 @@ PROCEDURES = {"cltc": cltc.run, "wltp": wltp.run, "epa": epa.run, "ftp75": cold_
 CHARGER_EFFICIENCY_FOR_PRECONDITIONING = 0.94
 MIN_TEMP_C = -40.0
 MAX_TEMP_C = 50.0
-J_PER_KWH = 3.6e6
 
 
 def winter_test(

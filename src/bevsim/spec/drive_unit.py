@@ -12,7 +12,6 @@ per car instead of solved at every step, so multi-motor cars run as fast as sing
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,8 +21,8 @@ from scipy.interpolate import RegularGridInterpolator
 
 from bevsim.spec.models import Motor
 from bevsim.spec.motor_map import BUILT_IN_MAPS, load_efficiency_map, loss_scale_w
+from bevsim.units import RPM_PER_RADPS
 
-RPM_PER_RADPS = 60.0 / (2.0 * math.pi)
 SPLIT_STEPS = 41
 """Front-axle shares tried at each point (0, 2.5 %, ..., 100 % of the wheel torque)."""
 KEY_DIGITS = 4

@@ -16,9 +16,8 @@ from datetime import datetime
 import numpy as np
 
 from bevsim.errors import BevsimError
+from bevsim.units import J_PER_KWH, KMH_PER_MPS
 
-KMH_PER_MPS = 3.6
-J_PER_KWH = 3.6e6
 MEASURED_CHANNELS = (
     "measured_battery_voltage_v",  # pack terminal voltage [V]
     "measured_battery_current_a",  # pack current [A], + = discharging

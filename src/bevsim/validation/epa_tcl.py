@@ -29,11 +29,9 @@ import pandas as pd
 from bevsim.errors import SpecError
 from bevsim.procedures import epa
 from bevsim.spec import VehicleSpec
+from bevsim.units import KM_PER_MILE, MPH_MPS, RPM_PER_RADPS
 
 LBF_N = 4.4482216
-KM_PER_MILE = 1.609344
-MPH_MPS = 0.44704
-RPM_PER_RADPS = 60.0 / (2.0 * math.pi)
 CYCLES = ("udds", "hwy")
 LAYOUTS = {"FWD": "fwd", "RWD": "rwd", "AWD": "awd"}
 POWER_CLASSES_KW = ((0.0, 150.0), (150.0, 250.0), (250.0, 400.0), (400.0, math.inf))
