@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from bevsim.engine.compile import KMH_PER_MPS, RPM_PER_RADPS, Conditions, compile_vehicles
+from bevsim.engine.compile import Conditions, compile_vehicles
 from bevsim.engine.kernel import (
     _cell_limits,
     _cell_tables,
@@ -49,7 +49,7 @@ from bevsim.engine.tables import Tables, loss_map
 from bevsim.errors import SpecError
 from bevsim.spec.drive_unit import motor_efficiency_map, motor_loss_scale_w
 from bevsim.spec.models import VehicleSpec
-from bevsim.units import GRAVITY_MPS2
+from bevsim.units import GRAVITY_MPS2, KMH_PER_MPS, RPM_PER_RADPS
 
 LIMITERS = (
     "traction",

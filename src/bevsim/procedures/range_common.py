@@ -9,9 +9,10 @@ import pandas as pd
 
 from bevsim.cycles import load_cycle
 from bevsim.engine.compile import Conditions
-from bevsim.procedures.depletion import J_PER_KWH, DepletionResult, drive_to_depletion
+from bevsim.procedures.depletion import DepletionResult, drive_to_depletion
 from bevsim.procedures.finite import finite_results
 from bevsim.spec import VehicleSpec
+from bevsim.units import J_PER_KWH
 
 
 @dataclass(frozen=True)
