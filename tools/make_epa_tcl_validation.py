@@ -19,11 +19,11 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
-import yaml  # noqa: E402
 from rich.progress import Progress  # noqa: E402
 
 from bevsim.peers.fastsim_tcl import fastsim_results  # noqa: E402
 from bevsim.validation import epa_tcl  # noqa: E402
+from bevsim.yamlfile import read_yaml_file  # noqa: E402
 
 DATA = Path("tests/data/reference/epa_tcl")
 TCL = DATA / "epa_tcl_2022_public.csv"
@@ -36,7 +36,8 @@ TARGETS = {"mae_pct": 4.0, "max_pct": 12.0, "lomo_mae_pct": 5.0, "abs_corr_power
 
 
 def _yaml(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {} if path.exists() else {}
+    """An optional data file beside the list, read strictly (duplicate keys refused)."""
+    return (read_yaml_file(path, "EPA TCL data file") or {}) if path.exists() else {}
 
 
 def _global_parameters() -> list[epa_tcl.GlobalParameter]:

@@ -20,7 +20,7 @@ from bevsim.cli.app import (
     print_records,
     reports_input_errors,
 )
-from bevsim.cli.trip_commands import LogsArgument, _read_all
+from bevsim.cli.trip_commands import LogsArgument, read_logs
 from bevsim.errors import BevsimError
 from bevsim.files import write_atomically
 from bevsim.spec import load_vehicle
@@ -56,7 +56,7 @@ def calibrate_command(
     if folds < 2:
         raise BevsimError(f"--folds: expected at least 2, got {folds}")
     spec = load_vehicle(vehicle)
-    trips = _read_all(logs, split)
+    trips = read_logs(logs, split)
     k = max(2, min(folds, len(trips)))
     with Progress(console=err_console, transient=True) as progress:
         task = progress.add_task("fitting folds", total=k + 1)

@@ -145,7 +145,7 @@ def trip_command(
         ambient_c, load_kg, cabin_setpoint_c, start_soc_pct, battery_temp_c, location=location
     )
     spec = load_vehicle(vehicle)
-    trips = _read_all(logs, split)
+    trips = read_logs(logs, split)
     results = _replay_all(spec, trips, options)
     plots = _write_outputs(results, plot, traces)
     if as_json:
@@ -159,7 +159,7 @@ def trip_command(
             console.print(f"written: {path}")
 
 
-def _read_all(logs: list[Path], split: bool) -> list[Trip]:
+def read_logs(logs: list[Path], split: bool) -> list[Trip]:
     """Every log read and checked before any run: split, or refused at a gap or a charge."""
     trips = []
     for path in logs:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -106,10 +106,10 @@ def compile_vehicles(
             chem_ids[chem.id] = len(chems)
             chems.append(chem)
         unit = equivalent_drive_unit(spec.drive.motors, spec.drive.gear_ratio)
-        key = _map_key(spec, unit)
+        key, unit_map = _unit_map(spec, unit)
         if key not in map_ids:
             map_ids[key] = len(maps)
-            maps.append(_unit_map(spec, unit))
+            maps.append(unit_map())
         refuse_outside_tables(chem, cond.ambient_temp_c, f"{spec.id}: ambient temperature")
         rows[i] = _param_row(spec, cond, chem, chem_ids[chem.id], map_ids[key], unit)
     return CompiledBatch(rows, build_tables(maps, chems), tuple(s.id for s in specs))
@@ -149,22 +149,19 @@ def pack_of(spec: VehicleSpec) -> PackDesign:
     return derive_pack(spec.battery, load_chemistry(spec.battery.chemistry))
 
 
-def _map_key(spec: VehicleSpec, unit: EquivalentDriveUnit) -> tuple:
+def _unit_map(
+    spec: VehicleSpec, unit: EquivalentDriveUnit
+) -> tuple[tuple, Callable[[], EfficiencyMap | LossMap]]:
+    """The key of the car's per-unit loss map and how to make it (made only for a new key):
+    one motor's own map, normalised to its rating, or the least-loss combination of several
+    (bevsim.spec.drive_unit)."""
     if unit.units is not None:
-        return ("combined", unit.units)
+        return ("combined", unit.units), lambda: LossMap(combined_loss_map(unit.units, MAP_GRID))
     motor = spec.drive.motors[0]
     eff_map = motor_efficiency_map(motor)
     normalised = eff_map.normalised(motor.max_speed_rpm, motor.peak_torque_nm)
-    return (eff_map.source, float(normalised.speed[-1]), float(normalised.torque[-1]))
-
-
-def _unit_map(spec: VehicleSpec, unit: EquivalentDriveUnit) -> EfficiencyMap | LossMap:
-    """The per-unit loss map of the car's drive units: one motor's own map, normalised to its
-    rating, or the least-loss combination of several (bevsim.spec.drive_unit)."""
-    if unit.units is not None:
-        return LossMap(combined_loss_map(unit.units, MAP_GRID))
-    motor = spec.drive.motors[0]
-    return motor_efficiency_map(motor).normalised(motor.max_speed_rpm, motor.peak_torque_nm)
+    key = (eff_map.source, float(normalised.speed[-1]), float(normalised.torque[-1]))
+    return key, lambda: normalised
 
 
 def _param_row(

@@ -56,7 +56,7 @@ _MOTOR_STRATEGY_NAMES = {
 # --------------------------------------------------------------------------------------------
 
 
-def _fastsim():
+def fastsim_module():
     """Import and return the ``fastsim`` module, with an install hint when missing."""
     try:
         import fastsim
@@ -115,9 +115,9 @@ def _eff_at(fraction: float, grid: list[float], values: list[float], strategy: s
     raise NotImplementedError(f"FASTSim peer: motor efficiency strategy '{strategy}'")
 
 
-def _load_vehicle(thermal: bool = True, initial_soc: float | None = None):
+def load_model3_vehicle(thermal: bool = True, initial_soc: float | None = None):
     """Build the FASTSim Model 3 ``Vehicle``; optionally strip the thermal model / set SOC."""
-    fsim = _fastsim()
+    fsim = fastsim_module()
     veh = fsim.Vehicle.from_resource(FASTSIM_MODEL3_RESOURCE)
     if thermal and initial_soc is None:
         return veh
@@ -189,8 +189,8 @@ def model3_parameters(thermal: bool = True) -> dict[str, Any]:
       traction speed ceiling's acceleration, derived as FASTSim does).
     - provenance: ``fastsim_version``, ``resource``, ``vehicle``, ``thermal_model``.
     """
-    fsim = _fastsim()
-    veh = _load_vehicle(thermal=thermal)
+    fsim = fastsim_module()
+    veh = load_model3_vehicle(thermal=thermal)
     d = veh.to_dict()
     bev = d["pt_type"]["BEV"]
     ch = d["chassis"]
@@ -292,9 +292,9 @@ def run_model3(cycle: str, initial_soc: float | None = None, thermal: bool = Tru
     ``battery_electrical_power_w``, ``battery_chemical_power_w``, ``accessory_power_w``, ``soc``.
     ``str(result)`` is a one-line summary.
     """
-    fsim = _fastsim()
+    fsim = fastsim_module()
     cyc = fsim.Cycle.from_resource(_cycle_resource(cycle))
-    veh = _load_vehicle(thermal=thermal, initial_soc=initial_soc)
+    veh = load_model3_vehicle(thermal=thermal, initial_soc=initial_soc)
     veh.set_save_interval(1)
     sd = fsim.SimDrive(veh, cyc)
     with warnings.catch_warnings():
@@ -366,9 +366,9 @@ def time_model3(cycle: str = "udds", repeats: int = 20, save_interval: int | Non
     """
     if repeats < 1:
         raise ValueError(f"time_model3: repeats must be >= 1, got {repeats}")
-    fsim = _fastsim()
+    fsim = fastsim_module()
     cyc = fsim.Cycle.from_resource(_cycle_resource(cycle))
-    veh = _load_vehicle()
+    veh = load_model3_vehicle()
     veh.set_save_interval(save_interval)
     sd0 = fsim.SimDrive(veh, cyc)
     sd0.copy().run()  # warm-up
@@ -392,8 +392,8 @@ def label_model3() -> dict[str, float]:
     """
     import json
 
-    fsim = _fastsim()
-    label = fsim.get_label_fe(_load_vehicle())
+    fsim = fastsim_module()
+    label = fsim.get_label_fe(load_model3_vehicle())
     raw = json.loads(label.to_json())
     out = {k: float(val) for k, val in raw.items() if isinstance(val, int | float)}
     out["adj_comb_kwh_per_100mi"] = 100.0 * out["adj_comb_kwh_per_mi"]

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bevsim.peers.fastsim_peer import GRAVITY_M_PER_S2, _fastsim, _load_vehicle
+from bevsim.peers.fastsim_peer import GRAVITY_M_PER_S2, fastsim_module, load_model3_vehicle
 from bevsim.validation.epa_tcl import TclRow
 
 AIR_DENSITY_KG_PER_M3 = 1.172
@@ -45,7 +45,7 @@ def fastsim_road_load(row: TclRow, frontal_area_m2: float) -> tuple[float, float
 
 def fastsim_vehicle_dict(row: TclRow) -> dict[str, Any]:
     """FASTSim's Model 3 RWD as a dict, with the row's test weight, road load, power, drive."""
-    d = _load_vehicle(thermal=False).to_dict()
+    d = load_model3_vehicle(thermal=False).to_dict()
     chassis = d["chassis"]
     crr, cd = fastsim_road_load(row, chassis["frontal_area_square_meters"])
     chassis["wheel_rr_coef"] = crr
@@ -63,7 +63,7 @@ def fastsim_vehicle_dict(row: TclRow) -> dict[str, Any]:
 def fastsim_results(rows: Sequence[TclRow]) -> pd.DataFrame:
     """FASTSim 3.1's raw UDDS and HWFET wall consumption [kWh/100 mi] for each row: its label
     routine's unadjusted battery energy per mile over its fixed charger efficiency."""
-    fsim = _fastsim()
+    fsim = fastsim_module()
     out = []
     for row in rows:
         veh = fsim.Vehicle.from_dict(fastsim_vehicle_dict(row))

@@ -46,21 +46,12 @@ def plot_trip(trace: pd.DataFrame, title: str, path: str | Path) -> Path:
     minutes = trace["time_s"] / 60.0
     ax = axes[1, 1]
     mean = {"window": SMOOTHING_S, "center": True, "min_periods": 1}
-    ax.plot(
-        minutes,
-        trace["predicted_battery_power_w"].rolling(**mean).mean() / 1000.0,
-        label="predicted",
-        color="tab:blue",
-        lw=0.9,
+    curves = [("predicted", "tab:blue")] + [("measured", "tab:red")] * (
+        "measured_battery_power_w" in has
     )
-    if "measured_battery_power_w" in has:
-        ax.plot(
-            minutes,
-            trace["measured_battery_power_w"].rolling(**mean).mean() / 1000.0,
-            label="measured",
-            color="tab:red",
-            lw=0.9,
-        )
+    for name, color in curves:
+        power_w = trace[f"{name}_battery_power_w"].rolling(**mean).mean()
+        ax.plot(minutes, power_w / 1000.0, label=name, color=color, lw=0.9)
     ax.set(xlabel="time [min]", ylabel=f"pack power [kW], {SMOOTHING_S} s mean", title="Pack power")
     ax.legend(fontsize=8)
     ax = axes[2, 0]
