@@ -216,7 +216,7 @@ def _validation_module():
 def test_published_charging_times_within_15_percent_and_doc_is_current():
     module = _validation_module()
     reference = ROOT / module.REFERENCE
-    table = module.charging_validation_table(reference, ROOT / module.VEHICLES)
-    assert set(table["vehicle_id"]) >= {"byd_dolphin_60kwh_eu", "hyundai_ioniq6_lr_rwd_18in"}
+    table = module.charging_validation_table(reference)
+    assert set(table["vehicle_id"]) >= {"byd-dolphin-60kwh", "hyundai-ioniq6-lr-rwd"}
     assert table["within_tolerance"].all(), table[["vehicle_id", "error_pct"]]
     assert (ROOT / module.OUT).read_text(encoding="utf-8") == module.render(table)

@@ -17,7 +17,8 @@ from bevsim.spec import vehicle_from_dict
 from bevsim.validation.performance import performance_validation_table
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "tests" / "data" / "reference"
+REFERENCE = ROOT / "tests" / "data" / "reference" / "official" / "vehicles.yaml"
+LIBRARY = ROOT / "src" / "bevsim" / "vehicles"
 LIMITERS = {
     "traction",
     "motor torque",
@@ -30,7 +31,7 @@ LIMITERS = {
 
 @pytest.fixture(scope="module")
 def validation():
-    return performance_validation_table(DATA / "official" / "vehicles.yaml", DATA)
+    return performance_validation_table(REFERENCE)
 
 
 @pytest.fixture(scope="module")
@@ -48,11 +49,11 @@ def test_every_published_figure_is_checked(validation):
 @pytest.mark.parametrize(
     "vehicle_id, figure",
     [
-        ("tesla_model3_rwd_2022_us", "accel_0_60_mph_s"),
-        ("tesla_model3_rwd_2024_highland", "top_speed_kmh"),
-        ("byd_dolphin_60kwh_eu", "accel_0_100_kmh_s"),
-        ("byd_dolphin_60kwh_eu", "top_speed_kmh"),
-        ("vw_id3_pro_58kwh_2020", "top_speed_kmh"),
+        ("tesla-model3-rwd-2022", "accel_0_60_mph_s"),
+        ("tesla-model3-rwd-2024-highland", "top_speed_kmh"),
+        ("byd-dolphin-60kwh", "accel_0_100_kmh_s"),
+        ("byd-dolphin-60kwh", "top_speed_kmh"),
+        ("vw-id3-pro-58kwh-2020", "top_speed_kmh"),
     ],
 )
 def test_published_figure_within_tolerance(validation, vehicle_id, figure):
@@ -60,7 +61,7 @@ def test_published_figure_within_tolerance(validation, vehicle_id, figure):
     assert row["within_tolerance"], row.to_dict()
 
 
-@pytest.mark.parametrize("vehicle_id", ["byd_dolphin_60kwh_eu", "vw_id3_pro_58kwh_2020"])
+@pytest.mark.parametrize("vehicle_id", ["byd-dolphin-60kwh", "vw-id3-pro-58kwh-2020"])
 def test_governed_top_speed_is_the_limiter_and_the_car_reaches_it(validation, vehicle_id):
     """Both 160 km/h figures are electronic limits (SOURCES.md L01-L04): the reported top speed
     is the limiter and the physical top speed of the envelopes is not below it."""
@@ -74,10 +75,10 @@ def test_governed_top_speed_is_the_limiter_and_the_car_reaches_it(validation, ve
 def test_limiter_the_car_cannot_reach_is_a_miss(tmp_path):
     """Not circular: a limiter above the physical top speed fails even though the reported
     top speed then is the physical one and the published figure equals the limiter."""
-    data = yaml.safe_load((DATA / "vw_id3_pro_58kwh_2020.yaml").read_text())
+    data = yaml.safe_load((LIBRARY / "vw-id3-pro-58kwh-2020.yaml").read_text())
     data["drive"]["speed_limiter_kmh"] = 250.0
-    (tmp_path / "vw_id3_pro_58kwh_2020.yaml").write_text(yaml.safe_dump(data))
-    reference = {"vehicles": [{"id": "vw_id3_pro_58kwh_2020", "top_speed_kmh": 250.0}]}
+    (tmp_path / "vw-id3-pro-58kwh-2020.yaml").write_text(yaml.safe_dump(data))
+    reference = {"vehicles": [{"id": "vw-id3-pro-58kwh-2020", "top_speed_kmh": 250.0}]}
     (tmp_path / "vehicles.yaml").write_text(yaml.safe_dump(reference))
     row = performance_validation_table(tmp_path / "vehicles.yaml", tmp_path).iloc[0]
     assert row["limited_by"] == "motor speed"

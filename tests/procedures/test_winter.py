@@ -2,7 +2,6 @@
 AAA 2019 cold-weather result (range retention within +-8 percentage points)."""
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,7 +18,6 @@ from bevsim.procedures.range_common import Environment
 from bevsim.procedures.winter import winter_test
 from bevsim.spec import vehicle_from_dict
 
-REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference"
 COLD = Conditions(added_mass_kg=100.0, ambient_temp_c=-10.0, hvac_on=True)
 
 
@@ -131,8 +129,8 @@ def aaa_retention(hvac_on):
     2019 fleet mostly was (docs/research/winter.md), their climate control on outside air
     (docs/validation.md, winter section)."""
     specs = []
-    for name in ("chevrolet_bolt_euv_2022", "nissan_leaf_sl_plus_62kwh_2022"):
-        data = bevsim.load_vehicle(f"{REFERENCE}/{name}.yaml").model_dump(exclude_none=True)
+    for name in ("chevrolet-bolt-euv-2022", "nissan-leaf-sl-plus-62kwh-2022"):
+        data = bevsim.load_vehicle(name).model_dump(exclude_none=True)
         data["thermal"]["cabin_heating"] = "ptc"
         data["thermal"]["cabin_recirculation"] = "fresh_air"
         specs.append(vehicle_from_dict(data))

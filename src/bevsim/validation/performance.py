@@ -1,8 +1,8 @@
 """Validation of full-throttle performance against published figures: 0-100 km/h or 0-60 mph
 within +-10 %, top speed within +-5 % (issue 5), from a reference set such as
 ``tests/data/reference/official/vehicles.yaml`` (keys accel_0_100_kmh_s, accel_0_60_mph_s,
-top_speed_kmh of each vehicle). Each car is run from its own vehicle file, built from its
-specification only.
+top_speed_kmh of each vehicle). Each car is run from its own vehicle file in the shipped library
+(or ``<vehicle_dir>/<id>.yaml``), built from its specification only.
 
 Top speed of a car with an electronic speed limiter (``drive.speed_limiter_kmh``, set only
 where a source says the published top speed is such a limit): the limiter's value is the
@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from bevsim.procedures.performance import performance_test
-from bevsim.validation.reference import load_reference
+from bevsim.validation.reference import load_reference, vehicle_refs
 
 FIGURES = {  # reference key -> (bevsim column, unit, tolerance)
     "accel_0_100_kmh_s": ("accel_0_100_kmh_s", "s", 0.10),
@@ -43,13 +43,14 @@ LIMITER_COLUMNS = {
 
 
 def performance_validation_table(
-    reference_path: str | Path, vehicle_dir: str | Path
+    reference_path: str | Path, vehicle_dir: str | Path | None = None
 ) -> pd.DataFrame:
     """Official figure, bevsim's prediction, its limiter and the error, per published figure.
 
     Top-speed rows also carry the physical top speed [km/h] and its limiter, the car's speed
     limiter [km/h] (NaN without one) and ``reaches_limiter`` (check (b) of the module notes;
-    None without a limiter); ``within_tolerance`` is (a) and, with a limiter, (b).
+    None without a limiter); ``within_tolerance`` is (a) and, with a limiter, (b). Cars from the
+    library unless vehicle_dir is given (see reference.vehicle_refs).
     """
     wanted = [
         (v["id"], key, v[key])
@@ -58,7 +59,7 @@ def performance_validation_table(
         if v.get(key) is not None
     ]
     ids = sorted({vid for vid, _, _ in wanted})
-    results = performance_test([str(Path(vehicle_dir) / f"{vid}.yaml") for vid in ids])
+    results = performance_test(vehicle_refs(ids, vehicle_dir))
     results = results.set_index("vehicle_id")
     rows = []
     for vid, key, official in wanted:

@@ -3,11 +3,13 @@ bevsim result, and the comparison table (official, bevsim, error).
 
 The reference set is a YAML file with ``vehicles: [{id, official: {...},
 epa_test_car_list: {...}}]`` as in ``tests/data/reference/official/vehicles.yaml``; each vehicle
-is simulated from its own vehicle file (built from its specification only). Which EPA label
-method each maker used (two-cycle or five-cycle) comes from a separate sourced file such as
-``tests/data/reference/label_methods.yaml`` (``{id: {epa_label_method: ...}}``), and EPA
-certificate figures (battery energy per mile, recharge over usable battery energy) from another
-(``{id: {usable_battery_energy_kwh, ac_recharge_energy_kwh, battery_wh_per_mi_city, ...}}``).
+is simulated from its own vehicle file in the shipped library (``src/bevsim/vehicles/<id>.yaml``,
+built from its specification only), or from ``<vehicle_dir>/<id>.yaml`` where a folder is
+given. Which EPA label method each maker used (two-cycle or five-cycle) comes from a separate
+sourced file such as ``tests/data/reference/label_methods.yaml`` (``{id: {epa_label_method:
+...}}``), and EPA certificate figures (battery energy per mile, recharge over usable battery
+energy) from another (``{id: {usable_battery_energy_kwh, ac_recharge_energy_kwh,
+battery_wh_per_mi_city, ...}}``).
 """
 
 from __future__ import annotations
@@ -126,21 +128,38 @@ def load_label_methods(path: str | Path | None) -> dict[str, str]:
     return {vid: epa.check_label_method(entry["epa_label_method"]) for vid, entry in data.items()}
 
 
-def validation_table(
-    reference_path: str | Path,
-    vehicle_dir: str | Path,
-    label_methods_path: str | Path | None = None,
-    certificates_path: str | Path | None = None,
-) -> pd.DataFrame:
-    """Official figure, bevsim's prediction and the error, for every published figure; EPA
-    labels with the method each maker used (label_methods_path; default two-cycle); EPA
-    certificate figures from certificates_path when given."""
-    vehicles = load_reference(reference_path)
-    methods = load_label_methods(label_methods_path)
-    figures = [f for v in vehicles for f in published_figures(v)]
+def vehicle_refs(ids: list[str], vehicle_dir: str | Path | None = None) -> list[str]:
+    """The library ids themselves, or the files ``<vehicle_dir>/<id>.yaml`` when a folder is
+    given (a test's modified copies)."""
+    if vehicle_dir is None:
+        return list(ids)
+    return [str(Path(vehicle_dir) / f"{vid}.yaml") for vid in ids]
+
+
+def reference_figures(
+    reference_path: str | Path, certificates_path: str | Path | None = None
+) -> list[Figure]:
+    """Every published figure of a reference set and, when given, of an EPA certificate file,
+    read without running a simulation: the rows validation_table will have."""
+    figures = [f for v in load_reference(reference_path) for f in published_figures(v)]
     if certificates_path is not None:
         certificates = yaml.safe_load(Path(certificates_path).read_text(encoding="utf-8")) or {}
         figures += [f for vid, c in certificates.items() for f in certificate_figures(vid, c)]
+    return figures
+
+
+def validation_table(
+    reference_path: str | Path,
+    label_methods_path: str | Path | None = None,
+    certificates_path: str | Path | None = None,
+    vehicle_dir: str | Path | None = None,
+) -> pd.DataFrame:
+    """Official figure, bevsim's prediction and the error, for every published figure; EPA
+    labels with the method each maker used (label_methods_path; default two-cycle); EPA
+    certificate figures from certificates_path when given. Cars from the library unless
+    vehicle_dir is given (see vehicle_refs)."""
+    methods = load_label_methods(label_methods_path)
+    figures = reference_figures(reference_path, certificates_path)
     rows = []
     for procedure in ("cltc", "wltp", "epa"):
         ids = sorted({f.vehicle_id for f in figures if f.procedure == procedure})
@@ -170,7 +189,7 @@ def validation_table(
 
 
 def _results(
-    ids: list[str], procedure: str, vehicle_dir: str | Path, methods: dict[str, str]
+    ids: list[str], procedure: str, vehicle_dir: str | Path | None, methods: dict[str, str]
 ) -> pd.DataFrame:
     """range_test rows of the vehicles, indexed by id; EPA runs grouped by label method."""
     groups: dict[str, list[str]] = {}
@@ -178,7 +197,7 @@ def _results(
         method = methods.get(vid, "two-cycle") if procedure == "epa" else "two-cycle"
         groups.setdefault(method, []).append(vid)
     frames = [
-        range_test([str(Path(vehicle_dir) / f"{vid}.yaml") for vid in group], procedure, method)
+        range_test(vehicle_refs(group, vehicle_dir), procedure, method)
         for method, group in groups.items()
     ]
     return pd.concat(frames, ignore_index=True).set_index("vehicle_id")
