@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bevsim.errors import BevsimError
+from bevsim.procedures.protocol import parse_procedure_name
 from bevsim.sweep.executors import CYCLE_PREFIX
 
 ROWS_PER_S_PER_CORE = {"cltc": 925.0, "wltp": 1400.0, "epa": 560.0, CYCLE_PREFIX: 5000.0}
@@ -148,6 +149,7 @@ def size(count: float) -> str:
 
 
 def _rate(procedure: str) -> float:
+    """Rows/s per core of a procedure as the store names it (its options do not change it)."""
     if procedure.startswith(CYCLE_PREFIX):
         return ROWS_PER_S_PER_CORE[CYCLE_PREFIX]
-    return ROWS_PER_S_PER_CORE[procedure]
+    return ROWS_PER_S_PER_CORE[parse_procedure_name(procedure)[0]]
