@@ -5,7 +5,7 @@ line (``bevsim.sweep.budget.ROWS_PER_S_PER_CORE``).
     python benchmarks/bench_procedure_rates.py --variants 400 cltc perf
 
 Each procedure runs once on a few variants first (numba's compile and caches), then the timed
-sweep of ms11-lfp over its curb mass (``--variants`` of them, no store) at the
+sweep of ms11-lfp over its curb mass (charge: standby load; ``--variants`` of them, no store) at the
 procedure's default options (winter: one temperature, -7 degC; cycle: UDDS), one process on all
 numba threads. Rows/s/core = variants / wall time / threads.
 """
@@ -22,14 +22,18 @@ from bevsim.sweep import run_sweep
 
 OPTIONS = {"winter": {"temps_c": "-7"}}
 CYCLES = {"cycle": ["udds"]}
+FIELD = {"charge": ("charging.standby_power_w", 200)}
+"""The varied field: curb mass [kg] from 1,800, or for the charge procedure (which no mass
+changes) the standby load [W] from 200."""
 
 
 def rate(name: str, variants: int) -> float:
     """Rows per second per core of a ``variants``-variant sweep of procedure ``name``."""
-    vary = [f"mass.curb_kg=1800:{1800 + variants - 1}"]
+    path, low = FIELD.get(name, ("mass.curb_kg", 1800))
+    vary = [f"{path}={low}:{low + variants - 1}"]
     procedures = [] if name in CYCLES else [name]
     kwargs = {"options": OPTIONS.get(name), "cycles": CYCLES.get(name, [])}
-    run_sweep("ms11-lfp", ["mass.curb_kg=1800,1801"], procedures, **kwargs)  # warm up
+    run_sweep("ms11-lfp", [f"{path}={low},{low + 1}"], procedures, **kwargs)  # warm up
     start = time.perf_counter()
     frame = run_sweep("ms11-lfp", vary, procedures, **kwargs)
     wall_s = time.perf_counter() - start

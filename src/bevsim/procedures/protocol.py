@@ -16,7 +16,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import pandas as pd
 
@@ -106,6 +106,7 @@ class Option:
         return str(value)
 
 
+@runtime_checkable
 class Procedure(Protocol):
     """What every registered procedure offers (``bevsim.procedures.registry``)."""
 
@@ -114,6 +115,8 @@ class Procedure(Protocol):
     options: tuple[Option, ...]
     unitless: frozenset[str]
     """Result columns without a unit suffix: ids, names, flags, limiters, fractions [-]."""
+    undefined: frozenset[str]
+    """Result columns that may be NaN: "no value" (a speed never reached), not a failure."""
     condition: str | None
     """The option whose values are separate test conditions (rows per vehicle x value)."""
 
@@ -137,13 +140,15 @@ class Procedure(Protocol):
 @dataclass(frozen=True)
 class BatchProcedure:
     """A procedure made of a batch function ``batch(specs, options) -> DataFrame`` and its
-    options; ``condition`` names the option (kind floats) whose values are separate conditions."""
+    options; ``unitless`` and ``undefined`` as in Procedure; ``condition`` names the option
+    (kind floats) whose values are separate conditions; ``needs`` says which cars it runs."""
 
     name: str
     description: str
     options: tuple[Option, ...]
     batch: Callable[[list[VehicleSpec], dict[str, Any]], pd.DataFrame]
     unitless: frozenset[str] = frozenset()
+    undefined: frozenset[str] = frozenset()
     condition: str | None = None
     needs: Callable[[VehicleSpec], bool] = field(default=lambda spec: True)
 

@@ -20,7 +20,10 @@ from bevsim.spec import VehicleSpec
 
 RANGE_UNITLESS = frozenset({"vehicle_id", "vehicle", "procedure", "cycles_driven", "end_soc"})
 """Range rows without a unit: ids, the procedure, cycles driven [-] and the end SOC [-]."""
-EPA_UNITLESS = RANGE_UNITLESS | {"label_method", "recharge_ratio", "adjustment_factor"}
+EPA_UNITLESS = frozenset(
+    {"vehicle_id", "vehicle", "procedure", "label_method", "recharge_ratio", "adjustment_factor"}
+)
+"""EPA rows without a unit: ids, the label method and its recharge ratio and factor [-]."""
 LABEL_METHODS = ("two-cycle", "five-cycle")
 RANGE_NAMES = ("cltc", "wltp", "epa")
 WINTER_PROCEDURES = ("cltc", "wltp", "epa", "ftp75")
@@ -118,10 +121,13 @@ def _autonomy(specs: list[VehicleSpec], o: dict[str, Any]) -> pd.DataFrame:
 
 def _registry() -> dict[str, BatchProcedure]:
     from bevsim.engine.run import DEFAULT_DT_S
-    from bevsim.procedures.cycle_run import DEFAULT_LOAD_KG
-    from bevsim.procedures.dc_charge import DEFAULT_CHARGER_MAX_CURRENT_A
+    from bevsim.procedures.cycle_run import DEFAULT_LOAD_KG, UNDEFINED_WITHOUT_DISTANCE
+    from bevsim.procedures.dc_charge import (
+        DEFAULT_CHARGER_MAX_CURRENT_A,
+        UNDEFINED_WITHOUT_CURRENT,
+    )
     from bevsim.procedures.performance import DEFAULT_DT_S as LAUNCH_DT_S
-    from bevsim.procedures.performance import DRIVER_KG
+    from bevsim.procedures.performance import DRIVER_KG, UNDEFINED_WHEN_NOT_REACHED
 
     cycle_unitless = frozenset(
         {"vehicle_id", "vehicle", "cycle", "start_soc", "end_soc", "followed_trace"}
@@ -156,6 +162,7 @@ def _registry() -> dict[str, BatchProcedure]:
             ),
             _cycle,
             cycle_unitless,
+            frozenset(UNDEFINED_WITHOUT_DISTANCE),
         ),
         BatchProcedure(
             "cltc",
@@ -192,7 +199,7 @@ def _registry() -> dict[str, BatchProcedure]:
                 Option("hvac_on", "bool", True, "", "Hold the cabin at its setpoint."),
             ),
             _keyed_by_id(_winter),
-            EPA_UNITLESS | {"precondition", "hvac_on", "range_retained"},
+            RANGE_UNITLESS | EPA_UNITLESS | {"precondition", "hvac_on", "range_retained"},
             condition="temps_c",
         ),
         BatchProcedure(
@@ -206,6 +213,7 @@ def _registry() -> dict[str, BatchProcedure]:
             ),
             _perf,
             frozenset({"vehicle_id", "vehicle", "start_soc"}) | perf_limiters,
+            frozenset(UNDEFINED_WHEN_NOT_REACHED),
         ),
         BatchProcedure(
             "charge",
@@ -226,13 +234,19 @@ def _registry() -> dict[str, BatchProcedure]:
             ),
             _charge,
             frozenset({"vehicle_id", "vehicle", "chemistry", "mostly_limited_by", "precondition"}),
+            frozenset(UNDEFINED_WITHOUT_CURRENT),
         ),
         BatchProcedure(
             "autonomy",
             "Range cost of the autonomy stack: the range test with and without it.",
             (
                 Option(
-                    "procedure", "str", "cltc", "", "Range procedure.", choices=(*RANGE_NAMES, "all")
+                    "procedure",
+                    "str",
+                    "cltc",
+                    "",
+                    "Range procedure.",
+                    choices=(*RANGE_NAMES, "all"),
                 ),
             ),
             _keyed_by_id(_autonomy),
