@@ -89,9 +89,9 @@ class Option:
         if not isinstance(value, str) or not value or _RESERVED & set(value):
             raise ProcedureError(f"{self.name}: expected a name (no [ ] ; =), got {value!r}")
         if self.choices and value.lower() not in self.choices:
+            hint = did_you_mean(value.lower(), list(self.choices))
             raise ProcedureError(
-                f"{self.name}: unknown value '{value}';{did_you_mean(value.lower(), list(self.choices))}"
-                f" known: {', '.join(self.choices)}"
+                f"{self.name}: unknown value '{value}';{hint} known: {', '.join(self.choices)}"
             )
         return value.lower() if self.choices else value
 

@@ -69,7 +69,8 @@ def _keyed_by_id(batch):
             return batch(specs, o)
         tagged = [s.model_copy(update={"id": f"{s.id}#{i}"}) for i, s in enumerate(specs)]
         table = batch(tagged, o)
-        table["vehicle_id"] = table["vehicle_id"].map({t.id: s.id for t, s in zip(tagged, specs)})
+        base_of = {t.id: s.id for t, s in zip(tagged, specs, strict=True)}
+        table["vehicle_id"] = table["vehicle_id"].map(base_of)
         return table
 
     return run
