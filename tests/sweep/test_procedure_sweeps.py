@@ -133,3 +133,12 @@ def test_cli_sweep_with_options_into_the_store(tmp_path):
     assert [r[0] for r in rows] == [60.0, 60.0] and rows[0][1] < rows[1][1]
     bad = runner.invoke(app, [*args[:-1], "--option", "to_soc"])
     assert bad.exit_code == 2 and "expected KEY=VALUE" in bad.output
+
+
+def test_a_session_a_variant_cannot_complete_is_an_error_row():
+    frame = run_sweep("ms11-lfp", ["battery.soc_max=0.7,0.95"], ["charge"])
+    refused = frame[frame["battery_soc_max"] == 0.7].iloc[0]
+    assert "above ms11-lfp's soc_max 70%" in refused["error"]
+    assert refused[["time_min", "energy_kwh"]].isna().all()
+    done = frame[frame["battery_soc_max"] == 0.95].iloc[0]
+    assert done["error"] is None and done["time_min"] > 0
