@@ -10,6 +10,8 @@ from typing import Any
 
 import pandas as pd
 
+from bevsim.procedures import range_test, winter
+from bevsim.procedures.epa import LABEL_METHODS
 from bevsim.procedures.protocol import (
     BatchProcedure,
     Option,
@@ -24,9 +26,6 @@ EPA_UNITLESS = frozenset(
     {"vehicle_id", "vehicle", "procedure", "label_method", "recharge_ratio", "adjustment_factor"}
 )
 """EPA rows without a unit: ids, the label method and its recharge ratio and factor [-]."""
-LABEL_METHODS = ("two-cycle", "five-cycle")
-RANGE_NAMES = ("cltc", "wltp", "epa")
-WINTER_PROCEDURES = ("cltc", "wltp", "epa", "ftp75")
 
 
 def _load(default_kg: float, what: str) -> Option:
@@ -50,11 +49,9 @@ def _cycle(specs: list[VehicleSpec], o: dict[str, Any]) -> pd.DataFrame:
 
 def _range(name: str):
     def run(specs: list[VehicleSpec], o: dict[str, Any]) -> pd.DataFrame:
-        from bevsim.procedures.range_test import range_test
-
         if name == "epa":
-            return range_test(specs, name, label_method=o["label_method"])
-        return range_test(specs, name)
+            return range_test.range_test(specs, name, label_method=o["label_method"])
+        return range_test.range_test(specs, name)
 
     return run
 
@@ -77,9 +74,8 @@ def _keyed_by_id(batch):
 
 
 def _winter(specs: list[VehicleSpec], o: dict[str, Any]) -> pd.DataFrame:
-    from bevsim.procedures.winter import winter_test
-
-    return winter_test(specs, o["temps_c"], o["procedure"], o["precondition"], o["hvac_on"])
+    args = (o["temps_c"], o["procedure"], o["precondition"], o["hvac_on"])
+    return winter.winter_test(specs, *args)
 
 
 def _perf(specs: list[VehicleSpec], o: dict[str, Any]) -> pd.DataFrame:
@@ -194,7 +190,12 @@ def _registry() -> dict[str, BatchProcedure]:
                     "temps_c", "floats", (-20.0, -7.0, 0.0, 23.0), "degC", "Ambient temperatures."
                 ),
                 Option(
-                    "procedure", "str", "cltc", "", "Range procedure.", choices=WINTER_PROCEDURES
+                    "procedure",
+                    "str",
+                    "cltc",
+                    "",
+                    "Range procedure.",
+                    choices=tuple(winter.PROCEDURES),
                 ),
                 Option("precondition", "bool", False, "", "Warm cabin and cells on the plug."),
                 Option("hvac_on", "bool", True, "", "Hold the cabin at its setpoint."),
@@ -247,7 +248,7 @@ def _registry() -> dict[str, BatchProcedure]:
                     "cltc",
                     "",
                     "Range procedure.",
-                    choices=(*RANGE_NAMES, "all"),
+                    choices=tuple(range_test.PROCEDURES),
                 ),
             ),
             _keyed_by_id(_autonomy),
