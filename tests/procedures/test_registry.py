@@ -149,6 +149,7 @@ def test_procedure_texts_name_the_options_exactly(name, options, text):
         (lambda: parse_options(REGISTRY["winter"], {"hvac_on": "maybe"}), "true or false"),
         (lambda: REGISTRY["winter"].resolve(procedure="nedc"), "known: cltc, wltp, epa, ftp75"),
         (lambda: REGISTRY["charge"].resolve(charger_kw=float("nan")), "finite"),
+        (lambda: REGISTRY["autonomy"].resolve(procedure="all"), "known: cltc, wltp, epa"),
         (lambda: REGISTRY["cycle"].resolve(cycle="a;b"), "no [ ] ; ="),
     ],
 )
