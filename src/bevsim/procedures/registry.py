@@ -40,6 +40,11 @@ def _ambient(help_text: str = "Ambient (and soaked cell) temperature.") -> Optio
     return Option("ambient_temp_c", "float", 23.0, "degC", help_text)
 
 
+def _range_procedure(procedures: dict) -> Option:
+    names = tuple(procedures)
+    return Option("procedure", "str", "cltc", "", "Range procedure.", choices=names)
+
+
 def _cycle(specs: list[VehicleSpec], o: dict[str, Any]) -> pd.DataFrame:
     from bevsim.procedures.cycle_run import simulate
 
@@ -189,14 +194,7 @@ def _registry() -> dict[str, BatchProcedure]:
                 Option(
                     "temps_c", "floats", (-20.0, -7.0, 0.0, 23.0), "degC", "Ambient temperatures."
                 ),
-                Option(
-                    "procedure",
-                    "str",
-                    "cltc",
-                    "",
-                    "Range procedure.",
-                    choices=tuple(winter.PROCEDURES),
-                ),
+                _range_procedure(winter.PROCEDURES),
                 Option("precondition", "bool", False, "", "Warm cabin and cells on the plug."),
                 Option("hvac_on", "bool", True, "", "Hold the cabin at its setpoint."),
             ),
@@ -241,16 +239,7 @@ def _registry() -> dict[str, BatchProcedure]:
         BatchProcedure(
             "autonomy",
             "Range cost of the autonomy stack: the range test with and without it.",
-            (
-                Option(
-                    "procedure",
-                    "str",
-                    "cltc",
-                    "",
-                    "Range procedure.",
-                    choices=tuple(range_test.PROCEDURES),
-                ),
-            ),
+            (_range_procedure(range_test.PROCEDURES),),
             _keyed_by_id(_autonomy),
             frozenset({"vehicle_id", "procedure"}),
             needs=lambda spec: spec.autonomy is not None,
