@@ -119,6 +119,26 @@ def test_ray_executor_matches_local(ray_cluster, tmp_path):
         assert (local[column][~missing] == stored[column][~missing]).all(), column
 
 
+def test_ray_runs_a_registry_procedure_like_local(ray_cluster, tmp_path):
+    """A procedure that is not a range test or cycle (performance, with an option) on Ray."""
+    address, token = ray_cluster
+    store = tmp_path / "perf.duckdb"
+    vary = ["drive.motors.0.peak_power_kw=150:250:50"]
+    args = ["--vary", vary[0], "--procedure", "perf", "--option", "load_kg=150"]
+    remote = sweep_cli(
+        [*args, "--chunk-size", "1", "--executor", "ray", "--address", address]
+        + ["--store", str(store)],
+        isolated_env(tmp_path, token),
+    )
+    assert remote.returncode == 0, remote.stderr[-3000:]
+    local = run_sweep("ms11-lfp", vary, ["perf"], options={"load_kg": "150"})
+    with duckdb.connect(str(store), read_only=True) as con:
+        stored = con.execute("select * from results").df().set_index("key").loc[local["key"]]
+    assert len(stored) == 3 and set(stored["procedure"]) == {"perf[load_kg=150.0]"}
+    for column in ("accel_0_100_kmh_s", "top_speed_kmh", "grade_30kmh_pct"):
+        assert list(stored[column]) == list(local[column]), column
+
+
 def test_stale_auth_token_is_one_line(ray_cluster, tmp_path):
     """A token left in ~/.ray/auth_token by an earlier session, not the cluster's."""
     address, _ = ray_cluster

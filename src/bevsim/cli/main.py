@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "winter_commands",
     "perf_commands",
     "charge_commands",
+    "procedure_commands",
     "report_commands",
     "sweep_commands",
     "lidar_commands",

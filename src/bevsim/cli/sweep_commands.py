@@ -53,7 +53,19 @@ def sweep_command(
     ] = None,
     procedure: Annotated[
         list[str] | None,
-        typer.Option("--procedure", help="Range test: cltc, wltp, epa or all (repeatable)."),
+        typer.Option(
+            "--procedure",
+            help="cltc, wltp, epa, all (the three), cycle, winter, perf, charge or autonomy "
+            "(repeatable; bevsim procedures lists them and their options).",
+        ),
+    ] = None,
+    option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--option",
+            help="Procedure option KEY=VALUE, e.g. temps_c=-7,-20 or charger_kw=150; passed to "
+            "every procedure that takes it (repeatable).",
+        ),
     ] = None,
     cycle: Annotated[
         list[str] | None,
@@ -91,7 +103,8 @@ def sweep_command(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Run many design variants through range tests or cycle runs, keeping every row."""
+    """Run many design variants through any procedure (range tests, cycle runs, winter,
+    performance, DC charging, autonomy cost), keeping every row."""
     from bevsim.sweep.executors import make_executor
     from bevsim.sweep.run import plan_sweep
     from bevsim.sweep.store import ResultStore
@@ -100,7 +113,14 @@ def sweep_command(
     check_output_path(store, STORE_SUFFIXES, "results store")
     procedures = procedure if procedure else ([] if cycle else ["cltc"])
     plan = plan_sweep(
-        vehicle, vary or [], procedures, cycle or [], sample, seed, fixed_mass=fixed_mass
+        vehicle,
+        vary or [],
+        procedures,
+        cycle or [],
+        sample,
+        seed,
+        fixed_mass=fixed_mass,
+        options=parse_option_texts(option or []),
     )
     for note in plan.notes:
         err_console.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
@@ -152,6 +172,20 @@ def sweep_command(
         console.print(f'query it: bevsim results {store} --sql "select ... from results"')
     if plot is not None:
         console.print(f"plot written to {plot}")
+
+
+def parse_option_texts(texts: list[str]) -> dict[str, str]:
+    """``--option KEY=VALUE`` texts as {key: value text}; a malformed or repeated key is refused."""
+    options: dict[str, str] = {}
+    for text in texts:
+        key, sep, value = text.partition("=")
+        key = key.strip()
+        if not sep or not key or not value.strip():
+            raise BevsimError(f"--option {text}: expected KEY=VALUE, e.g. temps_c=-7,-20")
+        if key in options:
+            raise BevsimError(f"--option {key}: given more than once")
+        options[key] = value.strip()
+    return options
 
 
 def _run_with_progress(plan, store, chunk_size, executor, collect):

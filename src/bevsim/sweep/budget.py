@@ -18,14 +18,29 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bevsim.errors import BevsimError
+from bevsim.procedures.protocol import parse_procedure_name
 from bevsim.sweep.executors import CYCLE_PREFIX
 
-ROWS_PER_S_PER_CORE = {"cltc": 925.0, "wltp": 1400.0, "epa": 560.0, CYCLE_PREFIX: 5000.0}
-"""Rows a core computes per second, by procedure (a cycle run: any ``cycle:NAME``).
-CLTC: the 1,000,000-variant sweep into DuckDB ran at 1,852 variants/s on 2 cores (docs/sweeps.md,
-``python benchmarks/bench_sweep.py --million --skip-kernel``). WLTP, EPA and a UDDS cycle run:
-CLTC's rate times their measured ratio to CLTC in 2,000-variant sweeps of ms11-lfp on the same
-machine (1.52, 0.60 and 5.5; 2026-12-02)."""
+ROWS_PER_S_PER_CORE = {
+    "cltc": 925.0,
+    "wltp": 1400.0,
+    "epa": 560.0,
+    CYCLE_PREFIX: 5000.0,
+    "winter": 545.0,
+    "autonomy": 460.0,
+    "charge": 165.0,
+    "perf": 75.0,
+}
+"""Rows a core computes per second, by procedure (a cycle run: any ``cycle:NAME``; options do
+not change the rate). CLTC: the 1,000,000-variant sweep into DuckDB ran at 1,852 variants/s on
+2 cores (docs/sweeps.md, ``python benchmarks/bench_sweep.py --million --skip-kernel``). WLTP, EPA
+and a UDDS cycle run: CLTC's rate times their measured ratio to CLTC in 2,000-variant sweeps of
+ms11-lfp on the same machine (1.52, 0.60 and 5.5; 2026-12-02). Winter (one temperature, -7 degC,
+which also runs the 23 degC reference), autonomy cost (CLTC with and without the stack), DC
+charge and performance: CLTC's rate times their ratio to CLTC measured with
+``python benchmarks/bench_procedure_rates.py`` (2,000 variants for winter and autonomy, 200 for
+charge and perf, against CLTC's 2,000; 0.59, 0.50, 0.18 and 0.081; 2026-12-03, loaded machine).
+A charge session and a launch run one vehicle at a time on one core."""
 STORE_BYTES_PER_ROW = 125.0
 """Store size per row [B]: 118.5 MiB for the 1,000,000-row CLTC sweep (docs/sweeps.md)."""
 MEMORY_BYTES_PER_ROW = 1000.0
@@ -148,6 +163,7 @@ def size(count: float) -> str:
 
 
 def _rate(procedure: str) -> float:
+    """Rows/s per core of a procedure as the store names it (its options do not change it)."""
     if procedure.startswith(CYCLE_PREFIX):
         return ROWS_PER_S_PER_CORE[CYCLE_PREFIX]
-    return ROWS_PER_S_PER_CORE[procedure]
+    return ROWS_PER_S_PER_CORE[parse_procedure_name(procedure)[0]]

@@ -1,8 +1,9 @@
 """Where chunks of variants run: in this process (local) or as Ray tasks on a cluster.
 
 A chunk is a list of variant dicts and one procedure; ``run_chunk`` validates them, runs the
-procedure through the public procedure API (the one numba kernel, parallel over all cores of the
-machine it runs on) and returns one row per variant, in order. The local executor runs chunks one
+procedure through the procedure registry (``bevsim.procedures.registry``: the public procedure
+functions, on the one numba kernel, parallel over all cores of the machine it runs on) and
+returns one row per variant, in order. The local executor runs chunks one
 after another (the kernel already uses every core); the Ray executor keeps a few chunks in flight
 per node and yields them as they finish.
 """
@@ -46,16 +47,14 @@ class ChunkTask:
 
 
 def run_procedure(specs: Sequence[VehicleSpec], procedure: str) -> pd.DataFrame:
-    """Result rows (one per spec, in order) of a range procedure or ``cycle:NAME`` run."""
-    if procedure.startswith(CYCLE_PREFIX):
-        from bevsim.procedures.cycle_run import simulate
+    """Result rows (one per spec, in order) of a procedure as the store names it: ``cltc``,
+    ``cycle:NAME``, ``winter[temps_c=-7.0]`` (``bevsim.procedures.registry``). Columns that
+    repeat the store's (vehicle, procedure) or the variant's inputs (chemistry) are dropped."""
+    from bevsim.procedures.registry import run_named
 
-        frame = simulate(list(specs), procedure.removeprefix(CYCLE_PREFIX)).summary
-    else:
-        from bevsim.procedures.range_test import range_test
-
-        frame = range_test(list(specs), procedure)
-    return frame.drop(columns=[c for c in DROPPED_COLUMNS if c in frame.columns])
+    frame = run_named(list(specs), procedure)
+    repeated = (*DROPPED_COLUMNS, *INPUT_COLUMNS)
+    return frame.drop(columns=[c for c in repeated if c in frame.columns])
 
 
 def run_chunk(

@@ -20,7 +20,7 @@ from bevsim.errors import BevsimError, did_you_mean
 from bevsim.spec import VehicleSpec, load_vehicle
 from bevsim.sweep.costs import pack_cost_usd_per_kwh
 from bevsim.sweep.effects import check_effects
-from bevsim.sweep.executors import CYCLE_PREFIX, ChunkTask, make_executor
+from bevsim.sweep.executors import ChunkTask, make_executor
 from bevsim.sweep.pack_axes import MassFollowsPack, mass_source, restate_pack
 from bevsim.sweep.store import ResultStore, content_key, model_version
 from bevsim.sweep.variants import (
@@ -73,12 +73,16 @@ def plan_sweep(
     seed: int = 0,
     pack_costs: dict[str, float] | None = None,
     fixed_mass: bool = False,
+    options: dict[str, str] | None = None,
 ) -> SweepPlan:
     """Parse and validate everything; raise a BevsimError before any variant runs.
 
     The pack's form follows the varied pack fields and the curb mass follows the pack unless
     ``fixed_mass`` (``bevsim.sweep.pack_axes``); a varied field that changes no result is
-    refused (``bevsim.sweep.effects``).
+    refused (``bevsim.sweep.effects``). ``procedures``: any registered procedure
+    (``bevsim.procedures.registry``) or ``all`` (the range tests); ``options``: procedure
+    options as text (``{"temps_c": "-7,-20"}``), each passed to every procedure that takes it;
+    a procedure with several conditions (winter's temperatures) becomes one procedure each.
     """
     spec = load_vehicle(vehicle)
     base = spec.model_dump(mode="json", exclude_none=True)
@@ -93,7 +97,7 @@ def plan_sweep(
     follow = MassFollowsPack.of(spec).apply if source == "cells" else None
     space = VariantSpace(restate_pack(spec, base, paths), axes, count, seed, follow)
     space.check(source=f"{spec.id} variant")
-    names = _procedures(procedures, cycles)
+    names = _procedures(procedures, cycles, options or {})
     chem_axis = [a for a in axes if a.path == "battery.chemistry"]
     chemistries = chem_axis[0].values if chem_axis else (spec.battery.chemistry,)
     for chem in chemistries or ():
@@ -104,26 +108,46 @@ def plan_sweep(
     return SweepPlan(spec.id, space, names, model_version(), pack_costs, source, notes)
 
 
-def _procedures(procedures: Sequence[str], cycles: Sequence[str]) -> tuple[str, ...]:
+def _procedures(
+    procedures: Sequence[str], cycles: Sequence[str], options: dict[str, str]
+) -> tuple[str, ...]:
+    """The store's procedure texts: one per procedure and condition (``bevsim.procedures.
+    protocol``), with the options each procedure takes; an option none of them takes is refused."""
     from bevsim.cycles import load_cycle
+    from bevsim.procedures.protocol import procedure_name
+    from bevsim.procedures.registry import REGISTRY, parse_options
 
-    names: list[str] = []
+    chosen: list[tuple[str, dict[str, str]]] = []
     for name in procedures:
         lowered = name.lower()
         if lowered == "all":
-            names.extend(RANGE_PROCEDURES)
-        elif lowered in RANGE_PROCEDURES:
-            names.append(lowered)
+            chosen.extend((n, {}) for n in RANGE_PROCEDURES)
+        elif lowered in REGISTRY:
+            chosen.append((lowered, {}))
         else:
-            known = [*RANGE_PROCEDURES, "all"]
+            known = [*REGISTRY, "all"]
             raise SweepError(
                 f"unknown procedure '{name}';{did_you_mean(lowered, known)} "
                 f"known: {', '.join(known)} (or --cycle NAME for a cycle run)"
             )
-    for cycle in cycles:
-        names.append(CYCLE_PREFIX + load_cycle(cycle).name)
-    if not names:
+    chosen.extend(("cycle", {"cycle": cycle}) for cycle in cycles)
+    if not chosen:
         raise SweepError("give at least one --procedure or --cycle")
+    taken = {o.name for n, _ in chosen for o in REGISTRY[n].options}
+    unused = [key for key in options if key not in taken]
+    if unused:
+        raise SweepError(
+            f"--option {unused[0]}: taken by none of the procedures "
+            f"{', '.join(dict.fromkeys(n for n, _ in chosen))} (bevsim procedures lists them)"
+        )
+    names: list[str] = []
+    for name, own in chosen:
+        procedure = REGISTRY[name]
+        texts = {o.name: options[o.name] for o in procedure.options if o.name in options}
+        resolved = parse_options(procedure, texts | own)
+        if name == "cycle":
+            resolved["cycle"] = load_cycle(resolved["cycle"]).name
+        names.extend(procedure_name(procedure, c) for c in procedure.conditions(**resolved))
     return tuple(dict.fromkeys(names))
 
 
@@ -142,20 +166,24 @@ def run_sweep(
     progress: Callable[[SweepProgress], None] | None = None,
     collect: bool = True,
     fixed_mass: bool = False,
+    options: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """Run a sweep and return its rows (one per variant and procedure, in variant order).
 
     ``vary``: ``PATH=SPEC`` strings (``a:b``, ``a:b:step``, ``v1,v2``); ``sample``: None for the
     grid or ``"lhs:N"``; ``store``: a DuckDB file that keeps every row (a rerun computes only
     the missing ones); ``collect=False`` returns an empty frame (a million rows stay in the
-    store); ``fixed_mass``: keep the file's curb mass whatever the pack. Columns: key,
+    store); ``fixed_mass``: keep the file's curb mass whatever the pack; ``options``: procedure
+    options as text (see plan_sweep). Columns: key,
     model_version, procedure, base_vehicle, mass_source, the varied fields (dots as
     underscores), pack_energy_kwh, pack_mass_kg, chemistry, curb_mass_kg, drag_coefficient,
     pack_cost_usd_per_kwh, pack_cost_usd, the procedure's results, error.
     """
     if chunk_size < 1:
         raise SweepError(f"chunk size must be at least 1 (got {chunk_size})")
-    plan = plan_sweep(vehicle, vary, procedures, cycles, sample, seed, pack_costs, fixed_mass)
+    plan = plan_sweep(
+        vehicle, vary, procedures, cycles, sample, seed, pack_costs, fixed_mass, options
+    )
     return execute_plan(plan, store, chunk_size, executor, address, progress, collect)
 
 
