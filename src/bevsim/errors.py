@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, get_args
+from collections.abc import Mapping
+from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
+
+T = TypeVar("T")
 
 MAX_SHOWN_CHARS = 40
 """Longest repr of a bad value quoted in an error message [characters]."""
@@ -28,6 +31,16 @@ def did_you_mean(name: str, known: list[str]) -> str:
 
     close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.5)
     return f" did you mean '{close[0]}'?" if close else ""
+
+
+def lookup_known(table: Mapping[str, T], name: str, what: str, error: type[BevsimError]) -> T:
+    """``table[name.lower()]``, or ``error`` saying "unknown <what> 'name'" with a did-you-mean
+    and the known names."""
+    key = name.lower()
+    if key not in table:
+        known = list(table)
+        raise error(f"unknown {what} '{name}';{did_you_mean(key, known)} known: {', '.join(known)}")
+    return table[key]
 
 
 def format_validation_error(model: type[BaseModel], source: str, exc: ValidationError) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from bevsim.errors import lookup_known
 from bevsim.procedures import range_test, winter
 from bevsim.procedures.epa import LABEL_METHODS
 from bevsim.procedures.protocol import (
@@ -254,15 +255,7 @@ REGISTRY: dict[str, BatchProcedure] = _registry()
 
 def get_procedure(name: str) -> BatchProcedure:
     """The registered procedure called ``name`` (a ProcedureError naming the known ones)."""
-    from bevsim.errors import did_you_mean
-
-    key = name.lower()
-    if key not in REGISTRY:
-        known = list(REGISTRY)
-        raise ProcedureError(
-            f"unknown procedure '{name}';{did_you_mean(key, known)} known: {', '.join(known)}"
-        )
-    return REGISTRY[key]
+    return lookup_known(REGISTRY, name, "procedure", ProcedureError)
 
 
 def parse_options(procedure: BatchProcedure, texts: dict[str, str]) -> dict[str, Any]:

@@ -25,7 +25,7 @@ import pandas as pd
 
 from bevsim.chemistry import load_chemistry
 from bevsim.engine.compile import pack_heat_capacity_j_per_k, pack_of, refuse_outside_tables
-from bevsim.errors import BevsimError, did_you_mean
+from bevsim.errors import BevsimError, lookup_known
 from bevsim.procedures import cltc, epa, wltp
 from bevsim.procedures.finite import finite_results
 from bevsim.procedures.range_common import PRECONDITION_CELL_TEMP_C, Environment, cycle_range
@@ -84,13 +84,7 @@ def winter_test(
 
 
 def _procedure(name: str):
-    key = name.lower()
-    if key not in PROCEDURES:
-        known = list(PROCEDURES)
-        raise BevsimError(
-            f"unknown procedure '{name}';{did_you_mean(key, known)} known: {', '.join(known)}"
-        )
-    return PROCEDURES[key]
+    return lookup_known(PROCEDURES, name, "procedure", BevsimError)
 
 
 def _precondition_energy_kwh(spec: VehicleSpec, ambient_c: float) -> float:
