@@ -55,6 +55,7 @@ from bevsim.engine.performance import VEHICLE_COLUMNS as PERFORMANCE_VEHICLE_COL
 from bevsim.engine.run import DEFAULT_DT_S, BatchOutput, run_cycle
 from bevsim.engine.soak import key_off_soak
 from bevsim.engine.state import StateError, VehicleState
+from bevsim.engine.tire_temperature import ROLLING_RESISTANCE_REFERENCE_C
 
 __all__ = [
     "CHARGE_COLUMNS",
@@ -67,6 +68,7 @@ __all__ = [
     "PERFORMANCE_TRACE_COLUMNS",
     "PERFORMANCE_TRACE_LENGTH",
     "PERFORMANCE_VEHICLE_COLUMNS",
+    "ROLLING_RESISTANCE_REFERENCE_C",
     "SPEED_LIMITER",
     "TOTAL_COLUMNS",
     "TRACE_COLUMNS",
