@@ -28,6 +28,11 @@ STATE_TEMP_RANGE_C = (-60.0, 100.0)
 driven car (the cell tables clamp at their own ends)."""
 
 
+_START_COLUMNS = (P.initial_soc, P.cell_temp_c, P.cabin_initial_temp_c)
+_END_COLUMNS = (TOT.final_soc, TOT.final_cell_temp_c, TOT.final_cabin_temp_c)
+"""Where the state's fields (soc, cell_temp_c, cabin_temp_c) sit in the parameters and totals."""
+
+
 class StateError(BevsimError):
     """A run state the engine cannot take (wrong length, a value out of range)."""
 
@@ -65,29 +70,21 @@ class VehicleState:
     @classmethod
     def from_totals(cls, totals: np.ndarray) -> VehicleState:
         """The end state of a run from its totals [n_variants, TOTAL_COLUMNS]."""
-        return cls(
-            totals[:, TOT.final_soc].copy(),
-            totals[:, TOT.final_cell_temp_c].copy(),
-            totals[:, TOT.final_cabin_temp_c].copy(),
-        )
+        return cls(*(totals[:, column] for column in _END_COLUMNS))
 
     @classmethod
     def from_params(cls, params: np.ndarray) -> VehicleState:
         """The start state compiled into a parameter matrix [n_variants, PARAM_COLUMNS]."""
-        return cls(
-            params[:, P.initial_soc].copy(),
-            params[:, P.cell_temp_c].copy(),
-            params[:, P.cabin_initial_temp_c].copy(),
-        )
+        return cls(*(params[:, column] for column in _START_COLUMNS))
 
     def written_into(self, params: np.ndarray) -> np.ndarray:
         """A copy of the parameters [n_variants, PARAM_COLUMNS] that starts from this state."""
         if len(params) != len(self):
             raise StateError(f"soc: state of {len(self)} variants for a batch of {len(params)}")
         out = params.copy()
-        out[:, P.initial_soc] = self.soc
-        out[:, P.cell_temp_c] = self.cell_temp_c
-        out[:, P.cabin_initial_temp_c] = self.cabin_temp_c
+        fields = (self.soc, self.cell_temp_c, self.cabin_temp_c)
+        for column, values in zip(_START_COLUMNS, fields, strict=True):
+            out[:, column] = values
         return out
 
 
