@@ -17,8 +17,7 @@ from bevsim.autonomy.scenarios import (
 )
 from bevsim.autonomy.vehicle import LongitudinalVehicle
 from bevsim.cli.main import app
-from bevsim.engine.compile import compile_vehicles
-from bevsim.engine.layout import P
+from bevsim.engine.facade import compile_vehicles
 from bevsim.spec import load_vehicle
 
 KMH = 3.6
@@ -134,9 +133,10 @@ def test_scoring_bands_follow_the_protocol_table():
 def test_autonomy_stack_feeds_the_compiled_parameters():
     spec = load_vehicle("ms11-lfp")
     bare = spec.model_copy(update={"autonomy": None})
-    with_row, bare_row = compile_vehicles([spec]).params[0], compile_vehicles([bare]).params[0]
-    assert with_row[P.accessory_power_w] - bare_row[P.accessory_power_w] == pytest.approx(213.5)
-    assert with_row[P.drag_area_m2] - bare_row[P.drag_area_m2] == pytest.approx(0.009)
+    with_pod, bare_car = compile_vehicles([spec]), compile_vehicles([bare])
+    for column, added in (("accessory_power_w", 213.5), ("drag_area_m2", 0.009)):
+        difference = with_pod.column(column)[0] - bare_car.column(column)[0]
+        assert difference == pytest.approx(added), column
 
 
 def test_autonomy_cost_is_positive_and_the_range_difference():

@@ -52,8 +52,7 @@ def test_energy_balance_inlet_equals_losses_stored_heater_standby(naion_cold, lf
 
 def test_stored_energy_matches_the_ocv_integral_over_the_soc_window(naion_cold):
     """Chemical energy stored = pack capacity x integral of OCV over the SOC window."""
-    from bevsim.engine.compile import pack_of
-    from bevsim.spec import load_vehicle
+    from bevsim.spec import load_vehicle, pack_of
 
     spec = load_vehicle("ms11-naion")
     pack = pack_of(spec)
@@ -73,8 +72,7 @@ def test_soc_reaches_target_exactly(naion_cold, lfp_cold, nmc_to_top):
 
 
 def test_power_and_current_never_exceed_any_limit(naion_cold, nmc_to_top):
-    from bevsim.engine.compile import pack_of
-    from bevsim.spec import load_vehicle
+    from bevsim.spec import load_vehicle, pack_of
 
     for result, vid, charger_kw in (
         (naion_cold, "ms11-naion", 250.0),

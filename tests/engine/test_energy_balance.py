@@ -11,11 +11,11 @@ from bevsim.cycles import Cycle
 from bevsim.engine.compile import (
     Conditions,
     compile_vehicles,
-    pack_of,
     rolling_resistance_factor,
 )
 from bevsim.engine.layout import ENERGY_SINKS, TOTAL_COLUMNS
 from bevsim.engine.run import run_cycle
+from bevsim.spec import pack_of
 
 SINKS = ENERGY_SINKS
 LIBRARY = list(bevsim.list_vehicles())

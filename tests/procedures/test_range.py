@@ -9,11 +9,11 @@ from typer.testing import CliRunner
 import bevsim
 from bevsim.cli.main import app
 from bevsim.engine.charging import CHARGE_COLUMNS, charge_batch
-from bevsim.engine.compile import compile_vehicles, pack_of
+from bevsim.engine.compile import compile_vehicles
 from bevsim.procedures import cltc, epa, wltp
 from bevsim.procedures.depletion import ProcedureError
 from bevsim.procedures.range_test import range_test
-from bevsim.spec import vehicle_from_dict
+from bevsim.spec import pack_of, vehicle_from_dict
 
 
 @pytest.fixture(scope="module")

@@ -19,9 +19,8 @@ from hypothesis import strategies as st
 
 import bevsim
 from bevsim.chemistry import load_chemistry
-from bevsim.engine.compile import pack_of
 from bevsim.errors import SpecError
-from bevsim.spec import load_vehicle, read_vehicle_file, vehicle_from_dict
+from bevsim.spec import load_vehicle, pack_of, read_vehicle_file, vehicle_from_dict
 from bevsim.spec.motor_map import load_efficiency_map
 from bevsim.spec.tires import parse_tire_size
 

@@ -14,8 +14,7 @@ from typer.testing import CliRunner
 from bevsim.chemistry import load_chemistry
 from bevsim.cli import sweep_commands  # noqa: F401  (registers the commands)
 from bevsim.cli.app import app
-from bevsim.engine.compile import pack_of
-from bevsim.spec import load_vehicle, vehicle_from_dict
+from bevsim.spec import load_vehicle, pack_of, vehicle_from_dict
 from bevsim.spec.pack_mass import CELL_TO_PACK_MASS_RATIO
 from bevsim.sweep import run_sweep
 from bevsim.sweep.pack_axes import MassFollowsPack, restate_pack

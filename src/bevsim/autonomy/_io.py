@@ -1,78 +1,35 @@
-"""Reading autonomy data files (sensors, scenes): YAML in, validated pydantic models out.
-
-Errors are :class:`bevsim.errors.BevsimError` subclasses with one line naming the file, the
-field path and what was expected, with a did-you-mean for misspelt ids and fields.
-"""
+"""Reading autonomy data files (scenes, scenarios) from ``bevsim/autonomy/data``: the
+package's library in bevsim.datafiles."""
 
 from __future__ import annotations
 
-import functools
-from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-import yaml
-from pydantic import BaseModel, ValidationError
+from bevsim.datafiles import M, validate
+from bevsim.datafiles import library_ids as _package_library_ids
+from bevsim.datafiles import load_mapping as _package_load_mapping
+from bevsim.datafiles import load_model as _package_load_model
+from bevsim.errors import BevsimError
 
-from bevsim.errors import BevsimError, did_you_mean, format_validation_error
-from bevsim.yamlfile import read_yaml_file
+PACKAGE = "bevsim.autonomy"
 
-M = TypeVar("M", bound=BaseModel)
+__all__ = ["library_ids", "load_mapping", "load_model", "validate"]
 
 
 def library_ids(folder: str) -> list[str]:
     """Ids (file stems) of the YAML files shipped in ``autonomy/data/<folder>``."""
-    return list(_shipped_ids(folder))
-
-
-@functools.cache
-def _shipped_ids(folder: str) -> tuple[str, ...]:
-    """library_ids, listed once per process (package data does not change while it runs)."""
-    root = resources.files("bevsim.autonomy") / "data" / folder
-    return tuple(
-        sorted(p.name.removesuffix(".yaml") for p in root.iterdir() if p.name.endswith(".yaml"))
-    )
+    return _package_library_ids(PACKAGE, folder)
 
 
 def load_model(ref: str | Path, folder: str, model: type[M], error: type[BevsimError]) -> M:
-    """Load a library id (``folder`` in the package) or a YAML path into ``model``."""
-    data, source = load_mapping(ref, folder, error)
-    return validate(model, data, source, error)
+    """Load a library id (``folder`` in autonomy's data) or a YAML path into ``model``."""
+    return _package_load_model(ref, PACKAGE, folder, model, error)
 
 
 def load_mapping(
     ref: str | Path, folder: str, error: type[BevsimError]
 ) -> tuple[dict[str, Any], str]:
-    """The fields of a library id (``folder`` in the package) or a YAML path, with ``id``
+    """The fields of a library id (``folder`` in autonomy's data) or a YAML path, with ``id``
     defaulting to the id or file stem, and the source name for messages."""
-    text = str(ref)
-    if text.endswith((".yaml", ".yml")) or Path(text).is_file():
-        path = Path(text)
-        if not path.is_file():
-            raise error(f"{path}: no such {folder[:-1]} file")
-        source = str(path)
-        data = read_yaml_file(path, f"{folder[:-1]} file", error)
-        default_id = path.stem
-    else:
-        known = library_ids(folder)
-        if text not in known:
-            hint = did_you_mean(text, known)
-            raise error(f"unknown {folder[:-1]} '{text}';{hint} known: {', '.join(known)}")
-        source = f"{folder}/{text}.yaml"
-        raw = (resources.files("bevsim.autonomy") / "data" / folder / f"{text}.yaml").read_text(
-            encoding="utf-8"
-        )
-        data = yaml.safe_load(raw)  # a shipped file
-        default_id = text
-    if not isinstance(data, dict):
-        raise error(f"{source}: expected a mapping of fields at the top level")
-    data.setdefault("id", default_id)
-    return data, source
-
-
-def validate(model: type[M], data: dict[str, Any], source: str, error: type[BevsimError]) -> M:
-    """``model.model_validate(data)`` with a one-line error naming ``source`` and the field."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise error(format_validation_error(model, source, exc)) from None
+    return _package_load_mapping(ref, PACKAGE, folder, error)

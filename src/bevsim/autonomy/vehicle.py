@@ -1,12 +1,12 @@
 """The ego car's longitudinal motion for closed-loop ADAS, stepped through the energy kernel.
 
 There is no second vehicle model here: each control interval drives the numba kernel
-(:func:`bevsim.engine.run.run_cycle`) over a two-sample speed request ``[v, v + a dt]``, so
+(:func:`bevsim.engine.facade.run_cycle`) over a two-sample speed request ``[v, v + a dt]``, so
 motor torque and power, driven-axle traction, pack power, regen and the friction brakes' tire
-limit (mu m g on all four wheels) decide the speed actually reached. The state the kernel
-carries across a cycle (SOC, cell and cabin temperature) is written back into a private copy
-of the parameter row before the next interval; the RC-pair polarization restarts at 0 V each
-interval (a few mV; it does not change what the car can do).
+limit (mu m g on all four wheels) decide the speed actually reached. The state a run ends in
+(SOC, cell and cabin temperature, :class:`bevsim.engine.facade.VehicleState`) is the next
+interval's start; the RC-pair polarization restarts at 0 V each interval (a few mV; it does not
+change what the car can do).
 
 Units: speed [m/s], acceleration [m/s^2], position [m], time [s], power [W], energy [J].
 """
@@ -16,13 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numba import get_num_threads, set_num_threads
 
 from bevsim.cycles import Cycle
-from bevsim.engine.compile import GRAVITY_MPS2, CompiledBatch, Conditions, compile_vehicles
-from bevsim.engine.layout import TOT, TR, P
-from bevsim.engine.run import run_cycle
+from bevsim.engine.facade import Conditions, compile_vehicles, run_cycle
 from bevsim.spec import VehicleSpec, load_vehicle
+from bevsim.units import GRAVITY_MPS2
 
 DEFAULT_DT_S = 0.05
 """Control interval [s]: 20 Hz, twice the lidar's frame rate."""
@@ -66,9 +64,8 @@ class LongitudinalVehicle:
             if conditions is not None
             else Conditions(added_mass_kg=ADAS_LOAD_KG, initial_soc=ADAS_INITIAL_SOC)
         )
-        compiled = compile_vehicles([self.spec], cond)
-        # a private copy of the parameter row: SOC and temperatures are carried in it
-        self.batch = CompiledBatch(compiled.params.copy(), compiled.tables, compiled.vehicle_ids)
+        self.batch = compile_vehicles([self.spec], cond)
+        self.state = self.batch.start_state
         self.dt_s = float(dt_s)
         self._speed_buf = np.zeros(2)
         self._cycle = Cycle(
@@ -82,13 +79,13 @@ class LongitudinalVehicle:
     @property
     def soc(self) -> float:
         """State of charge now [-]."""
-        return float(self.batch.params[0, P.initial_soc])
+        return float(self.state.soc[0])
 
     @property
     def braking_limit_mps2(self) -> float:
         """Deceleration at the tire limit on a level road, road loads aside [m/s^2]."""
-        p = self.batch.params[0]
-        return float(p[P.braking_force_max_n] / p[P.inertial_mass_kg])
+        braking_n = self.batch.column("braking_force_max_n")[0]
+        return float(braking_n / self.batch.column("inertial_mass_kg")[0])
 
     @property
     def friction_limit_mps2(self) -> float:
@@ -100,31 +97,21 @@ class LongitudinalVehicle:
         v0 = self.speed_mps
         self._speed_buf[0] = v0
         self._speed_buf[1] = max(v0 + accel_cmd_mps2 * self.dt_s, 0.0)
-        # one variant: run the kernel on this thread alone (numba's setting is per thread), so a
-        # busy machine does not make every 50 ms step wait for a pool of worker threads
-        threads = get_num_threads()
-        set_num_threads(1)
-        try:
-            out = run_cycle(self.batch, self._cycle, traces=True, dt_s=self.dt_s)
-        finally:
-            set_num_threads(threads)
-        totals, row = out.totals[0], out.traces[0, 1]
-        v1 = float(row[TR.speed_achieved_mps])
-        params = self.batch.params[0]
-        params[P.initial_soc] = totals[TOT.final_soc]
-        params[P.cell_temp_c] = totals[TOT.final_cell_temp_c]
-        params[P.cabin_initial_temp_c] = totals[TOT.final_cabin_temp_c]
+        out = run_cycle(self.batch, self._cycle, traces=True, dt_s=self.dt_s, state=self.state)
+        self.state = out.state
+        v1 = float(out.trace("speed_achieved_mps")[0, 1])
+        battery_w = float(out.trace("battery_power_w")[0, 1])
         distance = 0.5 * (v0 + v1) * self.dt_s
         self.speed_mps = v1
         self.position_m += distance
         self.time_s += self.dt_s
-        self.energy_j += float(row[TR.battery_power_w]) * self.dt_s
+        self.energy_j += battery_w * self.dt_s
         return StepResult(
             speed_mps=v1,
             accel_mps2=(v1 - v0) / self.dt_s,
             distance_m=distance,
-            battery_power_w=float(row[TR.battery_power_w]),
-            friction_brake_power_w=float(row[TR.friction_brake_power_w]),
+            battery_power_w=battery_w,
+            friction_brake_power_w=float(out.trace("friction_brake_power_w")[0, 1]),
         )
 
     def reset(self, speed_mps: float) -> None:

@@ -16,8 +16,7 @@ from bevsim.cli.app import (
     reports_input_errors,
 )
 from bevsim.cycles import list_cycles, load_cycle
-from bevsim.engine.compile import pack_of
-from bevsim.spec import list_vehicles, load_vehicle
+from bevsim.spec import list_vehicles, load_vehicle, pack_of
 from bevsim.spec.defaults import defaults_used
 
 

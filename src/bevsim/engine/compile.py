@@ -11,6 +11,7 @@ import numpy as np
 from bevsim.chemistry import Chemistry, load_chemistry
 from bevsim.engine.cabin_air import recirculated_ventilation_w_per_k
 from bevsim.engine.layout import PARAM_COLUMNS, P
+from bevsim.engine.state import VehicleState
 from bevsim.engine.tables import MAP_GRID, LossMap, Tables, build_tables
 from bevsim.engine.tire_temperature import (
     coast_down_f0_factor,
@@ -83,8 +84,19 @@ class CompiledBatch:
     vehicle_ids: tuple[str, ...]
 
     def column(self, name: str) -> np.ndarray:
-        """One parameter column, by name."""
-        return self.params[:, getattr(P, name)]
+        """One parameter column, by name (a copy: the batch is not changed through it)."""
+        return self.params[:, getattr(P, name)].copy()
+
+    @property
+    def start_state(self) -> VehicleState:
+        """Each variant's compiled start: SOC [-], cell and cabin temperature [degC]."""
+        return VehicleState.from_params(self.params)
+
+    def subset(self, rows: Sequence[int] | np.ndarray) -> CompiledBatch:
+        """The variants at ``rows`` (indices, in that order) as a batch of their own."""
+        index = np.asarray(rows, dtype=int)
+        ids = tuple(self.vehicle_ids[i] for i in index)
+        return CompiledBatch(self.params[index], self.tables, ids)
 
 
 def compile_vehicles(
@@ -142,11 +154,6 @@ def refuse_outside_window(spec: VehicleSpec, soc: float | None) -> None:
             f"{spec.id}: start SOC {100 * soc:g} % is outside its usable window, "
             f"battery.soc_min {100 * low:g} % to soc_max {100 * high:g} %"
         )
-
-
-def pack_of(spec: VehicleSpec) -> PackDesign:
-    """The pack arrangement of a vehicle (cells derived from its chemistry where needed)."""
-    return derive_pack(spec.battery, load_chemistry(spec.battery.chemistry))
 
 
 def _unit_map(

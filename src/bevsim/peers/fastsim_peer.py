@@ -447,8 +447,7 @@ def bevsim_model3_equivalent(map_path: Path) -> tuple[Any, Any]:
     battery energy, SOC window, start SOC and power limits; regen at all speeds. The battery
     is bevsim's LFP equivalent circuit, so compare terminal (electrical) energy.
     """
-    from bevsim.engine.compile import Conditions
-    from bevsim.engine.tire_temperature import ROLLING_RESISTANCE_REFERENCE_C
+    from bevsim.engine.facade import ROLLING_RESISTANCE_REFERENCE_C, Conditions
     from bevsim.spec import vehicle_from_dict
 
     p = model3_parameters()

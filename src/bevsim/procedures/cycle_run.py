@@ -13,10 +13,16 @@ import numpy as np
 import pandas as pd
 
 from bevsim.cycles import Cycle, load_cycle
-from bevsim.engine.compile import Conditions, compile_vehicles, refuse_outside_window
-from bevsim.engine.kernel import TRACE_TOLERANCE_MPS
-from bevsim.engine.layout import TOTAL_COLUMNS, TRACE_COLUMNS
-from bevsim.engine.run import DEFAULT_DT_S, run_cycle
+from bevsim.engine.facade import (
+    DEFAULT_DT_S,
+    TOTAL_COLUMNS,
+    TRACE_COLUMNS,
+    TRACE_TOLERANCE_MPS,
+    Conditions,
+    compile_vehicles,
+    refuse_outside_window,
+    run_cycle,
+)
 from bevsim.procedures.finite import finite_results
 from bevsim.spec import VehicleSpec, load_vehicles
 from bevsim.units import J_PER_KWH, KMH_PER_MPS

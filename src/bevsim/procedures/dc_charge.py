@@ -23,12 +23,18 @@ import numpy as np
 import pandas as pd
 
 from bevsim.chemistry import load_chemistry
-from bevsim.engine.compile import Conditions, compile_vehicles, pack_of, refuse_outside_tables
-from bevsim.engine.dc_charging import DC_TOTALS, DC_TRACE, LIMITERS, dc_charge_session
-from bevsim.engine.layout import P
+from bevsim.engine.facade import (
+    DC_LIMITERS,
+    DC_TRACE,
+    Conditions,
+    DcSession,
+    compile_vehicles,
+    dc_charge,
+    refuse_outside_tables,
+)
 from bevsim.errors import BevsimError
 from bevsim.procedures.finite import finite_results
-from bevsim.spec import VehicleSpec, load_vehicle
+from bevsim.spec import VehicleSpec, load_vehicle, pack_of
 from bevsim.units import J_PER_KWH
 
 DT_S = 1.0
@@ -50,6 +56,10 @@ performance-testing: "ideal operating temperature (68-86 degF)"; cars-data.com g
 "Battery preconditioning": "target temperature, typically somewhere around 20 to 30 degrees
 Celsius"). Preconditioning warms to the top of that window; during a session the BMS heats
 below its bottom (the vehicle's own battery_heating_below_c when that is higher)."""
+HEATING_BELOW_COOLING_K = 5.0
+"""During a session the heating threshold stays this far below the vehicle's
+battery_cooling_above_c [K], so that heater and chiller never take turns around one
+temperature (a pack with a low cooling threshold heats less, never up to it)."""
 
 
 class ChargeError(BevsimError):
@@ -113,12 +123,10 @@ def dc_charge_run(
         [spec],
         Conditions(ambient_temp_c=ambient_temp_c, cell_temp_c=start_cell_c, initial_soc=from_soc),
     )
-    p = batch.params[0].copy()
     heat_below = max(
         thermal.battery_heating_below_c,
-        min(DC_HEATING_BELOW_C, thermal.battery_cooling_above_c - 5.0),
+        min(DC_HEATING_BELOW_C, thermal.battery_cooling_above_c - HEATING_BELOW_COOLING_K),
     )
-    p[P.battery_heating_below_c] = heat_below
     ceiling_v = pack.cells_in_series * chem.max_voltage_v
     ceiling_v = min(ceiling_v, CHARGER_VOLTAGE_RANGE_V[1])
     if spec.charging.dc_max_voltage_v is not None:
@@ -131,30 +139,25 @@ def dc_charge_run(
             f"{CHARGER_VOLTAGE_RANGE_V[1]:g} V, charging.dc_max_voltage_v)"
         )
     vehicle_kw = spec.charging.dc_max_power_kw
-    vehicle_w = 1e30 if vehicle_kw is None else 1000.0 * vehicle_kw
-    tables = batch.tables
-    decay_table = np.exp(-DT_S / tables.tau1_s)
-    totals = np.zeros(len(DC_TOTALS))
-    trace = np.zeros((int(MAX_SESSION_H * 3600.0 / DT_S), len(DC_TRACE)))
-    n = dc_charge_session(
-        p,
-        tables,
-        decay_table,
-        float(from_soc),
-        float(to_soc),
-        1000.0 * charger_kw,
-        float(charger_max_current_a),
-        vehicle_w,
-        spec.charging.dc_max_current,
-        ceiling_v,
-        spec.charging.standby_power_w,
-        DT_S,
-        totals,
-        trace,
-        *_power_curve(spec),
+    curve_soc, curve_w = _power_curve(spec)
+    session = DcSession(
+        from_soc=float(from_soc),
+        to_soc=float(to_soc),
+        charger_power_w=1000.0 * charger_kw,
+        charger_max_current_a=float(charger_max_current_a),
+        vehicle_max_power_w=None if vehicle_kw is None else 1000.0 * vehicle_kw,
+        vehicle_max_current_a=spec.charging.dc_max_current,
+        voltage_ceiling_v=ceiling_v,
+        standby_power_w=spec.charging.standby_power_w,
+        heating_below_c=heat_below,
+        dt_s=DT_S,
+        max_duration_s=MAX_SESSION_H * 3600.0,
+        curve_soc=curve_soc,
+        curve_power_w=curve_w,
     )
-    tot = dict(zip(DC_TOTALS, totals.tolist(), strict=True))
-    frame = _trace_frame(trace[:n], from_soc, start_cell_c)
+    out = dc_charge(batch, session)
+    tot = out.totals
+    frame = _trace_frame(out.trace, from_soc, start_cell_c)
     if tot["reached_target"] < 0.5:
         raise ChargeError(_not_reached_message(spec, tot, frame, to_soc, heat_below))
     summary = _summary(spec, chem.id, tot, frame, from_soc, to_soc, charger_kw, ambient_temp_c)
@@ -162,7 +165,7 @@ def dc_charge_run(
     summary["start_cell_temp_c"] = start_cell_c
     # Heat the pack heater (COP 1, from the traction battery) put in on the way [kWh].
     summary["precondition_energy_kwh"] = float(
-        p[P.pack_heat_capacity_j_per_k] * (start_cell_c - ambient_temp_c) / J_PER_KWH
+        batch.column("pack_heat_capacity_j_per_k")[0] * (start_cell_c - ambient_temp_c) / J_PER_KWH
     )
     finite_results(pd.DataFrame([summary]), "DC charge", UNDEFINED_WITHOUT_CURRENT)
     return DcChargeResult(summary, frame)
@@ -217,7 +220,7 @@ def _trace_frame(rows: np.ndarray, soc0: float, cell0_c: float) -> pd.DataFrame:
     frame = pd.concat([start, frame], ignore_index=True)
     frame["power_kw"] = frame["inlet_power_w"] / 1000.0
     frame["battery_power_kw"] = frame["battery_power_w"] / 1000.0
-    frame["limiter"] = [LIMITERS[int(code)] for code in frame["limiter"]]
+    frame["limiter"] = [DC_LIMITERS[int(code)] for code in frame["limiter"]]
     return frame
 
 

@@ -15,12 +15,18 @@ import numpy as np
 import pandas as pd
 
 from bevsim.cycles import Cycle
-from bevsim.engine.charging import CHARGE_COLUMNS, charge_batch
-from bevsim.engine.compile import CompiledBatch, Conditions, compile_vehicles, pack_of
-from bevsim.engine.layout import TOTAL_COLUMNS, P
-from bevsim.engine.run import run_cycle
+from bevsim.engine.facade import (
+    CHARGE_COLUMNS,
+    TOTAL_COLUMNS,
+    CompiledBatch,
+    Conditions,
+    VehicleState,
+    ac_charge,
+    compile_vehicles,
+    run_cycle,
+)
 from bevsim.errors import BevsimError
-from bevsim.spec import VehicleSpec
+from bevsim.spec import VehicleSpec, pack_of
 
 CHARGE_STEP_S = 10.0
 """Charging changes slowly (minutes); a 10 s step keeps the session exact to well below 0.1 %."""
@@ -56,7 +62,7 @@ def drive_to_depletion(
     # The kernel steps variants side by side in blocks; neighbours that deplete together
     # waste no steps on lanes that have already broken off.
     order = np.argsort(cycles_each, kind="stable")
-    by_range = CompiledBatch(batch.params[order], batch.tables, batch.vehicle_ids)
+    by_range = batch.subset(order)
     totals = None
     for _ in range(MAX_DOUBLINGS + 1):
         out = run_cycle(by_range, cycle.repeated(repeats), break_off_s=break_off_s)
@@ -114,19 +120,18 @@ def _check_completed(
 def _recharge(specs: Sequence[VehicleSpec], batch: CompiledBatch, drive: pd.DataFrame):
     """AC recharge of every variant from its end state (SOC, cell temperature) to full,
     through its charging model, parked at the test's ambient temperature."""
-    n = len(specs)
-    out = np.zeros((n, len(CHARGE_COLUMNS)))
-    params = batch.params.copy()
-    params[:, P.cell_temp_c] = drive["final_cell_temp_c"].to_numpy()
-    charge_batch(
-        params,
-        batch.tables,
-        np.ascontiguousarray(drive["final_soc"].to_numpy()),
-        batch.column("soc_max").copy(),
+    end = VehicleState(
+        drive["final_soc"].to_numpy(),
+        drive["final_cell_temp_c"].to_numpy(),
+        drive["final_cabin_temp_c"].to_numpy(),
+    )
+    out = ac_charge(
+        batch,
+        end,
+        batch.column("soc_max"),
         np.array([1000.0 * s.charging.onboard_charger_kw for s in specs]),
         np.array([s.charging.onboard_charger_efficiency for s in specs]),
         np.array([s.charging.standby_power_w for s in specs]),
         CHARGE_STEP_S,
-        out,
     )
     return pd.DataFrame(out, columns=CHARGE_COLUMNS)

@@ -37,11 +37,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from bevsim.chemistry import load_chemistry
 from bevsim.cycles import Cycle, load_cycle
-from bevsim.engine.compile import Conditions, compile_vehicles, pack_heat_capacity_j_per_k, pack_of
-from bevsim.engine.layout import TR
-from bevsim.engine.run import DEFAULT_DT_S, run_cycle
+from bevsim.engine.facade import (
+    DEFAULT_DT_S,
+    CompiledBatch,
+    Conditions,
+    VehicleState,
+    compile_vehicles,
+    key_off_soak,
+    run_cycle,
+)
 from bevsim.spec import VehicleSpec
 from bevsim.units import J_PER_KWH
 
@@ -105,14 +110,13 @@ PHASES = (
 
 @dataclass(frozen=True)
 class _Leg:
-    """Per-vehicle battery energy [J] and distance [m] of the windows of one run, and the end
-    state (SOC, cell and cabin temperature [degC])."""
+    """Per-vehicle battery energy [J] and distance [m] of the windows of one run, the batch it
+    ran and the state it ended in (SOC, cell and cabin temperature)."""
 
     energy_j: dict[str, np.ndarray]
     distance_m: dict[str, np.ndarray]
-    soc: np.ndarray
-    cell_c: np.ndarray
-    cabin_c: np.ndarray
+    batch: CompiledBatch
+    state: VehicleState
 
 
 def phase_consumption(
@@ -139,7 +143,6 @@ def phase_consumption(
             f"{label}_bag2": [(FTP_BAG1_END_S, math.inf)],
         }
         first = _drive(specs, test_mass_kg, udds, windows, ambient_c, hvac, soc0)
-        cabin_c, cell_c = _soaked(specs, first, ambient_c, FTP_SOAK_S)
         third = _drive(
             specs,
             test_mass_kg,
@@ -147,9 +150,8 @@ def phase_consumption(
             {f"{label}_bag3": [(0.0, math.inf)]},
             ambient_c,
             hvac,
-            first.soc,
-            cell_c=cell_c,
-            cabin_c=cabin_c,
+            soc0,
+            start=key_off_soak(first.batch, first.state, FTP_SOAK_S),
         )
         rows.update(_per_mile(first))
         rows.update(_per_mile(third))
@@ -263,54 +265,33 @@ def _drive(
     ambient_c: float,
     hvac_on: bool,
     soc0: np.ndarray,
-    cell_c: np.ndarray | None = None,
-    cabin_c: np.ndarray | None = None,
+    start: VehicleState | None = None,
     solar_w: float = 0.0,
 ) -> _Leg:
-    """One kernel run with traces; battery energy [J] and distance [m] inside each window."""
+    """One kernel run with traces, from ``soc0`` [-] soaked at ambient or from the state
+    ``start``; battery energy [J] and distance [m] inside each window."""
     conditions = [
         Conditions(
             added_mass_kg=test_mass_kg(s) - s.mass.curb_kg,
             ambient_temp_c=ambient_c,
             hvac_on=hvac_on,
             initial_soc=float(soc0[i]),
-            cell_temp_c=None if cell_c is None else float(cell_c[i]),
-            cabin_temp_c=None if cabin_c is None else float(cabin_c[i]),
             cabin_solar_gain_w=solar_w,
         )
         for i, s in enumerate(specs)
     ]
-    out = run_cycle(compile_vehicles(specs, conditions), cycle, traces=True)
-    traces, time_s = out.traces, out.time_s
+    batch = compile_vehicles(specs, conditions)
+    out = run_cycle(batch, cycle, traces=True, state=start)
+    time_s = out.time_s
+    battery_w, speed_mps = out.trace("battery_power_w"), out.trace("speed_achieved_mps")
     energy, distance = {}, {}
     for name, spans in windows.items():
         mask = np.zeros(time_s.shape, dtype=bool)
         for start, end in spans:
             mask |= (time_s >= start) & (time_s < end)
-        energy[name] = traces[:, mask, TR.battery_power_w].sum(axis=1) * DEFAULT_DT_S
-        distance[name] = traces[:, mask, TR.speed_achieved_mps].sum(axis=1) * DEFAULT_DT_S
-    last = traces[:, -1, :]
-    return _Leg(
-        energy, distance, last[:, TR.soc], last[:, TR.cell_temp_c], last[:, TR.cabin_temp_c]
-    )
-
-
-def _soaked(
-    specs: Sequence[VehicleSpec], leg: _Leg, ambient_c: float, soak_s: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Cabin and cell temperatures [degC] after a key-off soak of ``soak_s`` [s]: each relaxes
-    toward ambient through its conductance (cabin shell at rest, pack), with no HVAC."""
-    cabin, cell = np.empty(len(specs)), np.empty(len(specs))
-    for i, spec in enumerate(specs):
-        thermal = spec.thermal
-        cabin_tau_s = (
-            1000.0 * thermal.cabin_heat_capacity_kj_per_k / thermal.cabin_conductance_w_per_k
-        )
-        pack_c = pack_heat_capacity_j_per_k(pack_of(spec), load_chemistry(spec.battery.chemistry))
-        pack_tau_s = pack_c / thermal.pack_conductance_w_per_k
-        cabin[i] = ambient_c + (leg.cabin_c[i] - ambient_c) * math.exp(-soak_s / cabin_tau_s)
-        cell[i] = ambient_c + (leg.cell_c[i] - ambient_c) * math.exp(-soak_s / pack_tau_s)
-    return cabin, cell
+        energy[name] = battery_w[:, mask].sum(axis=1) * DEFAULT_DT_S
+        distance[name] = speed_mps[:, mask].sum(axis=1) * DEFAULT_DT_S
+    return _Leg(energy, distance, batch, out.state)
 
 
 def _per_mile(leg: _Leg) -> dict[str, np.ndarray]:

@@ -25,16 +25,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bevsim.engine.compile import Conditions, refuse_outside_window
-from bevsim.engine.performance import (
-    LIMITERS,
-    N_TRACE,
+from bevsim.engine.facade import (
+    PERFORMANCE_LIMITERS,
+    PERFORMANCE_TRACE_COLUMNS,
+    PERFORMANCE_TRACE_LENGTH,
+    PERFORMANCE_VEHICLE_COLUMNS,
     SPEED_LIMITER,
-    TRACE_COLUMNS,
-    VEHICLE_COLUMNS,
+    Conditions,
     compile_performance,
     launch,
     max_grade,
+    refuse_outside_window,
     rested_pack_available_w,
     top_speed,
 )
@@ -129,7 +130,7 @@ def _check_options(load_kg, initial_soc, ambient_temp_c, dt_s) -> None:
 
 def _one_vehicle(spec: VehicleSpec, conditions: Conditions, dt_s: float):
     setup = compile_performance(spec, conditions)
-    out = np.zeros((int(MAX_LAUNCH_S / dt_s) + 2, N_TRACE))
+    out = np.zeros((int(MAX_LAUNCH_S / dt_s) + 2, PERFORMANCE_TRACE_LENGTH))
     n = launch(
         setup.vehicle,
         setup.motors,
@@ -143,13 +144,13 @@ def _one_vehicle(spec: VehicleSpec, conditions: Conditions, dt_s: float):
         MAX_LAUNCH_S,
         out,
     )
-    trace = pd.DataFrame(out[:n], columns=TRACE_COLUMNS)
-    col = {name: setup.vehicle[i] for i, name in enumerate(VEHICLE_COLUMNS)}
+    trace = pd.DataFrame(out[:n], columns=PERFORMANCE_TRACE_COLUMNS)
+    col = {name: setup.vehicle[i] for i, name in enumerate(PERFORMANCE_VEHICLE_COLUMNS)}
     v_limit = col["speed_limit_mps"]
     row: dict[str, object] = {
         "vehicle_id": spec.id,
         "vehicle": spec.name,
-        "test_mass_kg": float(setup.vehicle[VEHICLE_COLUMNS.index("mass_kg")]),
+        "test_mass_kg": float(setup.vehicle[PERFORMANCE_VEHICLE_COLUMNS.index("mass_kg")]),
         "start_soc": setup.initial_soc,
     }
     for name, v_from, v_to in (
@@ -159,7 +160,7 @@ def _one_vehicle(spec: VehicleSpec, conditions: Conditions, dt_s: float):
     ):
         if v_to > v_limit:
             row[f"{name}_s"] = math.nan
-            row[f"{name}_limited_by"] = LIMITERS[SPEED_LIMITER]
+            row[f"{name}_limited_by"] = PERFORMANCE_LIMITERS[SPEED_LIMITER]
             continue
         t0 = _time_at(trace, "speed_mps", v_from) if v_from > 0 else 0.0
         t1 = _time_at(trace, "speed_mps", v_to)
@@ -182,18 +183,20 @@ def _one_vehicle(spec: VehicleSpec, conditions: Conditions, dt_s: float):
         setup.vehicle, setup.motors, setup.loss_maps, p_avail, v_cap, TOP_SPEED_SCAN_STEP_MPS
     )
     row["top_speed_kmh"] = min(v_top, v_limit) * KMH_PER_MPS
-    row["top_speed_limited_by"] = LIMITERS[SPEED_LIMITER if v_limit < v_top else limiter]
+    row["top_speed_limited_by"] = PERFORMANCE_LIMITERS[
+        SPEED_LIMITER if v_limit < v_top else limiter
+    ]
     row["top_speed_physical_kmh"] = v_top * KMH_PER_MPS
-    row["top_speed_physical_limited_by"] = LIMITERS[limiter]
+    row["top_speed_physical_limited_by"] = PERFORMANCE_LIMITERS[limiter]
     row["speed_limiter_kmh"] = spec.drive.speed_limiter_kmh
     for speed_kmh in GRADE_SPEEDS_KMH:
         angle, limiter = max_grade(
             setup.vehicle, setup.motors, setup.loss_maps, p_avail, speed_kmh / KMH_PER_MPS
         )
         row[f"grade_{speed_kmh}kmh_pct"] = 100.0 * math.tan(angle) if angle >= 0 else math.nan
-        row[f"grade_{speed_kmh}kmh_limited_by"] = LIMITERS[limiter]
+        row[f"grade_{speed_kmh}kmh_limited_by"] = PERFORMANCE_LIMITERS[limiter]
     trace["speed_kmh"] = trace["speed_mps"] * KMH_PER_MPS
-    trace["limiter"] = [LIMITERS[int(code)] for code in trace["limiter"]]
+    trace["limiter"] = [PERFORMANCE_LIMITERS[int(code)] for code in trace["limiter"]]
     return row, trace
 
 
@@ -219,4 +222,6 @@ def _main_limiter(trace: pd.DataFrame, t0: float, t1: float) -> str | None:
     codes = trace["limiter"].to_numpy().astype(int)[(t >= t0) & (t < t1)]
     if len(codes) == 0:
         return None
-    return LIMITERS[int(np.bincount(codes, minlength=len(LIMITERS)).argmax())]
+    return PERFORMANCE_LIMITERS[
+        int(np.bincount(codes, minlength=len(PERFORMANCE_LIMITERS)).argmax())
+    ]

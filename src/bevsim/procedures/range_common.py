@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from bevsim.cycles import load_cycle
-from bevsim.engine.compile import Conditions
+from bevsim.engine.facade import Conditions
 from bevsim.procedures.depletion import DepletionResult, drive_to_depletion
 from bevsim.procedures.finite import finite_results
 from bevsim.spec import VehicleSpec

@@ -24,12 +24,12 @@ from pathlib import Path
 import pandas as pd
 
 from bevsim.chemistry import load_chemistry
-from bevsim.engine.compile import pack_heat_capacity_j_per_k, pack_of, refuse_outside_tables
+from bevsim.engine.facade import pack_heat_capacity_j_per_k, refuse_outside_tables
 from bevsim.errors import BevsimError, lookup_known
 from bevsim.procedures import cltc, epa, wltp
 from bevsim.procedures.finite import finite_results
 from bevsim.procedures.range_common import PRECONDITION_CELL_TEMP_C, Environment, cycle_range
-from bevsim.spec import VehicleSpec, load_vehicles
+from bevsim.spec import VehicleSpec, load_vehicles, pack_of
 from bevsim.units import J_PER_KWH
 
 REFERENCE_TEMP_C = 23.0

@@ -22,6 +22,8 @@ from pydantic import (
     model_validator,
 )
 
+from bevsim.errors import did_you_mean
+from bevsim.spec.sensors import list_sensors, load_sensor
 from bevsim.spec.tires import parse_tire_size
 
 DEFAULT_ROTATING_MASS_FRACTION = 0.03
@@ -464,9 +466,6 @@ class Autonomy(_Strict):
     @classmethod
     def _known_lidar(cls, value: str | None) -> str | None:
         if value is not None:
-            from bevsim.autonomy.sensors import list_sensors
-            from bevsim.errors import did_you_mean
-
             known = list_sensors()
             if value not in known:
                 hint = did_you_mean(value, known)
@@ -480,8 +479,6 @@ class Autonomy(_Strict):
             return self.sensor_power_w
         if self.lidar is None:
             return 0.0
-        from bevsim.autonomy.sensors import load_sensor
-
         return load_sensor(self.lidar).power_w
 
     @property

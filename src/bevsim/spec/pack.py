@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bevsim.chemistry import Chemistry
-from bevsim.spec.models import Battery
+from bevsim.chemistry import Chemistry, load_chemistry
+from bevsim.spec.models import Battery, VehicleSpec
 
 
 @dataclass(frozen=True)
@@ -55,3 +55,8 @@ def derive_pack(battery: Battery, chemistry: Chemistry) -> PackDesign:
         cell_capacity_ah=battery.gross_energy_kwh * 1000.0 / (series * cell_v),
         cell_nominal_voltage_v=cell_v,
     )
+
+
+def pack_of(spec: VehicleSpec) -> PackDesign:
+    """The pack arrangement of a vehicle (cells derived from its chemistry where needed)."""
+    return derive_pack(spec.battery, load_chemistry(spec.battery.chemistry))

@@ -65,7 +65,7 @@ def run_chunk(
 ) -> pd.DataFrame:
     """Validate and run one chunk; a variant that fails gets its message in ``error``."""
     from bevsim.chemistry import load_chemistry
-    from bevsim.engine.compile import pack_of
+    from bevsim.spec import pack_of
     from bevsim.spec.pack_mass import pack_mass_kg
 
     n = len(variants)

@@ -21,9 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bevsim.chemistry import load_chemistry
-from bevsim.engine.compile import pack_of
 from bevsim.errors import BevsimError
-from bevsim.spec import VehicleSpec
+from bevsim.spec import VehicleSpec, pack_of
 from bevsim.spec.pack_mass import pack_mass_kg
 from bevsim.sweep.variants import SweepError
 

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import least_squares
 
-from bevsim.engine.layout import TR
 from bevsim.errors import BevsimError, did_you_mean
 from bevsim.spec import VehicleSpec, vehicle_from_dict
 from bevsim.trips.model import J_PER_KWH, Trip
@@ -81,7 +80,6 @@ CHECKPOINTS = (0.25, 0.5, 0.75, 1.0)
 FD_STEP = 1e-3
 """Forward-difference step on the 0..1 scale of each parameter."""
 DEFAULT_FOLDS = 5
-_POWER = TR.battery_power_w
 
 
 @dataclass(frozen=True)
@@ -153,9 +151,8 @@ class _Problem:
             zip(self.runs, self.targets, strict=True)
         ):
             batch = run_trip(specs, run, traces=True)
-            assert batch.traces is not None
             dt = np.diff(run.cycle.time_s, prepend=run.cycle.time_s[0])
-            power = batch.traces[:, :, _POWER]
+            power = batch.trace("battery_power_w")
             cumulative = np.cumsum(power * dt, axis=1) / J_PER_KWH
             predicted = np.stack([np.interp(times, run.cycle.time_s, c) for c in cumulative])
             cols = slice(j * len(CHECKPOINTS), (j + 1) * len(CHECKPOINTS))

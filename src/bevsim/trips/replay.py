@@ -21,10 +21,16 @@ import numpy as np
 import pandas as pd
 
 from bevsim.cycles import Cycle
-from bevsim.engine.compile import Conditions, compile_vehicles
-from bevsim.engine.kernel import TRACE_TOLERANCE_MPS
-from bevsim.engine.layout import TOTAL_COLUMNS, TRACE_COLUMNS
-from bevsim.engine.run import DEFAULT_DT_S, BatchOutput, run_cycle
+from bevsim.engine.facade import (
+    DEFAULT_DT_S,
+    TOTAL_COLUMNS,
+    TRACE_COLUMNS,
+    TRACE_TOLERANCE_MPS,
+    BatchOutput,
+    Conditions,
+    compile_vehicles,
+    run_cycle,
+)
 from bevsim.procedures.cycle_run import LOSS_COLUMNS, records_for_json
 from bevsim.spec import VehicleSpec
 from bevsim.trips.grade import grade_from_elevation

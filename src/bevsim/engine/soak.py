@@ -1,0 +1,36 @@
+"""Key-off soak: a parked car's cabin and pack relax toward ambient between two runs.
+
+Both are the lumped capacities of the kernel's thermal model (engine/thermal.py) with the car
+off: no HVAC, no heater or chiller, no cell heat, standing still (the cabin loses heat through
+its shell at rest only; no fan moves fresh air). With a constant ambient the lumped equation
+C dT/dt = -UA (T - T_amb) is solved exactly: T = T_amb + (T0 - T_amb) exp(-t UA / C).
+SOC is kept (no standby drain while parked). Temperatures in degC, times in s.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from bevsim.engine.compile import CompiledBatch
+from bevsim.engine.layout import P
+from bevsim.engine.state import VehicleState
+
+
+def key_off_soak(batch: CompiledBatch, state: VehicleState, soak_s: float) -> VehicleState:
+    """The state after ``soak_s`` [s] parked at each variant's compiled ambient [degC], from
+    ``state`` (one entry per variant of ``batch``)."""
+    if not (math.isfinite(soak_s) and soak_s >= 0.0):
+        raise ValueError(f"soak_s: expected a duration of 0 s or more, got {soak_s}")
+    params = batch.params
+    if len(params) != len(state):
+        raise ValueError(f"state: {len(state)} variants for a batch of {len(params)}")
+    cabin, cell = np.empty(len(state)), np.empty(len(state))
+    for i, p in enumerate(params):
+        ambient_c = p[P.ambient_temp_c]
+        cabin_tau_s = p[P.cabin_heat_capacity_j_per_k] / p[P.cabin_conductance_w_per_k]
+        pack_tau_s = p[P.pack_heat_capacity_j_per_k] / p[P.pack_conductance_w_per_k]
+        cabin[i] = ambient_c + (state.cabin_temp_c[i] - ambient_c) * math.exp(-soak_s / cabin_tau_s)
+        cell[i] = ambient_c + (state.cell_temp_c[i] - ambient_c) * math.exp(-soak_s / pack_tau_s)
+    return VehicleState(state.soc.copy(), cell, cabin)
