@@ -16,9 +16,8 @@ import pandas as pd
 import pytest
 
 from bevsim.chemistry import load_chemistry
-from bevsim.engine.compile import pack_of
 from bevsim.procedures.registry import REGISTRY
-from bevsim.spec import load_vehicle
+from bevsim.spec import load_vehicle, pack_of
 
 CARS = ("ms11-lfp", "bmw-i3-60ah-2014", "hyundai-ioniq6-lr-rwd")
 SHORT_OPTIONS = {"cycle": {"cycle": "udds"}, "winter": {"temps_c": (-7.0, 0.0)}}

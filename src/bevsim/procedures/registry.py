@@ -123,7 +123,7 @@ def _autonomy(specs: list[VehicleSpec], o: dict[str, Any]) -> pd.DataFrame:
 
 
 def _registry() -> dict[str, BatchProcedure]:
-    from bevsim.engine.run import DEFAULT_DT_S
+    from bevsim.engine.facade import DEFAULT_DT_S
     from bevsim.procedures.cycle_run import DEFAULT_LOAD_KG, UNDEFINED_WITHOUT_DISTANCE
     from bevsim.procedures.dc_charge import (
         DEFAULT_CHARGER_MAX_CURRENT_A,
