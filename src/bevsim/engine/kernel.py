@@ -29,13 +29,15 @@ from bevsim.engine.lanes import (
     S,
     T,
     W,
+    fetch_loss_corners,
+    fetch_pack_corners,
     finish_lane,
     lane_drive,
     lane_params,
     mix_corners,
     record_step,
+    soc_positions,
     start_lane,
-    store_corners,
     store_limits,
     store_loss_position,
     store_motor,
@@ -45,7 +47,7 @@ from bevsim.engine.layout import TOT, TR, P
 from bevsim.engine.params import LANES, param
 from bevsim.engine.physics import thermal
 from bevsim.engine.physics.drive_unit import loss_from_corners, propulsion, propulsion_demand
-from bevsim.engine.physics.interp import grid_pos, mix
+from bevsim.engine.physics.interp import mix
 from bevsim.engine.physics.pack import discharge_power_w, pack_current_a, pack_values
 from bevsim.engine.physics.regen import (
     driving_limits,
@@ -97,48 +99,6 @@ def _retune_limits(tables, m):
             m[S.limits_c + k] = cell_c
             limits = driving_limits(lane_params(m, k), tables, int(m[S.chemistry + k]), cell_c)
             store_limits(m, k, limits)
-
-
-@njit(cache=True, error_model="numpy", inline="always")
-def _soc_positions(m, n_soc):
-    """Per lane (SIMD): the SOC's cell and fraction on the tables' SOC grid (n_soc cells), and
-    whether the lane has moved to another (temperature, SOC) cell of the tables (spare and
-    stopped lanes too: their state is frozen, they fetch once). Returns how many have."""
-    stale = 0
-    for k in range(LANES):
-        i, f = grid_pos(m[S.soc + k], 0.0, float(n_soc), n_soc)
-        m[W.soc_cell + k] = i
-        m[W.soc_frac + k] = f
-        moved = (i != m[S.corners_soc_cell + k]) | (
-            m[S.grid_cell + k] != m[S.corners_grid_cell + k]
-        )
-        m[W.stale + k] = 1.0 if moved else 0.0
-        stale += 1 if moved else 0
-    return stale
-
-
-@njit(cache=True, error_model="numpy", inline="always")
-def _pack_corners(flat, m):
-    """Per lane that has moved to another cell of the tables (rare: a SOC cell is 1 %): the
-    chemistry tables' values at the corners of its (temperature, SOC) cell. ``flat``: see
-    Raveled."""
-    ocv, r0, r1, decay = flat.ocv_v, flat.r0_ohm_ah, flat.r1_ohm_ah, flat.decay
-    n_temp, n_soc = flat.temp_points, flat.soc_points
-    for k in range(LANES):
-        if m[W.stale + k] < 0.5:
-            continue
-        c = int(m[S.chemistry + k])
-        i = int(m[W.soc_cell + k])
-        it = int(m[S.grid_cell + k])
-        m[S.corners_soc_cell + k] = i
-        m[S.corners_grid_cell + k] = it
-        at = (c * n_temp + it) * n_soc + i
-        up = at + n_soc
-        m[W.ocv_lo_v + k] = ocv[c * n_soc + i]
-        m[W.ocv_hi_v + k] = ocv[c * n_soc + i + 1]
-        store_corners(m, W.r0_ohm_ah_00, k, r0, at, up)
-        store_corners(m, W.r1_ohm_ah_00, k, r1, at, up)
-        store_corners(m, W.decay_00, k, decay, at, up)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -276,18 +236,6 @@ def _demand(m, inv_dt, n_speed, n_torque):
         m[W.torque_nm + k] = torque
         m[W.ok + k] = 1.0 if ok else 0.0
         store_loss_position(m, k, speed, torque, drive, n_speed, n_torque)
-
-
-@njit(cache=True, error_model="numpy", inline="always")
-def _loss_corners(flat, m):
-    """Per lane (gathers): the loss map's values at the corners of the operating point's cell.
-    ``flat``: see Raveled."""
-    loss = flat.motor_loss_pu
-    n_s, n_t = flat.speed_points, flat.torque_points
-    for k in range(LANES):
-        quadrant = int(m[P.motor_map_index * LANES + k]) * 2 + int(m[W.loss_quadrant + k])
-        at = (quadrant * n_s + int(m[W.loss_cell + k])) * n_t + int(m[W.loss_torque_cell + k])
-        store_corners(m, W.loss_pu_00, k, loss, at, at + n_t)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -538,14 +486,14 @@ def run_block(tables, flat, speed_req, cos_slope, sin_slope, ambient_c, dt, brea
         if timed_ambient:
             _set_ambient(m, ambient_c[step])
         _retune_limits(tables, m)
-        if _soc_positions(m, n_soc) > 0:
-            _pack_corners(flat, m)
+        if soc_positions(m, n_soc) > 0:
+            fetch_pack_corners(flat, m)
         if _road_loads(m, target, cos_t, sin_t, inv_dt) > 0:
             _skid_lanes(m, target, cos_t, sin_t, dt, inv_dt)
         if hvac:
             _hvac_lanes(m)
         _demand(m, inv_dt, n_speed, n_torque)
-        _loss_corners(flat, m)
+        fetch_loss_corners(flat, m)
         if _motor_lanes(m) > 0:
             _motor_fallback(tables, m, target, cos_t, sin_t, inv_dt)
         driving -= _settle(m, step, target, speed_req[step - 1], dt, break_off_s)

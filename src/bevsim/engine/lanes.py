@@ -17,7 +17,7 @@ from bevsim.engine.layout import PARAM_COLUMNS, TOTAL_COLUMNS, TR, P
 from bevsim.engine.params import LANES
 from bevsim.engine.physics import thermal
 from bevsim.engine.physics.drive_unit import DriveConstants, drive_constants, loss_position
-from bevsim.engine.physics.interp import mix
+from bevsim.engine.physics.interp import grid_pos, mix
 from bevsim.engine.physics.pack import PackState, cell_tables, open_circuit_v
 from bevsim.engine.physics.regen import driving_limits
 from bevsim.units import S_PER_H
@@ -298,3 +298,57 @@ def finish_lane(p, tables, m, k, speed0, trace, record):
         row[TR.open_circuit_voltage_v] = ocv0
         row[TR.cell_temp_c] = p[P.cell_temp_c]
         row[TR.cabin_temp_c] = p[P.cabin_initial_temp_c]
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def soc_positions(m, n_soc):
+    """Per lane (SIMD): the SOC's cell and fraction on the tables' SOC grid (n_soc cells), and
+    whether the lane has moved to another (temperature, SOC) cell of the tables (spare and
+    stopped lanes too: their state is frozen, they fetch once). Returns how many have."""
+    stale = 0
+    for k in range(LANES):
+        i, f = grid_pos(m[S.soc + k], 0.0, float(n_soc), n_soc)
+        m[W.soc_cell + k] = i
+        m[W.soc_frac + k] = f
+        moved = (i != m[S.corners_soc_cell + k]) | (
+            m[S.grid_cell + k] != m[S.corners_grid_cell + k]
+        )
+        m[W.stale + k] = 1.0 if moved else 0.0
+        stale += 1 if moved else 0
+    return stale
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def fetch_pack_corners(flat, m):
+    """Per lane that has moved to another cell of the tables (rare: a SOC cell is 1 %): the
+    chemistry tables' values at the corners of its (temperature, SOC) cell. ``flat``: see
+    Raveled."""
+    ocv, r0, r1, decay = flat.ocv_v, flat.r0_ohm_ah, flat.r1_ohm_ah, flat.decay
+    n_temp, n_soc = flat.temp_points, flat.soc_points
+    for k in range(LANES):
+        if m[W.stale + k] < 0.5:
+            continue
+        c = int(m[S.chemistry + k])
+        i = int(m[W.soc_cell + k])
+        it = int(m[S.grid_cell + k])
+        m[S.corners_soc_cell + k] = i
+        m[S.corners_grid_cell + k] = it
+        at = (c * n_temp + it) * n_soc + i
+        up = at + n_soc
+        m[W.ocv_lo_v + k] = ocv[c * n_soc + i]
+        m[W.ocv_hi_v + k] = ocv[c * n_soc + i + 1]
+        store_corners(m, W.r0_ohm_ah_00, k, r0, at, up)
+        store_corners(m, W.r1_ohm_ah_00, k, r1, at, up)
+        store_corners(m, W.decay_00, k, decay, at, up)
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def fetch_loss_corners(flat, m):
+    """Per lane (gathers): the loss map's values at the corners of the operating point's cell.
+    ``flat``: see Raveled."""
+    loss = flat.motor_loss_pu
+    n_s, n_t = flat.speed_points, flat.torque_points
+    for k in range(LANES):
+        quadrant = int(m[P.motor_map_index * LANES + k]) * 2 + int(m[W.loss_quadrant + k])
+        at = (quadrant * n_s + int(m[W.loss_cell + k])) * n_t + int(m[W.loss_torque_cell + k])
+        store_corners(m, W.loss_pu_00, k, loss, at, at + n_t)

@@ -76,7 +76,7 @@ def test_each_discharge_limit_binds_in_turn():
     assert _discharge(p, soc=0.01) == 0.0
 
 
-def _charge(p, soc=0.5, i_chg_max=100.0, v_max=4.2, dt=1.0):
+def _charge(p, soc=0.5, i_chg_max=100.0, v_max=4.5, dt=1.0):
     return charge_power_w(p, 100.0, v_max, i_chg_max, soc, E, R, 1 / R, 1 / dt)
 
 
@@ -84,7 +84,7 @@ def test_each_charge_limit_binds_in_turn():
     p = row(**PACK)
     assert _charge(p) == pytest.approx((E + R * 100.0) * 100.0)  # current limit
     # cell voltage ceiling: (96 x 4.2 - 400) / 0.1 = 32 A
-    assert _charge(p, i_chg_max=1e6) == pytest.approx((E + R * 32.0) * 32.0)
+    assert _charge(p, v_max=4.2) == pytest.approx((E + R * 32.0) * 32.0)
     # room below soc_max: 0.0001 x 100 Ah x 3600 / 1 s = 36 A
     assert _charge(p, soc=0.9499) == pytest.approx((E + R * 36.0) * 36.0, rel=1e-6)
     assert _charge(row(**{**PACK, "pack_max_charge_power_w": 5_000.0})) == 5_000.0
