@@ -51,6 +51,7 @@ from bevsim.engine.physics.interp import mix
 from bevsim.engine.physics.pack import discharge_power_w, pack_current_a, pack_values
 from bevsim.engine.physics.regen import (
     driving_limits,
+    pack_regen_floor_w,
     regen,
     regen_acceptance_w,
     regen_request,
@@ -263,7 +264,7 @@ def _motor_lanes(m):
         fits = elec + aux_want <= m[W.p_dis_w + k]
         cannot_follow = (m[W.ok + k] < 0.5) | (not fits)
         moving = m[W.speed_radps + k] > MIN_SPEED_MPS
-        pack_limits_regen = moving & (mech < -m[W.p_chg_w + k] - aux_want - loss)
+        pack_limits_regen = moving & (mech < pack_regen_floor_w(m[W.p_chg_w + k], aux_want, loss))
         r_mech, r_elec, r_loss, r_dl, r_friction = regen_result(drive, wheel, mech, loss)
         store_motor(
             m,

@@ -30,6 +30,7 @@ Aerodynamic lift and the drag's pitching moment are neglected in the load transf
 from __future__ import annotations
 
 import math
+from collections import namedtuple
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,26 +88,11 @@ VEHICLE_COLUMNS = (
     "accessory_power_w",
     "speed_limit_mps",  # electronic speed limiter; inf without one
 )
-(
-    _M,
-    _MI,
-    _CDA,
-    _RHO,
-    _CRR,
-    _USE_RL,
-    _F0,
-    _F1,
-    _F2,
-    _R,
-    _GEAR,
-    _ETA,
-    _MU,
-    _H,
-    _L,
-    _FS,
-    _AUX,
-    _VLIM,
-) = range(len(VEHICLE_COLUMNS))
+_V = namedtuple("VehicleIndex", VEHICLE_COLUMNS)(*range(len(VEHICLE_COLUMNS)))
+_M, _MI = _V.mass_kg, _V.inertial_mass_kg
+_R, _GEAR, _ETA = _V.wheel_radius_m, _V.gear_ratio, _V.driveline_efficiency
+_MU, _H, _L, _FS = _V.tire_road_friction, _V.cg_height_m, _V.wheelbase_m, _V.front_axle_load_share
+_AUX, _VLIM = _V.accessory_power_w, _V.speed_limit_mps
 
 _ROAD_LOAD = road_load_columns(VEHICLE_COLUMNS)
 

@@ -57,6 +57,14 @@ def regen_acceptance_w(p, pack_ah, v_max, i_regen_max, soc, source_v, r0, inv_r0
 
 
 @njit(cache=True, error_model="numpy", inline="always")
+def pack_regen_floor_w(p_chg, aux, motor_loss):
+    """Strongest regen [W, motor mech power] the pack's acceptance ``p_chg`` [W] allows while
+    it also feeds the accessories' ``aux`` [W] and covers the motor's loss ``motor_loss`` [W]:
+    regen below it is limited by the pack."""
+    return -p_chg - aux - motor_loss
+
+
+@njit(cache=True, error_model="numpy", inline="always")
 def regen_request(p, drive, wheel, v):
     """Motor speed [rad/s] and the regen it is asked for [W, < 0] when braking with wheel
     power ``wheel`` [W, <= 0] at mean speed v [m/s]: traction, low-speed fade, driveline and
@@ -99,7 +107,7 @@ def regen(p, drive, loss_maps, wheel, v, aux, p_chg):
         return 0.0, 0.0, 0.0, 0.0, -wheel
     inv_speed = 1.0 / speed
     motor_loss = motor_loss_w(loss_maps, speed, motor_mech * inv_speed, drive)
-    floor = -p_chg - aux - motor_loss
+    floor = pack_regen_floor_w(p_chg, aux, motor_loss)
     if motor_mech < floor:  # the pack's charge acceptance binds: regen less
         for _ in range(REGEN_PASSES):
             settled = min(floor, 0.0)
@@ -107,6 +115,6 @@ def regen(p, drive, loss_maps, wheel, v, aux, p_chg):
                 break
             motor_mech = settled
             motor_loss = motor_loss_w(loss_maps, speed, motor_mech * inv_speed, drive)
-            floor = -p_chg - aux - motor_loss
+            floor = pack_regen_floor_w(p_chg, aux, motor_loss)
         motor_mech = max(motor_mech, min(floor, 0.0))  # the last loss update stays inside
     return regen_result(drive, wheel, motor_mech, motor_loss)

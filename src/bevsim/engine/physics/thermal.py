@@ -21,7 +21,7 @@ from numba import njit
 
 from bevsim.engine.layout import P
 from bevsim.engine.params import param
-from bevsim.units import KELVIN_OFFSET
+from bevsim.units import KELVIN_OFFSET, S_PER_H
 
 CABIN_CONTROL_TIME_S = 300.0
 """Time over which the HVAC closes the gap between cabin and setpoint (a proportional
@@ -39,7 +39,7 @@ HEAT_PUMP_CAPACITY_PER_K = 0.026
 kelvin [1/K]: 4.2 kW at -1 degC (SAGE 2019, above), 3.1 kW at -10 degC (steady-state ASHP study,
 docs/research/winter.md 2.1), 2.1 kW at -20 degC (Zhang et al. 2016, with vapour injection);
 a straight line through them is 4.3 kW x (1 + 0.026 T[degC])."""
-SUPPLY_AIR_FLOW_KG_PER_S = 388.0 / 3600.0
+SUPPLY_AIR_FLOW_KG_PER_S = 388.0 / S_PER_H
 """Cabin supply-air mass flow [kg/s]: 388 kg/h in the SAGE 2019 heat-pump test (above)."""
 AIR_SPECIFIC_HEAT_J_PER_KG_K = 1006.0
 """Specific heat of air at constant pressure near 0 degC [J/(kg K)] (VDI Heat Atlas, D2.2)."""
