@@ -6,6 +6,8 @@ import math
 
 J_PER_KWH = 3.6e6
 """Joules per kilowatt-hour."""
+S_PER_H = 3600.0
+"""Seconds per hour (A h -> A s, W h -> J)."""
 KMH_PER_MPS = 3.6
 """km/h per m/s."""
 KM_PER_MILE = 1.609344

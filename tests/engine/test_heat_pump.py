@@ -6,10 +6,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import bevsim
-from bevsim.engine import thermal
 from bevsim.engine.compile import Conditions, compile_vehicles
 from bevsim.engine.layout import P
+from bevsim.engine.physics import thermal
 from bevsim.spec import vehicle_from_dict
+from bevsim.units import KELVIN_OFFSET
 
 
 def _row(ambient_c, **thermal_fields):
@@ -67,7 +68,7 @@ def test_cop_falls_with_colder_air_and_higher_load_and_never_below_ptc(amb, cold
 def test_heating_power_lies_between_the_carnot_bound_and_the_ptc(amb, heat):
     p = _row(amb)
     power = thermal.heating_power_w(p, amb, 22.0, heat, 0.0)
-    carnot = (22.0 + thermal.KELVIN) / (22.0 - amb)
+    carnot = (22.0 + KELVIN_OFFSET) / (22.0 - amb)
     assert heat / carnot - 1e-9 <= power <= heat + 1e-9
     ptc = _row(amb, cabin_heating="ptc")
     assert abs(thermal.heating_power_w(ptc, amb, 22.0, heat, 0.0) - heat) < 1e-9

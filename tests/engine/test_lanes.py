@@ -6,11 +6,11 @@ import numpy as np
 import bevsim
 from bevsim.cycles import Cycle
 from bevsim.engine.compile import compile_vehicles
-from bevsim.engine.kernel import GRAVITY_MPS2
 from bevsim.engine.layout import TOTAL_COLUMNS, TRACE_COLUMNS, P
 from bevsim.engine.params import LANES
 from bevsim.engine.run import run_cycle
 from bevsim.spec import vehicle_from_dict
+from bevsim.units import GRAVITY_MPS2
 
 COL = {name: i for i, name in enumerate(TOTAL_COLUMNS)}
 TRC = {name: i for i, name in enumerate(TRACE_COLUMNS)}

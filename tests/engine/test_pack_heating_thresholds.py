@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 import bevsim
-from bevsim.engine import thermal
 from bevsim.engine.charging import CHARGE_COLUMNS, charge_batch
 from bevsim.engine.compile import Conditions, compile_vehicles
 from bevsim.engine.layout import ENERGY_SINKS, TOTAL_COLUMNS
+from bevsim.engine.physics import thermal
 from bevsim.engine.run import run_cycle
 from bevsim.errors import SpecError
 from bevsim.spec import vehicle_from_dict

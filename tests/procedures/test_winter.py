@@ -9,9 +9,9 @@ from typer.testing import CliRunner
 
 import bevsim
 from bevsim.cli.main import app
-from bevsim.engine import thermal
 from bevsim.engine.compile import Conditions, compile_vehicles
 from bevsim.engine.layout import ENERGY_SINKS, TOTAL_COLUMNS, TRACE_COLUMNS
+from bevsim.engine.physics import thermal
 from bevsim.engine.run import run_cycle
 from bevsim.procedures import epa
 from bevsim.procedures.range_common import Environment

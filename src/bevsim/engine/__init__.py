@@ -1,5 +1,5 @@
 """The one time-stepping kernel, batched over vehicles, and what feeds it."""
 
-from bevsim.engine.cache import drop_stale_numba_cache
+from bevsim.engine.cache import register
 
-drop_stale_numba_cache()
+register()

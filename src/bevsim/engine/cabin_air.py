@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from bevsim.engine.thermal import AIR_SPECIFIC_HEAT_J_PER_KG_K
+from bevsim.engine.physics.thermal import AIR_SPECIFIC_HEAT_J_PER_KG_K
 
 OCCUPANT_MOISTURE_KG_PER_S = 45.0 / 2.45e6
 """Water an occupant gives off [kg/s]: 45 W latent heat of a person seated at very light work

@@ -9,27 +9,21 @@ session ends at the target SOC or when the pack accepts less than the cut-off cu
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numba import njit, prange
 
-from bevsim.engine import thermal
-from bevsim.engine.kernel import (
-    _NP,
-    _NS,
-    _SOC_MAX,
-    _TEMP,
-    _cell_limits,
-    _cell_tables,
-    _charge_limit_w,
-    _pack_state,
+from bevsim.engine.layout import P
+from bevsim.engine.physics import thermal
+from bevsim.engine.physics.pack import (
+    CUTOFF_C_RATE,
+    cell_limits,
+    cell_tables,
+    charge_current_a,
+    charge_limit_w,
+    pack_state,
 )
+from bevsim.units import S_PER_H
 
-CUTOFF_C_RATE = 0.05
-"""Charging ends when the pack accepts less than C/20: the usual CV-phase termination current
-of Li-ion chargers (e.g. Battery University BU-409: 'full charge is reached when the current
-decreases to between 3 and 5 percent of the Ah rating')."""
 MAX_SESSION_S = 3.0 * 86400.0
 TARGET_BAND = 0.002
 """Within this SOC of the target the last steps are sized to land on it, not cut off."""
@@ -54,22 +48,22 @@ def charge_vehicle(
     p, tables, decay_table, soc0, soc_target, ac_power_w, efficiency, standby_w, dt, out
 ):
     """Charge one variant from soc0 to soc_target at up to ac_power_w [W] from the grid."""
-    cell = _cell_tables(p, tables)
+    cell = cell_tables(p, tables)
     inv_dt = 1.0 / dt
-    soc_per_amp = dt / (cell[4] * 3600.0)
-    cutoff_a = CUTOFF_C_RATE * cell[4]
-    cell_c = p[_TEMP]
+    soc_per_amp = dt / (cell.pack_ah * S_PER_H)
+    cutoff_a = CUTOFF_C_RATE * cell.pack_ah
+    cell_c = p[P.cell_temp_c]
     pack_k_per_w = thermal.step_per_capacity(p, dt)[1]
-    target = min(soc_target, p[_SOC_MAX])
+    target = min(soc_target, p[P.soc_max])
     soc = soc0
     pol = 0.0
     for k in range(out.shape[0]):
         out[k] = 0.0
     t = 0.0
     while soc < target - 1e-9 and t < MAX_SESSION_S:
-        limits = _cell_limits(p, tables, cell[3], cell_c)
-        ocv, source_v, r0, inv_r0, r1, decay = _pack_state(p, cell, limits, decay_table, soc, pol)
-        accept_w = _charge_limit_w(p, cell, limits, soc, source_v, r0, inv_r0, inv_dt)
+        limits = cell_limits(p, tables, cell.chemistry, cell_c)
+        ocv, source_v, r0, inv_r0, r1, decay = pack_state(p, cell, limits, decay_table, soc, pol)
+        accept_w = charge_limit_w(p, cell, limits, soc, source_v, r0, inv_r0, inv_dt)
         # The pack heater (or chiller) runs from the charger, before the cells get their share.
         heat_w, management_w = thermal.pack_thermal_management_plugged(p, cell_c)
         available_w = ac_power_w * efficiency - standby_w - management_w
@@ -77,10 +71,7 @@ def charge_vehicle(
         if battery_w <= 0.0 and management_w <= 0.0:
             break
         battery_w = max(battery_w, 0.0)
-        # P = (E + R I) I for a charging current I > 0.
-        current = (-source_v + math.sqrt(source_v * source_v + 4.0 * r0 * battery_w)) * (
-            0.5 * inv_r0
-        )
+        current = charge_current_a(source_v, r0, inv_r0, battery_w)
         tapering = accept_w < ac_power_w * efficiency - standby_w
         if current < cutoff_a and tapering and soc < target - TARGET_BAND and heat_w <= 0.0:
             break
@@ -89,11 +80,11 @@ def charge_vehicle(
         out[_CHG_LOSS] += (wall_w - battery_w - standby_w - management_w) * dt
         out[_STANDBY] += (standby_w + management_w) * dt
         out[_TERM] += battery_w * dt
-        out[_BATT_LOSS] += (r0 * current * current - p[_NS] * pol * current) * dt
+        out[_BATT_LOSS] += (r0 * current * current - p[P.cells_in_series] * pol * current) * dt
         out[_CHEM] += ocv * current * dt
-        cells_heat_w = r0 * current * current - p[_NS] * pol * current
+        cells_heat_w = r0 * current * current - p[P.cells_in_series] * pol * current
         cell_c = thermal.pack_temp_next(p, cell_c, cells_heat_w, heat_w, pack_k_per_w)
-        pol = pol * decay - r1 * (current / p[_NP]) * (1.0 - decay)
+        pol = pol * decay - r1 * (current / p[P.cells_in_parallel]) * (1.0 - decay)
         soc += current * soc_per_amp
         t += dt
     out[_DUR] = t

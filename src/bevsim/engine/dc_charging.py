@@ -20,27 +20,20 @@ inlet = standby + heater/chiller + terminal; terminal = chemical (OCV x I) + bat
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numba import njit
 
-from bevsim.engine import thermal
-from bevsim.engine.kernel import (
-    _NP,
-    _NS,
-    _PACK_CHG,
-    _bilerp,
-    _cell_limits,
-    _cell_tables,
-    _grid_pos,
-    _pack_state,
-)
 from bevsim.engine.layout import P
-
-CUTOFF_C_RATE = 0.05
-"""A session that cannot reach its target ends when the pack accepts less than C/20 with the
-heater off (the usual CV termination current, Battery University BU-409: 3-5 % of the Ah rating)."""
+from bevsim.engine.physics import thermal
+from bevsim.engine.physics.interp import bilerp, grid_pos
+from bevsim.engine.physics.pack import (
+    CUTOFF_C_RATE,
+    cell_limits,
+    cell_tables,
+    charge_current_a,
+    pack_state,
+)
+from bevsim.units import S_PER_H
 
 LIMITERS = (
     "charger power",
@@ -128,19 +121,11 @@ charging curves are run on a warm, preconditioned pack)."""
 @njit(cache=True, inline="always")
 def map_c_rate(tables, c, it, ft, soc):
     """Allowed DC charge C-rate [A/Ah] of chemistry c at SOC [-] and the temperature's grid
-    place (it, ft) (from _cell_limits)."""
+    place (it, ft) (from pack.cell_limits)."""
     table = tables.charge_c_rate_map[c]
     n_soc = table.shape[1] - 1
-    i, f = _grid_pos(soc, 0.0, float(n_soc), n_soc)
-    return _bilerp(table, it, ft, i, f)
-
-
-@njit(cache=True, inline="always")
-def _current_for_power(source_v, r0, inv_r0, power_w):
-    """Charging current [A] at which (E + R I) I = power_w [W] (0 when power_w <= 0)."""
-    if power_w <= 0.0:
-        return 0.0
-    return (-source_v + math.sqrt(source_v * source_v + 4.0 * r0 * power_w)) * (0.5 * inv_r0)
+    i, f = grid_pos(soc, 0.0, float(n_soc), n_soc)
+    return bilerp(table, it, ft, i, f)
 
 
 @njit(cache=True)
@@ -175,10 +160,10 @@ def dc_charge_session(
     are written; the session stops at the target, at the cut-off current, or when ``trace``
     is full.
     """
-    cell = _cell_tables(p, tables)
-    c = cell[3]
-    pack_ah = cell[4]
-    soc_per_amp = dt / (pack_ah * 3600.0)
+    cell = cell_tables(p, tables)
+    c = cell.chemistry
+    pack_ah = cell.pack_ah
+    soc_per_amp = dt / (pack_ah * S_PER_H)
     cutoff_a = CUTOFF_C_RATE * pack_ah
     inlet_w = min(charger_w, vehicle_w)
     cell_c = p[_TEMP]
@@ -191,10 +176,10 @@ def dc_charge_session(
     n = 0
     reached = soc >= soc_target - 1e-9
     has_curve = curve_soc.shape[0] > 0
-    ref = _cell_limits(p, tables, c, REFERENCE_CURVE_C)
+    ref = cell_limits(p, tables, c, REFERENCE_CURVE_C)
     while not reached and n < trace.shape[0]:
-        limits = _cell_limits(p, tables, c, cell_c)
-        ocv, source_v, r0, inv_r0, r1, decay = _pack_state(p, cell, limits, decay_table, soc, pol)
+        limits = cell_limits(p, tables, c, cell_c)
+        ocv, source_v, r0, inv_r0, r1, decay = pack_state(p, cell, limits, decay_table, soc, pol)
         heat_w, thermal_w = thermal.pack_thermal_management_plugged(p, cell_c)
         # The heater or chiller gets what the inlet has left after the standby loads.
         room_w = max(inlet_w - standby_w, 0.0)
@@ -204,14 +189,14 @@ def dc_charge_session(
             thermal_w = room_w
         aux_w = standby_w + thermal_w
         # Each limit as a charging current [A]; the smallest one holds.
-        i_map = map_c_rate(tables, c, limits[0], limits[1], soc) * pack_ah
+        i_map = map_c_rate(tables, c, limits.grid_cell, limits.grid_frac, soc) * pack_ah
         best = i_map
         limiter = _L_MAP
         if has_curve:
-            ref_c = map_c_rate(tables, c, ref[0], ref[1], soc)
+            ref_c = map_c_rate(tables, c, ref.grid_cell, ref.grid_frac, soc)
             derate = min(i_map / (ref_c * pack_ah), 1.0) if ref_c > 0.0 else 0.0
             curve_now_w = np.interp(soc, curve_soc, curve_w) * derate
-            i_map = _current_for_power(source_v, r0, inv_r0, curve_now_w - aux_w)
+            i_map = charge_current_a(source_v, r0, inv_r0, curve_now_w - aux_w)
             best = i_map
         i_cv = (ceiling_v - source_v) * inv_r0
         if i_cv < best:
@@ -226,13 +211,13 @@ def dc_charge_session(
         i_veh_a = vehicle_a - aux_w / source_v
         if i_veh_a < best:
             best, limiter = i_veh_a, _L_VEH_A
-        i_chg_w = _current_for_power(source_v, r0, inv_r0, charger_w - aux_w)
+        i_chg_w = charge_current_a(source_v, r0, inv_r0, charger_w - aux_w)
         if i_chg_w < best:
             best, limiter = i_chg_w, _L_CHG_W
-        i_veh_w = _current_for_power(source_v, r0, inv_r0, vehicle_w - aux_w)
+        i_veh_w = charge_current_a(source_v, r0, inv_r0, vehicle_w - aux_w)
         if i_veh_w < best:
             best, limiter = i_veh_w, _L_VEH_W
-        i_pack = _current_for_power(source_v, r0, inv_r0, p[_PACK_CHG])
+        i_pack = charge_current_a(source_v, r0, inv_r0, p[P.pack_max_charge_power_w])
         if i_pack < best:
             best, limiter = i_pack, _L_PACK_W
         current = max(best, 0.0)
@@ -244,7 +229,7 @@ def dc_charge_session(
         voltage = source_v + r0 * current
         battery_w = voltage * current
         dc_w = battery_w + aux_w
-        loss_w = r0 * current * current - p[_NS] * pol * current
+        loss_w = r0 * current * current - p[P.cells_in_series] * pol * current
         ambient_w = thermal.pack_heat_to_ambient_w(p, cell_c)
         totals[_INLET] += dc_w * dt
         totals[_STANDBY] += standby_w * dt
@@ -258,7 +243,7 @@ def dc_charge_session(
         totals[_PEAK] = max(totals[_PEAK], dc_w)
         cell_c = thermal.pack_temp_next(p, cell_c, loss_w, heat_w, pack_k_per_w)
         totals[_TMAX] = max(totals[_TMAX], cell_c)
-        pol = pol * decay - r1 * (current / p[_NP]) * (1.0 - decay)
+        pol = pol * decay - r1 * (current / p[P.cells_in_parallel]) * (1.0 - decay)
         if limiter == _L_TARGET:
             soc = soc_target
         else:

@@ -10,9 +10,9 @@ pack and the tyres allow. The tractive force of each driven axle is the smallest
   acceleration and grade (load transfer, c.g. height over wheelbase) [N];
 
 and together the axles may draw no more electric power than the pack can deliver at its SOC and
-cell temperature (the kernel's pack helpers ``_cell_tables``, ``_pack_state``,
-``_discharge_limit_w``) minus accessories; electric power = shaft power + drive-unit loss from
-the same per-unit loss map the kernel uses (``_motor_loss_w``), each motor on its own map
+cell temperature (engine.physics.pack: ``cell_tables``, ``pack_state``, ``discharge_limit_w``)
+minus accessories; electric power = shaft power + drive-unit loss from the same per-unit loss
+map the kernel uses (engine.physics.drive_unit ``motor_loss_w``), each motor on its own map
 scaled to its own rating. When the pack binds, all motors are scaled back by the same factor.
 Net force = tractive force - road load (aero with air density, rolling, grade, or coast-down
 coefficients); acceleration = net force / (mass + equivalent mass of rotating parts).
@@ -30,26 +30,28 @@ Aerodynamic lift and the drag's pitching moment are neglected in the load transf
 from __future__ import annotations
 
 import math
+from collections import namedtuple
 from dataclasses import dataclass
 
 import numpy as np
 from numba import njit
 
 from bevsim.engine.compile import Conditions, compile_vehicles
-from bevsim.engine.kernel import (
-    _cell_limits,
-    _cell_tables,
-    _discharge_limit_w,
-    _motor_loss_w,
-    _pack_current_a,
-    _pack_state,
-)
 from bevsim.engine.layout import P
+from bevsim.engine.physics.drive_unit import MapScale, motor_loss_w
+from bevsim.engine.physics.pack import (
+    cell_limits,
+    cell_tables,
+    discharge_limit_w,
+    pack_current_a,
+    pack_state,
+)
+from bevsim.engine.physics.road_load import road_load_columns, road_load_force_n
 from bevsim.engine.tables import Tables, loss_map
 from bevsim.errors import SpecError
 from bevsim.spec.drive_unit import motor_efficiency_map, motor_loss_scale_w
 from bevsim.spec.models import VehicleSpec
-from bevsim.units import GRAVITY_MPS2, KMH_PER_MPS, RPM_PER_RADPS
+from bevsim.units import GRAVITY_MPS2, KMH_PER_MPS, RPM_PER_RADPS, S_PER_H
 
 LIMITERS = (
     "traction",
@@ -86,26 +88,13 @@ VEHICLE_COLUMNS = (
     "accessory_power_w",
     "speed_limit_mps",  # electronic speed limiter; inf without one
 )
-(
-    _M,
-    _MI,
-    _CDA,
-    _RHO,
-    _CRR,
-    _USE_RL,
-    _F0,
-    _F1,
-    _F2,
-    _R,
-    _GEAR,
-    _ETA,
-    _MU,
-    _H,
-    _L,
-    _FS,
-    _AUX,
-    _VLIM,
-) = range(len(VEHICLE_COLUMNS))
+_V = namedtuple("VehicleIndex", VEHICLE_COLUMNS)(*range(len(VEHICLE_COLUMNS)))
+_M, _MI = _V.mass_kg, _V.inertial_mass_kg
+_R, _GEAR, _ETA = _V.wheel_radius_m, _V.gear_ratio, _V.driveline_efficiency
+_MU, _H, _L, _FS = _V.tire_road_friction, _V.cg_height_m, _V.wheelbase_m, _V.front_axle_load_share
+_AUX, _VLIM = _V.accessory_power_w, _V.speed_limit_mps
+
+_ROAD_LOAD = road_load_columns(VEHICLE_COLUMNS)
 
 # Motors: one row per motor.
 MOTOR_COLUMNS = (
@@ -125,12 +114,9 @@ _NP = P.cells_in_parallel
 
 @njit(cache=True)
 def road_load_n(veh, v, sin_t, cos_t):
-    """Aero + rolling + grade force [N] at speed v [m/s] on a slope (sine, cosine)."""
-    if veh[_USE_RL] > 0.5:
-        resist = veh[_F0] * cos_t + veh[_F1] * v + veh[_F2] * v * v
-    else:
-        resist = 0.5 * veh[_RHO] * veh[_CDA] * v * v + veh[_CRR] * veh[_M] * GRAVITY_MPS2 * cos_t
-    return resist + veh[_M] * GRAVITY_MPS2 * sin_t
+    """Aero + rolling + grade force [N] at speed v [m/s] on a slope (sine, cosine), as the
+    drive-cycle kernel has it (physics.road_load)."""
+    return road_load_force_n(veh, _ROAD_LOAD, v, cos_t, sin_t)
 
 
 @njit(cache=True)
@@ -150,8 +136,8 @@ def _electric_power_w(motors, loss_maps, w, torques, scale):
     for i in range(motors.shape[0]):
         m = motors[i]
         t = torques[i] * scale
-        drive = (0.0, 0.0, 1.0 / m[_WMAX], 1.0 / m[_TPK], m[_LSCALE])
-        total += t * w + _motor_loss_w(loss_maps[int(m[_MAPI])], w, t, drive)
+        map_scale = MapScale(1.0 / m[_WMAX], 1.0 / m[_TPK], m[_LSCALE])
+        total += t * w + motor_loss_w(loss_maps[int(m[_MAPI])], w, t, map_scale)
     return total
 
 
@@ -260,27 +246,21 @@ def pack_available_w(veh, pack_row, tables, cell, decay_table, soc, polarization
     with the pack's OCV and source voltage [V], resistance [ohm], RC-pair resistance [ohm] and
     its decay over one step, at this SOC and polarization [V] and the row's cell temperature.
 
-    The one place that calls the kernel's pack helpers: ``cell`` is _cell_tables' tuple.
+    The one place that calls the pack's physics: ``cell`` is pack.CellTables.
     """
-    limits = _cell_limits(pack_row, tables, cell[3], pack_row[_TEMP])
-    ocv, source_v, r0, inv_r0, r1, decay = _pack_state(
+    limits = cell_limits(pack_row, tables, cell.chemistry, pack_row[_TEMP])
+    ocv, source_v, r0, inv_r0, r1, decay = pack_state(
         pack_row, cell, limits, decay_table, soc, polarization_v
     )
-    p_dis = _discharge_limit_w(pack_row, cell, limits, soc, source_v, r0, inv_r0, inv_dt)
+    p_dis = discharge_limit_w(pack_row, cell, limits, soc, source_v, r0, inv_r0, inv_dt)
     return max(p_dis - veh[_AUX], 0.0), ocv, source_v, r0, r1, decay
-
-
-@njit(cache=True)
-def _pack_capacity_ah(cell):
-    """Pack capacity [Ah] from _cell_tables' tuple."""
-    return cell[4]
 
 
 @njit(cache=True)
 def rested_pack_available_w(veh, pack_row, tables, soc):
     """Electric power [W] the motors may draw from a rested pack (no polarization) at soc,
     sustained for a second: for steady driving (top speed, gradeability)."""
-    cell = _cell_tables(pack_row, tables)
+    cell = cell_tables(pack_row, tables)
     decay_table = np.exp(-1.0 / tables.tau1_s)
     return pack_available_w(veh, pack_row, tables, cell, decay_table, soc, 0.0, 1.0)[0]
 
@@ -327,9 +307,9 @@ def launch(
     inv_dt = 1.0 / dt
     v_lim = veh[_VLIM]
     stop_speed_mps = min(stop_speed_mps, v_lim)
-    cell = _cell_tables(pack_row, tables)
+    cell = cell_tables(pack_row, tables)
     decay_table = np.exp(-dt / tables.tau1_s)
-    cap_ah = _pack_capacity_ah(cell)
+    cap_ah = cell.pack_ah
     torques = np.zeros(motors.shape[0])
     v = 0.0
     x = 0.0
@@ -351,7 +331,7 @@ def launch(
             force, elec = limited_forces(veh, motors, loss_maps, v, accel, p_avail, torques)
             limiter = SPEED_LIMITER
         battery_w = elec + veh[_AUX]
-        current = _pack_current_a(source_v, r0, 1.0 / r0, battery_w)
+        current = pack_current_a(source_v, r0, 1.0 / r0, battery_w)
         row = out[n]
         row[0] = t
         row[1] = v
@@ -374,7 +354,7 @@ def launch(
         x += 0.5 * (v + v_next) * dt
         v = v_next
         t += dt
-        soc -= current * dt / (cap_ah * 3600.0)
+        soc -= current * dt / (cap_ah * S_PER_H)
         pol = pol * decay + r1 * (current / pack_row[_NP]) * (1.0 - decay)
     return n
 

@@ -15,7 +15,12 @@ from bevsim.chemistry import Chemistry
 from bevsim.spec.motor_map import EfficiencyMap
 
 SOC_GRID = np.linspace(0.0, 1.0, 101)
-TEMP_GRID_C = np.arange(-40.0, 60.0 + 1e-9, 5.0)
+TEMP_GRID_LO_C = -40.0
+TEMP_GRID_HI_C = 60.0
+TEMP_GRID_STEP_C = 5.0
+TEMP_GRID_C = np.arange(TEMP_GRID_LO_C, TEMP_GRID_HI_C + 1e-9, TEMP_GRID_STEP_C)
+"""The chemistry tables' cell-temperature grid [degC] (uniform: the kernel finds a temperature's
+cell from TEMP_GRID_LO_C and TEMP_GRID_STEP_C)."""
 MAP_GRID = np.linspace(0.0, 1.0, 101)
 
 

@@ -21,6 +21,7 @@ from numba import njit
 
 from bevsim.engine.layout import P
 from bevsim.engine.params import param
+from bevsim.units import KELVIN_OFFSET, S_PER_H
 
 CABIN_CONTROL_TIME_S = 300.0
 """Time over which the HVAC closes the gap between cabin and setpoint (a proportional
@@ -38,11 +39,10 @@ HEAT_PUMP_CAPACITY_PER_K = 0.026
 kelvin [1/K]: 4.2 kW at -1 degC (SAGE 2019, above), 3.1 kW at -10 degC (steady-state ASHP study,
 docs/research/winter.md 2.1), 2.1 kW at -20 degC (Zhang et al. 2016, with vapour injection);
 a straight line through them is 4.3 kW x (1 + 0.026 T[degC])."""
-SUPPLY_AIR_FLOW_KG_PER_S = 388.0 / 3600.0
+SUPPLY_AIR_FLOW_KG_PER_S = 388.0 / S_PER_H
 """Cabin supply-air mass flow [kg/s]: 388 kg/h in the SAGE 2019 heat-pump test (above)."""
 AIR_SPECIFIC_HEAT_J_PER_KG_K = 1006.0
 """Specific heat of air at constant pressure near 0 degC [J/(kg K)] (VDI Heat Atlas, D2.2)."""
-KELVIN = 273.15
 AC_COP = 2.5
 """Cooling COP of the A/C (and of the chiller, which uses the same compressor)."""
 PTC_COP = 1.0
@@ -79,7 +79,7 @@ def heat_pump_cop(ambient_c, cabin_c, heat_w):
     Written without branches (here and below) so that the kernel's lane loops vectorize."""
     supply_c = cabin_c + heat_w * (1.0 / (SUPPLY_AIR_FLOW_KG_PER_S * AIR_SPECIFIC_HEAT_J_PER_KG_K))
     lift_k = max(supply_c - ambient_c, 1.0)
-    return max(PTC_COP, HEAT_PUMP_CARNOT_FRACTION * (supply_c + KELVIN) / lift_k)
+    return max(PTC_COP, HEAT_PUMP_CARNOT_FRACTION * (supply_c + KELVIN_OFFSET) / lift_k)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
