@@ -371,12 +371,12 @@ class Thermal(_Strict):
     hvac_max_cooling_kw: float = Field(default=5.0, gt=0, le=30)
     heat_pump_min_ambient_c: float = Field(default=-30.0, ge=-40, le=10)
     """Lowest ambient the heat pump runs at [degC]; below it the PTC heats alone. -30 degC:
-    the COP law (engine.thermal) is checked against measurements down to -20 degC (Zhang et
+    the COP law (engine.physics.thermal) is checked against measurements down to -20 degC (Zhang et
     al. 2016, Qin et al. 2014) and R744 pumps are sold for -25 degC (Volkswagen ID.3,
     docs/research/winter.md 2.2); the falling capacity leaves the PTC most of the load there."""
     heat_pump_capacity_at_0c_kw: float = Field(default=4.3, gt=0, le=30)
     """Heat the pump delivers at most at 0 degC ambient [kW]: 4.3 kW, the line through the
-    measured 4.2 kW at -1 degC, 3.1 kW at -10 degC and 2.1 kW at -20 degC (engine.thermal)."""
+    measured 4.2 kW at -1 degC, 3.1 kW at -10 degC and 2.1 kW at -20 degC (engine.physics.thermal)."""
     drive_unit_heat_recovery: float | None = Field(default=None, ge=0, le=1)
     """Share of the drive unit's losses that heats the cabin [-]; None: the class default
     (DEFAULT_DRIVE_UNIT_HEAT_RECOVERY by cabin_heating)."""
