@@ -1,7 +1,7 @@
 """Import layering, read from the source with ast (every import, also those inside functions):
 outside bevsim.engine no module reaches into the kernel, the column layout or a private engine
-name, and callers see the engine through its facade only; the vehicle-file layer (spec) does
-not build on autonomy."""
+name, and callers see the engine through its facade only; the data layers (spec,
+chemistry, cycles) build on neither the engine nor autonomy."""
 
 from __future__ import annotations
 
@@ -75,12 +75,24 @@ def test_no_module_outside_the_engine_imports_its_internals():
 
 
 def test_callers_use_the_engine_through_its_facade():
-    """spec is below the engine (it describes vehicles); spec.drive_unit's use of the engine's
-    loss-map builder (engine.tables) is the one import of spec into the engine."""
     bad = [
         f"{module}:{line} imports {name or target} from {target}"
         for module, target, name, line in _engine_imports("bevsim.spec")
         if target != FACADE
+    ]
+    assert not bad, "\n".join(bad)
+
+
+@pytest.mark.parametrize("lower", ["bevsim.spec", "bevsim.chemistry", "bevsim.cycles"])
+def test_the_data_layers_below_the_engine_do_not_import_it(lower):
+    """spec, chemistry and cycles describe vehicles, cells and cycles; the engine builds on them
+    (the per-unit loss map a drive unit is run from is spec's, spec/loss_map.py)."""
+    bad = [
+        f"{module}:{line} imports {target}"
+        for module, path in _modules().items()
+        if module.startswith(lower)
+        for target, _, line in _imports(path, module)
+        if target == "bevsim.engine" or target.startswith("bevsim.engine.")
     ]
     assert not bad, "\n".join(bad)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bevsim.engine.tables import MAP_GRID, loss_map
 from bevsim.spec.drive_unit import (
     TECHNOLOGY_LOSS_FACTOR,
     UNPOWERED_DRAG_SHARE,
@@ -14,6 +13,7 @@ from bevsim.spec.drive_unit import (
     equivalent_drive_unit,
     motor_loss_scale_w,
 )
+from bevsim.spec.loss_map import MAP_GRID, loss_map
 from bevsim.spec.models import Motor
 from bevsim.spec.motor_map import load_efficiency_map
 

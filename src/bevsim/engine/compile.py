@@ -12,7 +12,7 @@ from bevsim.chemistry import Chemistry, load_chemistry
 from bevsim.engine.cabin_air import recirculated_ventilation_w_per_k
 from bevsim.engine.layout import PARAM_COLUMNS, P
 from bevsim.engine.state import VehicleState
-from bevsim.engine.tables import MAP_GRID, LossMap, Tables, build_tables
+from bevsim.engine.tables import Tables, build_tables
 from bevsim.engine.tire_temperature import (
     coast_down_f0_factor,
     rolling_resistance_factor,
@@ -24,6 +24,7 @@ from bevsim.spec.drive_unit import (
     equivalent_drive_unit,
     motor_efficiency_map,
 )
+from bevsim.spec.loss_map import MAP_GRID, LossMap
 from bevsim.spec.models import VehicleSpec
 from bevsim.spec.motor_map import EfficiencyMap
 from bevsim.spec.pack import PackDesign, derive_pack

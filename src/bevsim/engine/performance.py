@@ -47,9 +47,10 @@ from bevsim.engine.physics.pack import (
     pack_state,
 )
 from bevsim.engine.physics.road_load import road_load_columns, road_load_force_n
-from bevsim.engine.tables import Tables, loss_map
+from bevsim.engine.tables import Tables
 from bevsim.errors import SpecError
 from bevsim.spec.drive_unit import motor_efficiency_map, motor_loss_scale_w
+from bevsim.spec.loss_map import loss_map
 from bevsim.spec.models import VehicleSpec
 from bevsim.units import GRAVITY_MPS2, KMH_PER_MPS, RPM_PER_RADPS, S_PER_H
 

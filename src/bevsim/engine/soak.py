@@ -1,6 +1,6 @@
 """Key-off soak: a parked car's cabin and pack relax toward ambient between two runs.
 
-Both are the lumped capacities of the kernel's thermal model (engine/physics/thermal.py) with the car
+Both are the lumped capacities of the thermal model (engine/physics/thermal.py) with the car
 off: no HVAC, no heater or chiller, no cell heat, standing still (the cabin loses heat through
 its shell at rest only; no fan moves fresh air). With a constant ambient the lumped equation
 C dT/dt = -UA (T - T_amb) is solved exactly: T = T_amb + (T0 - T_amb) exp(-t UA / C).

@@ -19,6 +19,7 @@ from functools import lru_cache
 import numpy as np
 from scipy.interpolate import RegularGridInterpolator
 
+from bevsim.spec.loss_map import loss_map
 from bevsim.spec.models import Motor
 from bevsim.spec.motor_map import BUILT_IN_MAPS, load_efficiency_map, loss_scale_w
 from bevsim.units import RPM_PER_RADPS
@@ -145,8 +146,6 @@ def _combined_loss_map(units: tuple[UnitRatio, ...], grid_values: tuple[float, .
     """Per-unit loss [2 (motoring, generating), speed, |torque|] of the equivalent unit on
     ``grid`` x ``grid`` (fractions of its max speed and peak torque), with the least-loss
     split of torque between the axles at every point."""
-    from bevsim.engine.tables import loss_map
-
     grid = np.array(grid_values)
     s, t = np.meshgrid(grid, grid, indexing="ij")
     total_share = sum(u.torque_share for u in units)  # 1 but for the rounding of the key

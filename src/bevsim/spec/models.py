@@ -376,7 +376,8 @@ class Thermal(_Strict):
     docs/research/winter.md 2.2); the falling capacity leaves the PTC most of the load there."""
     heat_pump_capacity_at_0c_kw: float = Field(default=4.3, gt=0, le=30)
     """Heat the pump delivers at most at 0 degC ambient [kW]: 4.3 kW, the line through the
-    measured 4.2 kW at -1 degC, 3.1 kW at -10 degC and 2.1 kW at -20 degC (engine.physics.thermal)."""
+    measured 4.2 kW at -1 degC, 3.1 kW at -10 degC and 2.1 kW at -20 degC
+    (engine.physics.thermal)."""
     drive_unit_heat_recovery: float | None = Field(default=None, ge=0, le=1)
     """Share of the drive unit's losses that heats the cabin [-]; None: the class default
     (DEFAULT_DRIVE_UNIT_HEAT_RECOVERY by cabin_heating)."""
