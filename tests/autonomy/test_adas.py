@@ -9,12 +9,8 @@ from typer.testing import CliRunner
 
 import bevsim.cli.adas_commands  # noqa: F401  (registers the commands until main.py imports it)
 from bevsim.autonomy.controllers import AebController, LeadEstimate
-from bevsim.autonomy.scenarios import (
-    ScenarioError,
-    load_scenario,
-    parse_speeds,
-    run_scenario,
-)
+from bevsim.autonomy.scenario_specs import ScenarioError, parse_speeds
+from bevsim.autonomy.scenarios import load_scenario, run_scenario
 from bevsim.autonomy.vehicle import LongitudinalVehicle
 from bevsim.cli.main import app
 from bevsim.engine.compile import compile_vehicles
