@@ -142,14 +142,16 @@ def test_chemistry_yaml_regenerates_byte_identical(tmp_path):
     shared = Path("/work/shared/data/chemistry")
     if not (shared / "ocv_lfp.csv").is_file():
         pytest.skip("shared chemistry CSVs not available")
-    script = ROOT / "src/bevsim/chemistry/data/derive_tables.py"
-    spec = importlib.util.spec_from_file_location("derive_tables_copy", script)
+    script = ROOT / "tools/derive_chemistry_tables.py"
+    spec = importlib.util.spec_from_file_location("derive_chemistry_tables_copy", script)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    module.HERE = tmp_path
+    shipped = module.DATA_DIR
+    assert shipped == ROOT / "src/bevsim/chemistry/data"
+    module.DATA_DIR = tmp_path
     module.main(shared)
     for name in ("lfp.yaml", "sodium-ion.yaml", "nmc.yaml"):
-        assert (tmp_path / name).read_bytes() == (script.parent / name).read_bytes(), name
+        assert (tmp_path / name).read_bytes() == (shipped / name).read_bytes(), name
 
 
 # ----------------------------------------------------------------------------- CLI
