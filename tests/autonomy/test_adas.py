@@ -57,6 +57,7 @@ def test_soc_and_temperature_carry_over_between_steps():
     assert car.energy_j > 0
 
 
+@pytest.mark.slow
 def test_aeb_avoids_a_stationary_target_at_30_kmh_with_lidar_perception():
     scn = load_scenario("euro-ncap-ccrs").model_copy(update={"offsets_pct": [0.0]})
     result = run_scenario("ms11-lfp", scn, speeds_kmh=[30.0], perception="lidar")

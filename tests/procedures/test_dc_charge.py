@@ -35,6 +35,7 @@ def test_summary_and_trace_columns():
     assert (trace["time_s"].diff().dropna() == 1.0).all()
 
 
+@pytest.mark.slow
 def test_every_library_vehicle_charges():
     from bevsim.spec.loader import _library_ids
 

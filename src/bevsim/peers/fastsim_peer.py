@@ -23,7 +23,6 @@ written out with source citations in ``docs/peers/fastsim.md``. In short (FASTSi
 from __future__ import annotations
 
 import time
-import warnings
 from typing import Any
 
 import numpy as np
@@ -296,13 +295,11 @@ def run_model3(cycle: str, initial_soc: float | None = None, thermal: bool = Tru
     veh = load_model3_vehicle(thermal=thermal, initial_soc=initial_soc)
     veh.set_save_interval(1)
     sd = fsim.SimDrive(veh, cyc)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        if initial_soc is None:
-            sd.run()
-        else:
-            sd.run_once()
-        d = sd.to_dict()
+    if initial_soc is None:
+        sd.run()
+    else:
+        sd.run_once()
+    d = sd.to_dict()
 
     v = d["veh"]
     bev = v["pt_type"]["BEV"]
