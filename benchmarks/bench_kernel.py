@@ -28,12 +28,13 @@ from bevsim.engine.compile import compile_vehicles
 from bevsim.engine.layout import P
 from bevsim.engine.run import run_cycle
 from bevsim.peers import fastsim_peer
+from bevsim.peers.fastsim_equivalent import bevsim_model3_equivalent
 
 
 def bevsim_rate(n_variants: int, threads: int, repeats: int = 3) -> float:
     """bevsim vehicle-cycles per second over UDDS for a batch of Model 3 variants."""
     with tempfile.TemporaryDirectory() as tmp:
-        spec, conditions = fastsim_peer.bevsim_model3_equivalent(Path(tmp) / "map.csv")
+        spec, conditions = bevsim_model3_equivalent(Path(tmp) / "map.csv")
         batch = compile_vehicles([spec], conditions)
     params = np.repeat(batch.params, n_variants, axis=0)
     rng = np.random.default_rng(1)

@@ -24,7 +24,8 @@ import yaml  # noqa: E402
 from rich.progress import Progress  # noqa: E402
 
 import bevsim  # noqa: E402
-from bevsim.files import save_figure, write_atomically  # noqa: E402
+from bevsim.files import write_atomically  # noqa: E402
+from bevsim.report.figure_file import save_figure  # noqa: E402
 from bevsim.trips import read_trip  # noqa: E402
 from bevsim.trips.calibrate import FIT_BOUNDS, calibrate  # noqa: E402
 from bevsim.trips.replay import Location, ReplayOptions  # noqa: E402

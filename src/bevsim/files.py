@@ -65,13 +65,3 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-def save_figure(fig, path: str | Path, dpi: int = 130) -> Path:
-    """Save a matplotlib figure atomically (format from the suffix) and close it."""
-    import matplotlib.pyplot as plt
-
-    try:
-        return write_atomically(path, lambda tmp: fig.savefig(tmp, dpi=dpi))
-    finally:
-        plt.close(fig)

@@ -9,12 +9,8 @@ from typer.testing import CliRunner
 
 import bevsim.cli.adas_commands  # noqa: F401  (registers the commands until main.py imports it)
 from bevsim.autonomy.controllers import AebController, LeadEstimate
-from bevsim.autonomy.scenarios import (
-    ScenarioError,
-    load_scenario,
-    parse_speeds,
-    run_scenario,
-)
+from bevsim.autonomy.scenario_specs import ScenarioError, parse_speeds
+from bevsim.autonomy.scenarios import load_scenario, run_scenario
 from bevsim.autonomy.vehicle import LongitudinalVehicle
 from bevsim.cli.main import app
 from bevsim.engine.facade import compile_vehicles
@@ -60,6 +56,7 @@ def test_soc_and_temperature_carry_over_between_steps():
     assert car.energy_j > 0
 
 
+@pytest.mark.slow
 def test_aeb_avoids_a_stationary_target_at_30_kmh_with_lidar_perception():
     scn = load_scenario("euro-ncap-ccrs").model_copy(update={"offsets_pct": [0.0]})
     result = run_scenario("ms11-lfp", scn, speeds_kmh=[30.0], perception="lidar")

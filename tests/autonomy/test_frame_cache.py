@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bevsim.autonomy import scenarios as sc
+from bevsim.autonomy.ccr import ccr_world
 from bevsim.autonomy.raycast import FrameCaster, PointCloud, cast, scene_mesh
+from bevsim.autonomy.scenarios import load_scenario
 from bevsim.autonomy.scenes import load_scene, sensor_origin
 from bevsim.autonomy.sensors import load_sensor, ray_table, sample_returns
 
@@ -53,7 +54,7 @@ def assert_same_frame(a: PointCloud, b: PointCloud) -> None:
 def test_cached_frames_equal_full_casts_along_a_run(scenario, target_kmh, decel, headway):
     """World scenes at ego positions along a run: far target, near target, at contact, far
     from the origin; one caster reused across them, as the ADAS loop does."""
-    scn = sc.load_scenario(scenario)
+    scn = load_scenario(scenario)
     sensor = load_sensor("hesai-at128")
     caster = FrameCaster(sensor)
     case = {
@@ -63,7 +64,7 @@ def test_cached_frames_equal_full_casts_along_a_run(scenario, target_kmh, decel,
         "offset_pct": -50.0,
         "target_decel_mps2": decel,
     }
-    world, _ = sc._ccr_world(scn, case)
+    world, _ = ccr_world(scn, case)
     lead = world.bodies[0].x_m
     for k, ego_x in enumerate([0.0, 0.3, lead - 30.0, lead - 8.0, lead - 4.5, 1234.56789]):
         scene = world.scene(ego_x, 11.0, "adas-frame")

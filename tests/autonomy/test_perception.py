@@ -42,6 +42,7 @@ def test_tracker_constant_closing_speed():
     assert out[1] == pytest.approx(4.0, abs=0.3)
 
 
+@pytest.mark.slow
 def test_cut_in_tracking_error(cut_in_run):
     summary = error_summary(cut_in_run)
     assert summary["frames_with_lead"] >= 78

@@ -1,5 +1,5 @@
 """Regen (10-s charge-pulse) limits in the shipped LFP/NMC tables: a labelled PyBaMM model
-derivation (derive_regen_pulse_limits.py), capped between the sustained charge limit and the
+derivation (tools/derive_regen_pulse_limits.py), capped between the sustained charge limit and the
 discharge pulse rating. One point is re-derived when PyBaMM is installed."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 import bevsim.chemistry
 
 DATA = Path(bevsim.chemistry.__file__).resolve().parent / "data"
+TOOLS = Path(__file__).resolve().parents[2] / "tools"
 DERIVED_IDS = ["lfp", "nmc"]
 
 
@@ -25,7 +26,7 @@ def _yaml(cid: str) -> dict:
 
 
 def _load_script(name: str):
-    spec = importlib.util.spec_from_file_location(f"_bevsim_{name}", DATA / f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"_bevsim_{name}", TOOLS / f"{name}.py")
     mod = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = mod  # dataclasses look the module up while it executes
     spec.loader.exec_module(mod)
@@ -54,8 +55,8 @@ def test_sodium_ion_has_no_regen_table():
     assert "max_regen_c_rate" not in _yaml("sodium-ion")
 
 
-def test_yaml_regen_matches_derive_tables_rule():
-    tables = _load_script("derive_tables")
+def test_yaml_regen_matches_derive_chemistry_tables_rule():
+    tables = _load_script("derive_chemistry_tables")
     for cid in DERIVED_IDS:
         assert _yaml(cid)["max_regen_c_rate"] == tables.max_regen(cid)
     assert tables.max_regen("sodium-ion") is None
@@ -64,7 +65,7 @@ def test_yaml_regen_matches_derive_tables_rule():
 def test_rederive_lfp_minus_10c_binding_soc():
     """Re-run the PyBaMM derivation for LFP at -10 C at its binding SOC (a few seconds)."""
     pytest.importorskip("pybamm")
-    tables = _load_script("derive_tables")
+    tables = _load_script("derive_chemistry_tables")
     script = _load_script("derive_regen_pulse_limits")
     i = tables.TEMP_C.index(-10.0)
     per_soc = tables.REGEN_PULSE_DERIVED_C["lfp"]

@@ -319,6 +319,7 @@ def bevsim_exe():
     return exe
 
 
+@pytest.mark.slow
 def test_entry_point_compare_json(bevsim_exe, tmp_path):
     done = subprocess.run(
         [bevsim_exe, "compare", "tesla-model3-rwd-2022", "--cycles", "cltc", "--json"],
@@ -331,6 +332,7 @@ def test_entry_point_compare_json(bevsim_exe, tmp_path):
     assert 9.0 <= record["consumption_kwh_per_100km"] <= 15.0
 
 
+@pytest.mark.slow
 def test_entry_point_bad_input_is_one_line(bevsim_exe, tmp_path):
     done = subprocess.run(
         [bevsim_exe, "simulate", "ms11-lfp", "--initial-soc", "150", "--traces", "run.parquet"],

@@ -16,6 +16,7 @@ import math
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
@@ -37,6 +38,7 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 RUNNER = CliRunner()
+pytestmark = pytest.mark.slow
 
 
 def _leaves(node, prefix=()):

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parents[2]
+pytestmark = [pytest.mark.docs, pytest.mark.slow]
 
 pytest.importorskip("mkdocs", reason="the docs extra is not installed: pip install '.[docs]'")
 pytest.importorskip("material", reason="mkdocs-material is not installed: pip install '.[docs]'")

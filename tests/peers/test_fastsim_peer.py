@@ -16,14 +16,16 @@ from bevsim.cycles import load_cycle  # noqa: E402
 from bevsim.engine.compile import compile_vehicles  # noqa: E402
 from bevsim.engine.layout import TOTAL_COLUMNS  # noqa: E402
 from bevsim.engine.run import run_cycle  # noqa: E402
+from bevsim.peers.fastsim_equivalent import bevsim_model3_equivalent  # noqa: E402
 
+pytestmark = pytest.mark.peer
 TOLERANCE = 0.03
 
 
 @pytest.fixture(scope="module")
 def model3_batch(tmp_path_factory):
     map_path = tmp_path_factory.mktemp("peer") / "fastsim_model3_motor.csv"
-    spec, conditions = fastsim_peer.bevsim_model3_equivalent(map_path)
+    spec, conditions = bevsim_model3_equivalent(map_path)
     return compile_vehicles([spec], conditions)
 
 

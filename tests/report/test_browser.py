@@ -20,10 +20,13 @@ sync_api = pytest.importorskip(
 CHROMIUM = next(
     (path for name in ("chromium", "chromium-browser") if (path := shutil.which(name))), None
 )
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="no Chromium on PATH (apt-get install chromium; .ci/run installs it)",
-)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="no Chromium on PATH (apt-get install chromium; .ci/run installs it)",
+    ),
+]
 ARTIFACTS = Path(
     os.environ.get("BEVSIM_TEST_ARTIFACTS", Path(__file__).parents[2] / "test-artifacts")
 )

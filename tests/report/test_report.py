@@ -36,6 +36,7 @@ def page(data):
     return html_report(data)
 
 
+@pytest.mark.slow
 def test_three_cars_after_the_first_compile_take_under_15_s(data, tmp_path):
     from bevsim.report.write import write_report
 
@@ -126,6 +127,7 @@ def test_breakdown_table_closes(data):
     )
 
 
+@pytest.mark.slow
 def test_cli_writes_html_and_md(tmp_path):
     runner = CliRunner()
     out = tmp_path / "r.html"

@@ -26,6 +26,7 @@ from bevsim.sweep import run_sweep
 
 VARY = ["battery.cell_capacity_ah=120:200:20", "battery.chemistry=lfp,sodium-ion,nmc"]
 SRC = os.path.dirname(os.path.dirname(bevsim.__file__))  # workers import this bevsim
+pytestmark = [pytest.mark.ray, pytest.mark.slow]
 
 
 def _free_port() -> int:

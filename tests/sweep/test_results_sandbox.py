@@ -158,6 +158,7 @@ SQL_WORDS = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

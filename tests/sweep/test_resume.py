@@ -11,6 +11,7 @@ import time
 
 import duckdb
 import pandas as pd
+import pytest
 
 import bevsim
 from bevsim.sweep import run_sweep
@@ -42,22 +43,25 @@ def _stored(path) -> pd.DataFrame:
         con.close()
 
 
+@pytest.mark.slow
 def test_sigkill_mid_sweep_then_rerun_finishes_exactly_once(tmp_path):
     store = tmp_path / "sweep.duckdb"
     command = [sys.executable, "-c", SCRIPT, str(store)]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=_same_bevsim_env())
     killed_after = None
-    try:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            if line.startswith("computed") and int(line.split()[1]) >= 2 * CHUNK:
-                time.sleep(0.05)  # land inside a later chunk
-                os.kill(proc.pid, signal.SIGKILL)
-                killed_after = int(line.split()[1])
-                break
-    finally:
-        proc.kill()
-        proc.wait()
+    # the with block closes the pipe (an unclosed one is a ResourceWarning, an error here)
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, text=True, env=_same_bevsim_env()
+    ) as proc:
+        try:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                if line.startswith("computed") and int(line.split()[1]) >= 2 * CHUNK:
+                    time.sleep(0.05)  # land inside a later chunk
+                    os.kill(proc.pid, signal.SIGKILL)
+                    killed_after = int(line.split()[1])
+                    break
+        finally:
+            proc.kill()
     assert killed_after is not None, "the sweep finished before it could be killed"
     partial = _stored(store)
     assert 2 * CHUNK <= len(partial) < 62  # whole chunks only, not all

@@ -58,6 +58,7 @@ def test_public_facts_override_dotted_paths_and_every_list_item():
     assert vehicle["accessories"]["base_power_w"] == 400.0
 
 
+@pytest.mark.peer
 def test_fastsim_road_load_reproduces_the_coast_down_curve():
     pytest.importorskip("fastsim")
     from bevsim.peers.fastsim_tcl import AIR_DENSITY_KG_PER_M3, fastsim_road_load

@@ -1,6 +1,7 @@
-"""Writing a lidar frame: PLY point cloud (plyfile) and a bird's-eye PNG (matplotlib), atomically.
+"""Writing a lidar frame's PLY point cloud (plyfile), atomically (its bird's-eye figure:
+:mod:`bevsim.report.lidar_plots`).
 
-Coordinates in the files are the ego frame [m] (x forward, y left, z up, ground below the
+Coordinates in the file are the ego frame [m] (x forward, y left, z up, ground below the
 sensor at z = 0).
 """
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bevsim.files import save_figure, write_atomically
+from bevsim.files import write_atomically
 
 CLOUD_SUFFIXES = {".ply"}
 
@@ -28,51 +29,3 @@ def write_cloud(path: str | Path, xyz: np.ndarray, intensity: np.ndarray, channe
     vertex["ring"] = channel
     data = PlyData([PlyElement.describe(vertex, "vertex")], text=False)
     return write_atomically(path, lambda tmp: data.write(str(tmp)))
-
-
-def plot_bird_eye(path: str | Path, result, title: str, truth_box=None) -> Path:
-    """Top-down view: points coloured by height [m], detection boxes, the lead highlighted.
-
-    ``result`` is an :class:`bevsim.autonomy.evaluate.FrameResult`; ``truth_box`` optional
-    (4, 2) ground-truth footprint of the lead object in the ego frame [m], drawn dashed.
-    """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Polygon
-
-    xyz = result.cloud.xyz
-    fig, ax = plt.subplots(figsize=(11, 6))
-    order = np.argsort(xyz[:, 2])
-    sc = ax.scatter(
-        xyz[order, 0], xyz[order, 1], c=xyz[order, 2], s=0.3, cmap="viridis", vmin=-0.2, vmax=3.0
-    )
-    fig.colorbar(sc, ax=ax, label="height above ground [m]")
-    for det in result.detections:
-        ax.add_patch(Polygon(_corners(det), fill=False, ec="tab:red", lw=0.8))
-    if truth_box is not None:
-        ax.add_patch(Polygon(truth_box, fill=False, ec="black", ls="--", lw=1.0))
-    if result.lead_distance_m is not None:
-        ax.axvline(result.lead_distance_m, color="tab:orange", lw=0.8, ls=":")
-        ax.text(result.lead_distance_m, 0, f" lead {result.lead_distance_m:.2f} m", fontsize=8)
-    ax.plot([0], [0], marker="^", color="black")
-    x_far = max(
-        [float(np.quantile(xyz[:, 0], 0.99)) if len(xyz) else 50.0]
-        + [d.x_max_m for d in result.detections]
-    )
-    ax.set_xlim(-5, max(30.0, min(x_far + 5, 250.0)))
-    ax.set_ylim(-25, 25)
-    ax.set_aspect("equal", adjustable="box")
-    ax.set_xlabel("x forward [m]")
-    ax.set_ylabel("y left [m]")
-    ax.set_title(title, fontsize=10)
-    fig.tight_layout()
-    return save_figure(fig, path, dpi=130)
-
-
-def _corners(det) -> np.ndarray:
-    c, s = np.cos(det.yaw_rad), np.sin(det.yaw_rad)
-    hl, hw = 0.5 * det.length_m, 0.5 * det.width_m
-    local = np.array([[hl, hw], [-hl, hw], [-hl, -hw], [hl, -hw]])
-    return local @ np.array([[c, s], [-s, c]]) + np.array([det.center_x_m, det.center_y_m])

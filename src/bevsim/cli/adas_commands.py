@@ -87,13 +87,9 @@ def adas_command(
     as_json: JsonOption = False,
 ) -> None:
     """Closed-loop AEB/ACC scenario on the vehicle model: pass/fail, impact speed, TTC, decel."""
-    from bevsim.autonomy.scenarios import (
-        ccr_cases,
-        load_scenario,
-        parse_speeds,
-        plot_scenario,
-        run_scenario,
-    )
+    from bevsim.autonomy.ccr import ccr_cases
+    from bevsim.autonomy.scenario_specs import parse_speeds
+    from bevsim.autonomy.scenarios import load_scenario, run_scenario
     from bevsim.spec import load_vehicle
 
     check_output_path(plot, PLOT_SUFFIXES, "plot")
@@ -123,6 +119,8 @@ def adas_command(
             progress=lambda done, _total: report(done),
         )
     if plot is not None:
+        from bevsim.report.scenario_plots import plot_scenario
+
         plot_scenario(plot, result)
     records = [{**r, "perception": result.perception} for r in result.records]
     if as_json:

@@ -52,7 +52,7 @@ def lidar_command(
 ) -> None:
     """Cast one lidar frame of a scene; detect objects and the lead vehicle from the points."""
     from bevsim.autonomy.evaluate import run_frames
-    from bevsim.autonomy.output import CLOUD_SUFFIXES, plot_bird_eye, write_cloud
+    from bevsim.autonomy.output import CLOUD_SUFFIXES, write_cloud
     from bevsim.autonomy.raycast import BACKEND
     from bevsim.autonomy.scenes import footprint, load_scene, sensor_origin, to_ego_frame
     from bevsim.autonomy.sensors import load_sensor
@@ -77,6 +77,8 @@ def lidar_command(
     if out is not None:
         write_cloud(out, cloud.xyz, cloud.intensity, cloud.channel)
     if plot is not None:
+        from bevsim.report.lidar_plots import plot_bird_eye
+
         title = f"{spec.name} - {scn.id}, frame {frame} (t = {cloud.time_s:.1f} s)"
         plot_bird_eye(plot, result, title, truth_box)
     record = {

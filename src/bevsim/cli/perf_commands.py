@@ -69,6 +69,8 @@ def perf_command(
     LOAD_KG.check(load_kg)
     result = performance_run(vehicles, load_kg=load_kg)
     if plot is not None:
+        from bevsim.report.perf_plots import plot_launches
+
         plot_launches(result.traces, result.summary, plot)
     if as_json:
         print_records(records_for_json(result.summary))
@@ -77,38 +79,3 @@ def perf_command(
     print_table(result.summary, SPEED_GRADE_COLUMNS, "top speed and gradeability (steady speed)")
     if plot is not None:
         console.print(f"plot written to {plot}")
-
-
-def plot_launches(traces, summary, path: Path) -> Path:
-    """Speed against time of each launch, with the 0-100 km/h time marked."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from bevsim.files import save_figure
-
-    fig, ax = plt.subplots(figsize=(9, 5))
-    times = summary.set_index("vehicle_id")["accel_0_100_kmh_s"]
-    for k, (vehicle_id, trace) in enumerate(traces.items()):
-        color = f"C{k % 10}"
-        ax.plot(trace["time_s"], trace["speed_kmh"], color=color, lw=1.4, label=vehicle_id)
-        t100 = times.get(vehicle_id)
-        if t100 is not None and t100 == t100:
-            ax.plot([t100], [100.0], "o", color=color, ms=4)
-            ax.annotate(
-                f"{t100:.1f} s",
-                (t100, 100.0),
-                textcoords="offset points",
-                xytext=(6, -12 - 10 * k),
-                fontsize=7,
-                color=color,
-            )
-    ax.axhline(100.0, color="0.6", lw=0.6, ls="--")
-    ax.set_xlabel("time [s]")
-    ax.set_ylabel("speed [km/h]")
-    ax.set_title("Full-throttle launch (level road, no roll-out)")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="lower right")
-    fig.tight_layout()
-    return save_figure(fig, path, dpi=130)

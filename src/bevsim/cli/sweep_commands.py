@@ -6,7 +6,6 @@ import time
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from bevsim.cli.app import (
@@ -25,6 +24,7 @@ from bevsim.cli.progress import progress
 from bevsim.errors import BevsimError
 from bevsim.procedures.cycle_run import records_for_json
 from bevsim.sweep.budget import check_limits, estimate
+from bevsim.sweep.pareto import pareto_front
 from bevsim.sweep.sandbox import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
 
 STORE_SUFFIXES = {".duckdb", ".db"}
@@ -144,6 +144,8 @@ def sweep_command(
     results, counts = _run_with_progress(plan, store, chunk_size, runner, collect)
     wall_s = time.perf_counter() - start
     if plot is not None:
+        from bevsim.report.sweep_plots import plot_sweep
+
         plot_sweep(results, plot)
     summary = {
         "base_vehicle": plan.base_vehicle,
@@ -201,72 +203,6 @@ def _run_with_progress(plan, store, chunk_size, executor, collect):
 
         frame = execute_plan(plan, store, chunk_size, executor, None, update, collect)
     return frame, last
-
-
-def pareto_front(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows no other row beats on both range (more) and pack cost (less), per procedure."""
-    ok = frame[frame["error"].isna()] if "error" in frame else frame
-    if "range_km" not in ok or ok.empty:
-        return ok.iloc[0:0]
-    parts = []
-    for _, group in ok.groupby("procedure", sort=False):
-        ordered = group.sort_values(["pack_cost_usd", "range_km"], ascending=[True, False])
-        best_before = ordered["range_km"].cummax().shift(1, fill_value=float("-inf"))
-        parts.append(ordered[ordered["range_km"] > best_before])
-    return pd.concat(parts).sort_values(["procedure", "pack_cost_usd"])
-
-
-def plot_sweep(frame: pd.DataFrame, path: Path) -> Path:
-    """Range vs pack energy coloured by chemistry, and range vs pack cost with its Pareto front."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from bevsim.files import save_figure
-
-    ok = frame[frame["error"].isna()] if "error" in frame else frame
-    if "range_km" not in ok or ok.empty:
-        raise BevsimError(f"{path}: the sweep has no range results to plot (use --procedure)")
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8))
-    size = 4 if len(ok) > 5000 else 14
-    for chem, group in ok.groupby("chemistry"):
-        left.scatter(
-            group["pack_energy_kwh"],
-            group["range_km"],
-            s=size,
-            label=chem,
-            alpha=0.6,
-            rasterized=True,
-        )
-        right.scatter(
-            group["pack_cost_usd"],
-            group["range_km"],
-            s=size,
-            alpha=0.3,
-            rasterized=True,
-            label=chem,
-        )
-    front = pareto_front(ok)
-    for proc, group in front.groupby("procedure"):
-        right.step(
-            group["pack_cost_usd"],
-            group["range_km"],
-            where="post",
-            color="black",
-            lw=1.2,
-            label=f"Pareto front ({proc.upper()})",
-        )
-    left.set_xlabel("pack energy [kWh]")
-    right.set_xlabel("pack cost [USD]")
-    for ax in (left, right):
-        ax.set_ylabel("range [km]")
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
-    left.set_title("Range vs pack energy, by chemistry")
-    right.set_title("Range vs pack cost")
-    fig.tight_layout()
-    return save_figure(fig, path, dpi=120)
 
 
 @app.command(name="results", rich_help_panel=PANEL_SWEEPS)

@@ -185,7 +185,7 @@ def _replay_all(spec, trips: list[Trip], options: ReplayOptions) -> list[TripRes
 def _write_outputs(results: list[TripResult], plot: Path | None, traces: Path | None):
     plots = []
     if plot is not None:
-        from bevsim.trips.plots import plot_trip
+        from bevsim.report.trip_plots import plot_trip
 
         for result in results:
             name = result.summary["trip"]

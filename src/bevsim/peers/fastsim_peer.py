@@ -23,8 +23,6 @@ written out with source citations in ``docs/peers/fastsim.md``. In short (FASTSi
 from __future__ import annotations
 
 import time
-import warnings
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -104,7 +102,7 @@ def _strategy_name(strategy: Any) -> str:
     return _MOTOR_STRATEGY_NAMES.get(str(strategy), str(strategy))
 
 
-def _eff_at(fraction: float, grid: list[float], values: list[float], strategy: str) -> float:
+def efficiency_at(fraction: float, grid: list[float], values: list[float], strategy: str) -> float:
     """Evaluate the motor efficiency table at ``fraction`` [-] the way FASTSim does."""
     g = np.asarray(grid)
     v = np.asarray(values)
@@ -243,7 +241,7 @@ def model3_parameters(thermal: bool = True) -> dict[str, Any]:
         "motor_efficiency_power_fraction": grid,
         "motor_efficiency": values,
         "motor_efficiency_interpolation": strategy,
-        "regen_motor_efficiency": _eff_at(0.0, grid, values, strategy),
+        "regen_motor_efficiency": efficiency_at(0.0, grid, values, strategy),
         "transmission_efficiency": _scalar_eff(
             bev["transmission"]["eff_interp"], "transmission eff_interp"
         ),
@@ -297,13 +295,11 @@ def run_model3(cycle: str, initial_soc: float | None = None, thermal: bool = Tru
     veh = load_model3_vehicle(thermal=thermal, initial_soc=initial_soc)
     veh.set_save_interval(1)
     sd = fsim.SimDrive(veh, cyc)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        if initial_soc is None:
-            sd.run()
-        else:
-            sd.run_once()
-        d = sd.to_dict()
+    if initial_soc is None:
+        sd.run()
+    else:
+        sd.run_once()
+    d = sd.to_dict()
 
     v = d["veh"]
     bev = v["pt_type"]["BEV"]
@@ -405,105 +401,3 @@ if __name__ == "__main__":  # pragma: no cover - manual check
     for name in ("udds", "hwfet"):
         print(run_model3(name))
     print(f"FASTSim throughput: {time_model3():.1f} vehicle-cycles/s (UDDS, one core)")
-
-
-PEER_GEAR_RATIO = 9.0
-PEER_MAX_SPEED_RPM = 12000.0
-PEER_PEAK_TORQUE_NM = 400.0
-"""FASTSim's motor has a power limit only; bevsim's envelope needs a torque and a speed. These
-values never bind on UDDS or HWFET (peak need about 110 N m and 7,000 rpm) and keep the
-normalised map fine enough (0.01 steps) to resolve FASTSim's 0.02 power-fraction steps."""
-
-
-def write_peer_motor_map(path: Path, params: dict[str, Any] | None = None) -> Path:
-    """Write FASTSim's motor model as a bevsim two-quadrant efficiency map CSV at ``path``.
-
-    Motoring: FASTSim's step-lower lookup of efficiency at power fraction
-    x = |P_shaft| / P_peak; generating: FASTSim's fixed regen efficiency. Axes are normalised
-    to PEER_MAX_SPEED_RPM and PEER_PEAK_TORQUE_NM.
-    """
-    p = params or model3_parameters()
-    grid_x = p["motor_efficiency_power_fraction"]
-    values = p["motor_efficiency"]
-    corner_w = PEER_PEAK_TORQUE_NM * PEER_MAX_SPEED_RPM * 2.0 * np.pi / 60.0
-    lines = ["speed_fraction,torque_fraction,efficiency"]
-    for s in np.linspace(0.0, 1.0, 101):
-        for t in np.linspace(-1.0, 1.0, 201):
-            if t < 0:
-                eff = p["regen_motor_efficiency"]
-            else:
-                fraction = min(s * t * corner_w / p["motor_peak_power_w"], 1.0)
-                eff = _eff_at(fraction, grid_x, values, "step_lower")
-            lines.append(f"{s:.4f},{t:.4f},{eff:.6f}")
-    path.write_text("\n".join(lines) + "\n")
-    return path
-
-
-def bevsim_model3_equivalent(map_path: Path) -> tuple[Any, Any]:
-    """A bevsim VehicleSpec and Conditions carrying FASTSim's Model 3 parameters.
-
-    Same mass (no test load), drag, air density, rolling resistance, wheel radius and wheel
-    inertia, motor power and efficiency model, transmission efficiency, accessory load,
-    battery energy, SOC window, start SOC and power limits; regen at all speeds. The battery
-    is bevsim's LFP equivalent circuit, so compare terminal (electrical) energy.
-    """
-    from bevsim.engine.facade import ROLLING_RESISTANCE_REFERENCE_C, Conditions
-    from bevsim.spec import vehicle_from_dict
-
-    p = model3_parameters()
-    write_peer_motor_map(map_path, p)
-    max_power_kw = p["battery_max_power_w"] / 1000.0
-    spec = vehicle_from_dict(
-        {
-            "id": "fastsim-model3-equivalent",
-            "name": f"bevsim with FASTSim {p['fastsim_version']} '{p['vehicle']}' parameters",
-            "mass": {
-                "curb_kg": p["mass_kg"],
-                "rotating_equivalent_kg": p["equivalent_wheel_inertia_mass_kg"],
-            },
-            "body": {
-                "drag_coefficient": p["drag_coefficient"],
-                "frontal_area_m2": p["frontal_area_m2"],
-            },
-            "tires": {
-                "rolling_resistance_coefficient": p["rolling_resistance_coefficient"],
-                "radius_m": p["wheel_radius_m"],
-            },
-            "drive": {
-                "layout": "rwd",
-                "motors": [
-                    {
-                        "axle": "rear",
-                        "peak_power_kw": p["motor_peak_power_w"] / 1000.0,
-                        "peak_torque_nm": PEER_PEAK_TORQUE_NM,
-                        "max_speed_rpm": PEER_MAX_SPEED_RPM,
-                        "efficiency_map": str(map_path),
-                    }
-                ],
-                "gear_ratio": PEER_GEAR_RATIO,
-                "driveline_efficiency": p["transmission_efficiency"],
-                "tire_road_friction": p["wheel_friction_coefficient"],
-                "regen_min_speed_kmh": p["regen_min_speed_mps"] * 3.6,
-            },
-            "battery": {
-                "chemistry": "lfp",
-                "gross_energy_kwh": p["battery_energy_j"] / 3.6e6,
-                "nominal_voltage_v": 340.0,
-                "soc_min": p["battery_soc_min"],
-                "soc_max": p["battery_soc_max"],
-                "max_discharge_power_kw": max_power_kw,
-                "max_charge_power_kw": max_power_kw,
-            },
-            "accessories": {"base_power_w": p["accessory_power_w"]},
-        },
-        source="FASTSim peer",
-    )
-    conditions = Conditions(
-        added_mass_kg=0.0,
-        initial_soc=p["battery_initial_soc"],
-        air_density_kg_per_m3=p["air_density_kg_per_m3"],
-        # FASTSim's rolling resistance has no temperature term: run at the 25 degC reference
-        # of bevsim's tire correction (ISO 28580), where the correction is 1.
-        ambient_temp_c=ROLLING_RESISTANCE_REFERENCE_C,
-    )
-    return spec, conditions

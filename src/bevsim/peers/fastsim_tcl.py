@@ -11,7 +11,6 @@ imported inside functions.
 from __future__ import annotations
 
 import json
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -67,9 +66,7 @@ def fastsim_results(rows: Sequence[TclRow]) -> pd.DataFrame:
     out = []
     for row in rows:
         veh = fsim.Vehicle.from_dict(fastsim_vehicle_dict(row))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            label = json.loads(fsim.get_label_fe(veh).to_json())
+        label = json.loads(fsim.get_label_fe(veh).to_json())
         charger_efficiency = label["adj_comb_ess_kwh_per_mi"] / label["adj_comb_kwh_per_mi"]
         out.append(
             {

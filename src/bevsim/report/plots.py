@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from bevsim.files import save_figure  # noqa: E402
+from bevsim.report.figure_file import plt, save_figure
 
 
 def plot_comparison(summary: pd.DataFrame, path: str | Path) -> Path:

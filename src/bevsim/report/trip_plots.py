@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import pandas as pd
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from bevsim.files import save_figure  # noqa: E402
+from bevsim.report.figure_file import plt, save_figure
 
 SMOOTHING_S = 15
 """Window of the running mean drawn over the 1 Hz pack power [s] (the raw trace is a blur)."""

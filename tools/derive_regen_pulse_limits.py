@@ -1,7 +1,7 @@
 """Derive a plating-onset 10-s charge-pulse (regen) limit per cell temperature with PyBaMM.
 
 Usage (from the repository root; needs `pip install pybamm`, PyBaMM 26.10 was used):
-    python3 src/bevsim/chemistry/data/derive_regen_pulse_limits.py [--mesh-check]
+    python3 tools/derive_regen_pulse_limits.py [--mesh-check]
 
 MODEL DERIVATION, not a datasheet figure. For each temperature of the chemistry grid and each
 start SOC in SOCS, a PyBaMM DFN (isothermal at T: ambient = initial = T, cell at rest, uniform
@@ -16,9 +16,9 @@ The largest allowed rate [C, per the set's nominal capacity] is found by bisecti
 value is the minimum over SOCS (bevsim's regen limit depends on temperature only).
 
 Parameter sets, used as published: lfp = Prada2013 (A123 LFP/graphite), nmc = OKane2022 (LG M50
-NMC811/graphite). The script prints the table, a block to paste into derive_tables.py
-(REGEN_PULSE_DERIVED_C) and timings; `--mesh-check` repeats the -10 C points on a doubled mesh.
-This script is a build tool, not part of the runtime package API.
+NMC811/graphite). The script prints the table, a block to paste into
+tools/derive_chemistry_tables.py (REGEN_PULSE_DERIVED_C) and timings; `--mesh-check` repeats
+the -10 C points on a doubled mesh. This script is a build tool, not part of the package.
 """
 
 from __future__ import annotations
@@ -184,7 +184,7 @@ def main(argv: list[str]) -> None:
         print_table(chem, res)
         block[chem] = {s: [round(v, 2) for v, _ in res[s]] for s in SOCS}
     print(f"\ntotal {time.perf_counter() - t_all:.1f} s\n")
-    print("# paste into derive_tables.py:")
+    print("# paste into tools/derive_chemistry_tables.py:")
     print("REGEN_PULSE_DERIVED_C = {")
     for chem, per_soc in block.items():
         print(f'    "{chem}": {{')
