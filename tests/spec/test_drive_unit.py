@@ -14,8 +14,8 @@ from bevsim.spec.drive_unit import (
     motor_loss_scale_w,
 )
 from bevsim.spec.loss_map import MAP_GRID, loss_map
-from bevsim.spec.models import Motor
 from bevsim.spec.motor_map import load_efficiency_map
+from bevsim.spec.powertrain import Motor
 
 
 def _motor(axle="rear", power_kw=150.0, torque_nm=300.0, rpm=15000.0, **extra) -> Motor:

@@ -20,8 +20,8 @@ import numpy as np
 from scipy.interpolate import RegularGridInterpolator
 
 from bevsim.spec.loss_map import loss_map
-from bevsim.spec.models import Motor
 from bevsim.spec.motor_map import BUILT_IN_MAPS, load_efficiency_map, loss_scale_w
+from bevsim.spec.powertrain import Motor
 from bevsim.units import RPM_PER_RADPS
 
 SPLIT_STEPS = 41

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bevsim.chemistry import Chemistry, load_chemistry
-from bevsim.spec.models import Battery, VehicleSpec
+from bevsim.spec.models import VehicleSpec
+from bevsim.spec.powertrain import Battery
 
 
 @dataclass(frozen=True)
