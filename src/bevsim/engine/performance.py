@@ -46,7 +46,7 @@ from bevsim.engine.physics.pack import (
     pack_current_a,
     pack_state,
 )
-from bevsim.engine.physics.road_load import road_load_columns, road_load_force_n
+from bevsim.engine.physics.road_load import RoadLoadColumns, road_load_columns, road_load_force_n
 from bevsim.engine.tables import Tables
 from bevsim.errors import SpecError
 from bevsim.spec.drive_unit import motor_efficiency_map, motor_loss_scale_w
@@ -70,15 +70,7 @@ the pack's power scale: 40 halvings of the bracket are below 1e-10 of it."""
 
 # Vehicle constants: one row per vehicle, columns by these indices.
 VEHICLE_COLUMNS = (
-    "mass_kg",
-    "inertial_mass_kg",
-    "drag_area_m2",
-    "air_density_kg_per_m3",
-    "rolling_resistance_coefficient",
-    "use_road_load",
-    "f0_n",
-    "f1_n_per_mps",
-    "f2_n_per_mps2",
+    *RoadLoadColumns._fields,
     "wheel_radius_m",
     "gear_ratio",
     "driveline_efficiency",
