@@ -86,3 +86,15 @@ def test_procedure_commands_run_through_the_registry(runner, batches, command):
     records = json.loads(result.output)
     assert {r["vehicle_id"] for r in records} == {"ms11-lfp"}
     assert len(records) == len(expected)  # one row per batch run of one car
+
+
+def test_a_cycle_file_named_with_brackets_runs(runner, workdir, batches):
+    """A cycle path may hold ``[ ] ; =`` (not writable in a results-store procedure text): the
+    registry runs it all the same, as simulate did before it ran through the registry."""
+    ramp = "\n".join(f"{t},{min(t, 60 - t) * 2.0}" for t in range(61))
+    (workdir / "run[kW]=1.csv").write_text(f"time_s,speed_kmh\n{ramp}\n", encoding="utf-8")
+    result = runner.invoke(app, ["simulate", "ms11-lfp", "--cycle", "run[kW]=1.csv", "--json"])
+    assert result.exit_code == 0, result.output
+    (record,) = json.loads(result.output)
+    assert batches == [("cycle", {"cycle": "run[kW]=1.csv"}, True)]
+    assert record["distance_km"] == pytest.approx(30 * 60 / 3.6 / 1000.0, rel=0.02)  # the ramp

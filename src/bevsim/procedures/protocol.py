@@ -98,8 +98,8 @@ class Option:
             if not isinstance(value, bool):
                 raise ProcedureError(f"{self.name}: expected true or false, got {value!r}")
             return value
-        if not isinstance(value, str) or not value or _RESERVED & set(value):
-            raise ProcedureError(f"{self.name}: expected a name (no [ ] ; =), got {value!r}")
+        if not isinstance(value, str) or not value:
+            raise ProcedureError(f"{self.name}: expected a name, got {value!r}")
         if self.choices and value.lower() not in self.choices:
             hint = did_you_mean(value.lower(), list(self.choices))
             raise ProcedureError(
@@ -211,8 +211,16 @@ class BatchProcedure:
 
 def procedure_name(procedure: BatchProcedure, options: dict[str, Any]) -> str:
     """The procedure with its non-default options as one text: ``winter[temps_c=-7.0]``; a
-    cycle run reads ``cycle:NAME`` (``cycle:UDDS[load_kg=0.0]``)."""
+    cycle run reads ``cycle:NAME`` (``cycle:UDDS[load_kg=0.0]``). Text options holding
+    ``[ ] ; =`` (a cycle file's path may) run, but cannot be named so: a ProcedureError."""
     resolved = procedure.resolve(**options)
+    for option in procedure.options:
+        value = resolved[option.name]
+        if option.kind == "str" and value is not None and _RESERVED & set(value):
+            raise ProcedureError(
+                f"{option.name}: expected a name (no [ ] ; =) to name the procedure by, "
+                f"got {value!r}"
+            )
     head = procedure.name
     if procedure.name == "cycle":
         head = f"cycle:{resolved['cycle']}"
