@@ -103,7 +103,7 @@ class Option:
         if self.choices and value.lower() not in self.choices:
             hint = did_you_mean(value.lower(), list(self.choices))
             raise ProcedureError(
-                f"{self.name}: unknown value '{value}';{hint} known: {', '.join(self.choices)}"
+                f"unknown {self.name} '{value}';{hint} known: {', '.join(self.choices)}"
             )
         return value.lower() if self.choices else value
 
