@@ -150,7 +150,7 @@ def test_procedure_texts_name_the_options_exactly(name, options, text):
         (lambda: REGISTRY["winter"].resolve(procedure="nedc"), "known: cltc, wltp, epa, ftp75"),
         (lambda: REGISTRY["charge"].resolve(charger_kw=float("nan")), "finite"),
         (lambda: REGISTRY["autonomy"].resolve(procedure="all"), "known: cltc, wltp, epa"),
-        (lambda: REGISTRY["cycle"].resolve(cycle="a;b"), "no [ ] ; ="),
+        (lambda: procedure_name(REGISTRY["cycle"], {"cycle": "a;b"}), "no [ ] ; ="),
     ],
 )
 def test_bad_names_and_options_are_refused_in_one_line(call, words):

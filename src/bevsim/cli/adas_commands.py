@@ -153,9 +153,15 @@ def autonomy_cost_command(
     as_json: JsonOption = False,
 ) -> None:
     """Range with and without the autonomy stack (compute, sensors, roof sensor drag)."""
-    from bevsim.autonomy.energy import autonomy_cost
+    from bevsim.procedures.range_test import procedure_names
+    from bevsim.procedures.registry import get_procedure
+    from bevsim.spec import load_vehicles
 
-    table = autonomy_cost(vehicles, procedure)
+    names = procedure_names(procedure)
+    specs = load_vehicles(vehicles)
+    cost = get_procedure("autonomy")
+    frames = [cost.run(specs, procedure=name) for name in names]
+    table = pd.concat(frames, ignore_index=True)
     if as_json:
         print_records(table.round(4).to_dict(orient="records"))
         return

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from bevsim.cli.app import (
@@ -30,11 +29,8 @@ from bevsim.cli.numbers import (
     soc_fraction,
 )
 from bevsim.procedures.cycle_run import records_for_json
-from bevsim.procedures.dc_charge import (
-    DEFAULT_CHARGER_MAX_CURRENT_A,
-    PRECONDITION_TARGET_C,
-    dc_charge_run,
-)
+from bevsim.procedures.dc_charge import DEFAULT_CHARGER_MAX_CURRENT_A, PRECONDITION_TARGET_C
+from bevsim.procedures.registry import get_procedure
 
 CHARGE_COLUMNS = {
     "vehicle_id": "Vehicle",
@@ -89,14 +85,21 @@ def charge_command(
         f"it warms the pack to {PRECONDITION_TARGET_C:g} degC, and at --temp {temp_c:g} the "
         "cells already start warmer",
     )
-    result = dc_charge_run(
-        vehicle, from_soc, to_soc, charger_kw, temp_c, precondition, charger_current_a
+    result = get_procedure("charge").run_detailed(
+        vehicle,
+        from_soc=from_soc,
+        to_soc=to_soc,
+        charger_kw=charger_kw,
+        ambient_temp_c=temp_c,
+        precondition=precondition,
+        charger_max_current_a=charger_current_a,
     )
-    summary = pd.DataFrame([result.summary])
+    summary = result.table
     if plot is not None:
         from bevsim.report.charge_plots import plot_session
 
-        plot_session(result.trace, result.summary, plot)
+        (trace,) = result.traces.values()
+        plot_session(trace, summary.to_dict(orient="records")[0], plot)
     if as_json:
         print_records(records_for_json(summary))
         return

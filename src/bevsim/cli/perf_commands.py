@@ -21,7 +21,8 @@ from bevsim.cli.app import (
 )
 from bevsim.cli.numbers import LOAD_KG
 from bevsim.procedures.cycle_run import records_for_json
-from bevsim.procedures.performance import DRIVER_KG, performance_run
+from bevsim.procedures.performance import DRIVER_KG
+from bevsim.procedures.registry import get_procedure
 
 ACCEL_COLUMNS = {
     "vehicle_id": "Vehicle",
@@ -67,15 +68,15 @@ def perf_command(
     steepest grade at 0, 30 and 80 km/h, each with what limited it."""
     check_output_path(plot, PLOT_SUFFIXES, "plot")
     LOAD_KG.check(load_kg)
-    result = performance_run(vehicles, load_kg=load_kg)
+    result = get_procedure("perf").run_detailed(vehicles, load_kg=load_kg)
     if plot is not None:
         from bevsim.report.perf_plots import plot_launches
 
-        plot_launches(result.traces, result.summary, plot)
+        plot_launches(result.traces, result.table, plot)
     if as_json:
-        print_records(records_for_json(result.summary))
+        print_records(records_for_json(result.table))
         return
-    print_table(result.summary, ACCEL_COLUMNS, f"bevsim perf (curb + {load_kg:g} kg, level, 23 C)")
-    print_table(result.summary, SPEED_GRADE_COLUMNS, "top speed and gradeability (steady speed)")
+    print_table(result.table, ACCEL_COLUMNS, f"bevsim perf (curb + {load_kg:g} kg, level, 23 C)")
+    print_table(result.table, SPEED_GRADE_COLUMNS, "top speed and gradeability (steady speed)")
     if plot is not None:
         console.print(f"plot written to {plot}")

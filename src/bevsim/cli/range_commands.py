@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 
 from bevsim.cli.app import (
@@ -21,7 +22,10 @@ from bevsim.cli.app import (
 )
 from bevsim.cli.numbers import refuse_unused
 from bevsim.procedures.cycle_run import records_for_json
-from bevsim.procedures.range_test import PROCEDURES, range_test
+from bevsim.procedures.epa import check_label_method
+from bevsim.procedures.range_test import PROCEDURES, procedure_names
+from bevsim.procedures.registry import get_procedure
+from bevsim.spec import load_vehicles
 
 RANGE_COLUMNS = {
     "vehicle_id": "Vehicle",
@@ -73,7 +77,14 @@ def range_command(
         "(use --procedure epa or all)",
     )
     label_method = label_method or "two-cycle"
-    results = range_test(vehicles, procedure, label_method)
+    label = check_label_method(label_method)
+    names = procedure_names(procedure)
+    specs = load_vehicles(vehicles)
+    frames = [
+        get_procedure(name).run(specs, **({"label_method": label} if name == "epa" else {}))
+        for name in names
+    ]
+    results = pd.concat(frames, ignore_index=True)
     if plot is not None:
         from bevsim.report.plots import plot_ranges
 

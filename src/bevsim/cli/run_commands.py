@@ -24,7 +24,8 @@ from bevsim.cli.app import (
 )
 from bevsim.cli.numbers import INITIAL_SOC, LOAD_KG, soc_fraction
 from bevsim.errors import BevsimError
-from bevsim.procedures.cycle_run import DEFAULT_LOAD_KG, SimulationResult, simulate
+from bevsim.procedures.cycle_run import DEFAULT_LOAD_KG, records_for_json
+from bevsim.procedures.registry import get_procedure
 
 SUMMARY_COLUMNS = {
     "vehicle_id": "Vehicle",
@@ -56,14 +57,15 @@ def compare(
     names = [c.strip() for c in cycles.split(",") if c.strip()]
     if not names:
         raise BevsimError("--cycles: expected at least one cycle name or CSV path")
-    frames = [simulate(vehicles, name, load_kg=load_kg).summary for name in names]
+    cycle_run = get_procedure("cycle")
+    frames = [cycle_run.run(vehicles, cycle=name, load_kg=load_kg) for name in names]
     summary = pd.concat(frames, ignore_index=True)
     if plot is not None:
         from bevsim.report.plots import plot_comparison
 
         plot_comparison(summary, plot)
     if as_json:
-        print_records(SimulationResult(summary).to_records())
+        print_records(records_for_json(summary))
         return
     print_table(
         with_soc_pct(summary),
@@ -99,9 +101,11 @@ def simulate_command(
     check_output_path(plot, PLOT_SUFFIXES, "plot")
     LOAD_KG.check(load_kg)
     initial_soc = soc_fraction(INITIAL_SOC, initial_soc_pct)
-    result = simulate(vehicle, cycle, traces=True, load_kg=load_kg, initial_soc=initial_soc)
-    vehicle_id = result.summary["vehicle_id"].iloc[0]
-    trace = result.traces[vehicle_id]
+    result = get_procedure("cycle").run_detailed(
+        vehicle, cycle=cycle, load_kg=load_kg, initial_soc=initial_soc
+    )
+    summary = result.table
+    trace = result.traces[summary["vehicle_id"].iloc[0]]
     if traces is not None:
         from bevsim.report.traces import write_traces
 
@@ -109,12 +113,12 @@ def simulate_command(
     if plot is not None:
         from bevsim.report.plots import plot_run
 
-        title = f"{result.summary['vehicle'].iloc[0]} on {result.summary['cycle'].iloc[0]}"
+        title = f"{summary['vehicle'].iloc[0]} on {summary['cycle'].iloc[0]}"
         plot_run(trace, title, plot)
     if as_json:
-        print_records(result.to_records())
+        print_records(records_for_json(summary))
         return
-    print_table(with_soc_pct(result.summary), SUMMARY_COLUMNS, "bevsim simulate")
+    print_table(with_soc_pct(summary), SUMMARY_COLUMNS, "bevsim simulate")
     for path in (traces, plot):
         if path is not None:
             console.print(f"written: {path}")

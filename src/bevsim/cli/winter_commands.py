@@ -22,7 +22,7 @@ from bevsim.cli.app import (
 from bevsim.cli.numbers import TEMPS_C
 from bevsim.errors import BevsimError
 from bevsim.procedures.cycle_run import records_for_json
-from bevsim.procedures.winter import winter_test
+from bevsim.procedures.registry import get_procedure
 
 WINTER_COLUMNS = {
     "vehicle_id": "Vehicle",
@@ -71,10 +71,10 @@ def winter_command(
 ) -> None:
     """What cold takes: range, consumption and where the energy went at each temperature."""
     check_output_path(plot, PLOT_SUFFIXES, "plot")
-    results = winter_test(
+    results = get_procedure("winter").run(
         vehicles,
-        parse_temps(temps),
-        procedure,
+        temps_c=parse_temps(temps),
+        procedure=procedure,
         precondition=precondition,
         hvac_on=not no_hvac,
     )

@@ -1,9 +1,11 @@
 """One shape for every procedure: a name, typed options with units in their names, the
-conditions a set of options stands for, and a batch run returning one table.
+conditions a set of options stands for, and a batch run returning one table (``run``), or the
+table with the per-vehicle traces where the procedure has them (``run_detailed``).
 
     from bevsim.procedures.registry import get_procedure
     winter = get_procedure("winter")
     table = winter.run(["ms11-lfp"], temps_c=(-7.0,))   # one row per vehicle x temperature
+    launch = get_procedure("perf").run_detailed(["ms11-lfp"]).traces["ms11-lfp"]
 
 A sweep runs each condition (``conditions``) as its own procedure, so that every stored row is one
 variant under one condition; ``procedure_name`` and ``parse_procedure_name`` give the text that
@@ -32,6 +34,16 @@ _RESERVED = set("[];=")
 
 class ProcedureError(BevsimError):
     """An unknown procedure, or an option it does not take or cannot parse."""
+
+
+@dataclass(frozen=True)
+class ProcedureRun:
+    """A procedure's result: ``table`` (what ``run`` returns: one row per vehicle, per vehicle
+    x condition, units in the column names) and ``traces``, the time series by vehicle id
+    (launch traces, a charging session, kernel traces; empty where the procedure has none)."""
+
+    table: pd.DataFrame
+    traces: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -86,12 +98,12 @@ class Option:
             if not isinstance(value, bool):
                 raise ProcedureError(f"{self.name}: expected true or false, got {value!r}")
             return value
-        if not isinstance(value, str) or not value or _RESERVED & set(value):
-            raise ProcedureError(f"{self.name}: expected a name (no [ ] ; =), got {value!r}")
+        if not isinstance(value, str) or not value:
+            raise ProcedureError(f"{self.name}: expected a name, got {value!r}")
         if self.choices and value.lower() not in self.choices:
             hint = did_you_mean(value.lower(), list(self.choices))
             raise ProcedureError(
-                f"{self.name}: unknown value '{value}';{hint} known: {', '.join(self.choices)}"
+                f"unknown {self.name} '{value}';{hint} known: {', '.join(self.choices)}"
             )
         return value.lower() if self.choices else value
 
@@ -136,17 +148,22 @@ class Procedure(Protocol):
         """One row per vehicle (per vehicle x condition), units in the column names."""
         ...
 
+    def run_detailed(self, vehicles: Vehicles, **options: Any) -> ProcedureRun:
+        """The table ``run`` returns, with the per-vehicle traces where the procedure has them."""
+        ...
+
 
 @dataclass(frozen=True)
 class BatchProcedure:
-    """A procedure made of a batch function ``batch(specs, options) -> DataFrame`` and its
-    options; ``unitless`` and ``undefined`` as in Procedure; ``condition`` names the option
-    (kind floats) whose values are separate conditions; ``needs`` says which cars it runs."""
+    """A procedure made of a batch function ``batch(specs, options, traces) -> ProcedureRun``
+    (``traces``: whether to keep the per-vehicle traces) and its options; ``unitless`` and
+    ``undefined`` as in Procedure; ``condition`` names the option (kind floats) whose values are
+    separate conditions; ``needs`` says which cars it runs."""
 
     name: str
     description: str
     options: tuple[Option, ...]
-    batch: Callable[[list[VehicleSpec], dict[str, Any]], pd.DataFrame]
+    batch: Callable[[list[VehicleSpec], dict[str, Any], bool], ProcedureRun]
     unitless: frozenset[str] = frozenset()
     undefined: frozenset[str] = frozenset()
     condition: str | None = None
@@ -185,13 +202,25 @@ class BatchProcedure:
 
     def run(self, vehicles: Vehicles, **options: Any) -> pd.DataFrame:
         """One row per vehicle (per vehicle x condition), units in the column names."""
-        return self.batch(load_vehicles(vehicles), self.resolve(**options))
+        return self.batch(load_vehicles(vehicles), self.resolve(**options), False).table
+
+    def run_detailed(self, vehicles: Vehicles, **options: Any) -> ProcedureRun:
+        """The table ``run`` returns, with the per-vehicle traces where the procedure has them."""
+        return self.batch(load_vehicles(vehicles), self.resolve(**options), True)
 
 
 def procedure_name(procedure: BatchProcedure, options: dict[str, Any]) -> str:
     """The procedure with its non-default options as one text: ``winter[temps_c=-7.0]``; a
-    cycle run reads ``cycle:NAME`` (``cycle:UDDS[load_kg=0.0]``)."""
+    cycle run reads ``cycle:NAME`` (``cycle:UDDS[load_kg=0.0]``). Text options holding
+    ``[ ] ; =`` (a cycle file's path may) run, but cannot be named so: a ProcedureError."""
     resolved = procedure.resolve(**options)
+    for option in procedure.options:
+        value = resolved[option.name]
+        if option.kind == "str" and value is not None and _RESERVED & set(value):
+            raise ProcedureError(
+                f"{option.name}: expected a name (no [ ] ; =) to name the procedure by, "
+                f"got {value!r}"
+            )
     head = procedure.name
     if procedure.name == "cycle":
         head = f"cycle:{resolved['cycle']}"

@@ -26,6 +26,16 @@ def range_test(
     """
     epa.check_label_method(label_method)
     specs = load_vehicles(vehicles)
+    frames = [
+        epa.run(specs, label_method=label_method) if name == "epa" else PROCEDURES[name](specs)
+        for name in procedure_names(procedure)
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def procedure_names(procedure: str) -> list[str]:
+    """The range procedures ``procedure`` names: itself (cltc, wltp or epa, any case) or, for
+    all, each in turn; a BevsimError with a did-you-mean otherwise."""
     names = list(PROCEDURES) if procedure == "all" else [procedure.lower()]
     for name in names:
         if name not in PROCEDURES:
@@ -34,8 +44,4 @@ def range_test(
                 f"unknown procedure '{procedure}';{did_you_mean(name, known)} "
                 f"known: {', '.join(known)}"
             )
-    frames = [
-        epa.run(specs, label_method=label_method) if name == "epa" else PROCEDURES[name](specs)
-        for name in names
-    ]
-    return pd.concat(frames, ignore_index=True)
+    return names

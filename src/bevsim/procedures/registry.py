@@ -1,7 +1,9 @@
 """Every procedure by name, behind one protocol (``bevsim.procedures.protocol``): cycle, cltc,
 wltp, epa, winter, perf, charge and autonomy. The adapters call the procedures' public functions
-with the options passed through; ``bevsim procedures`` lists them and ``bevsim sweep
---procedure NAME --option KEY=VALUE`` runs any of them over design variants.
+with the options passed through, and give the traces where a procedure has them (perf: the
+launches, charge: the session, cycle: the kernel's). ``bevsim procedures`` lists them; the CLI's
+procedure commands (range, winter, perf, charge, simulate, compare, autonomy-cost) and ``bevsim
+sweep --procedure NAME --option KEY=VALUE`` run them all through here.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from bevsim.procedures.protocol import (
     BatchProcedure,
     Option,
     ProcedureError,
+    ProcedureRun,
     parse_procedure_name,
 )
 from bevsim.spec import VehicleSpec
@@ -46,58 +49,64 @@ def _range_procedure(procedures: dict) -> Option:
     return Option("procedure", "str", "cltc", "", "Range procedure.", choices=names)
 
 
-def _cycle(specs: list[VehicleSpec], o: dict[str, Any]) -> pd.DataFrame:
+def _cycle(specs: list[VehicleSpec], o: dict[str, Any], traces: bool) -> ProcedureRun:
+    """The cycle run; with ``traces``, the kernel's per-step traces by vehicle id."""
     from bevsim.procedures.cycle_run import simulate
 
     args = (o["load_kg"], o["initial_soc"], o["ambient_temp_c"], o["dt_s"])
-    return simulate(specs, o["cycle"], False, *args).summary
+    result = simulate(specs, o["cycle"], traces, *args)
+    return ProcedureRun(result.summary, result.traces)
 
 
 def _range(name: str):
-    def run(specs: list[VehicleSpec], o: dict[str, Any]) -> pd.DataFrame:
+    def run(specs: list[VehicleSpec], o: dict[str, Any], traces: bool) -> ProcedureRun:
         if name == "epa":
-            return range_test.range_test(specs, name, label_method=o["label_method"])
-        return range_test.range_test(specs, name)
+            return ProcedureRun(range_test.range_test(specs, name, label_method=o["label_method"]))
+        return ProcedureRun(range_test.range_test(specs, name))
 
     return run
 
 
 def _keyed_by_id(batch):
     """``batch`` run on specs with distinct ids (a sweep's variants share their base car's id,
-    and winter and autonomy match rows by id), the rows given their own ids back."""
+    and winter and autonomy match rows by id), the rows given their own ids back (traces, if
+    any, stay under the distinct ids)."""
 
-    def run(specs: list[VehicleSpec], o: dict[str, Any]) -> pd.DataFrame:
+    def run(specs: list[VehicleSpec], o: dict[str, Any], traces: bool) -> ProcedureRun:
         ids = [s.id for s in specs]
         if len(set(ids)) == len(ids):
-            return batch(specs, o)
+            return batch(specs, o, traces)
         tagged = [s.model_copy(update={"id": f"{s.id}#{i}"}) for i, s in enumerate(specs)]
-        table = batch(tagged, o)
+        result = batch(tagged, o, traces)
         base_of = {t.id: s.id for t, s in zip(tagged, specs, strict=True)}
-        table["vehicle_id"] = table["vehicle_id"].map(base_of)
-        return table
+        result.table["vehicle_id"] = result.table["vehicle_id"].map(base_of)
+        return result
 
     return run
 
 
-def _winter(specs: list[VehicleSpec], o: dict[str, Any]) -> pd.DataFrame:
+def _winter(specs: list[VehicleSpec], o: dict[str, Any], traces: bool) -> ProcedureRun:
     args = (o["temps_c"], o["procedure"], o["precondition"], o["hvac_on"])
-    return winter.winter_test(specs, *args)
+    return ProcedureRun(winter.winter_test(specs, *args))
 
 
-def _perf(specs: list[VehicleSpec], o: dict[str, Any]) -> pd.DataFrame:
-    from bevsim.procedures.performance import performance_test
+def _perf(specs: list[VehicleSpec], o: dict[str, Any], traces: bool) -> ProcedureRun:
+    """The performance run; with ``traces``, the launch traces by vehicle id."""
+    from bevsim.procedures.performance import performance_run
 
     args = (o["load_kg"], o["initial_soc"], o["ambient_temp_c"], o["dt_s"])
-    table = performance_test(specs, *args)
+    result = performance_run(specs, *args)
+    table = result.summary
     table.insert(3, "ambient_temp_c", o["ambient_temp_c"])
-    return table
+    return ProcedureRun(table, result.traces if traces else {})
 
 
-def _charge(specs: list[VehicleSpec], o: dict[str, Any]) -> pd.DataFrame:
-    """One DC session per vehicle, with the lowest and highest pack voltage of its trace [V]."""
+def _charge(specs: list[VehicleSpec], o: dict[str, Any], traces: bool) -> ProcedureRun:
+    """One DC session per vehicle, with the lowest and highest pack voltage of its trace [V];
+    with ``traces``, each session's 1-s trace by vehicle id."""
     from bevsim.procedures.dc_charge import dc_charge_run
 
-    rows = []
+    rows, sessions = [], {}
     for spec in specs:
         result = dc_charge_run(
             spec,
@@ -113,13 +122,14 @@ def _charge(specs: list[VehicleSpec], o: dict[str, Any]) -> pd.DataFrame:
             result.summary
             | {"min_voltage_v": float(voltage_v.min()), "max_voltage_v": float(voltage_v.max())}
         )
-    return pd.DataFrame(rows)
+        sessions[spec.id] = result.trace
+    return ProcedureRun(pd.DataFrame(rows), sessions if traces else {})
 
 
-def _autonomy(specs: list[VehicleSpec], o: dict[str, Any]) -> pd.DataFrame:
+def _autonomy(specs: list[VehicleSpec], o: dict[str, Any], traces: bool) -> ProcedureRun:
     from bevsim.autonomy.energy import autonomy_cost
 
-    return autonomy_cost(specs, o["procedure"])
+    return ProcedureRun(autonomy_cost(specs, o["procedure"]))
 
 
 def _registry() -> dict[str, BatchProcedure]:
@@ -274,4 +284,4 @@ def from_procedure_name(text: str) -> tuple[BatchProcedure, dict[str, Any]]:
 def run_named(specs: list[VehicleSpec], text: str) -> pd.DataFrame:
     """Result rows of the procedure a results-store text names (``from_procedure_name``)."""
     procedure, options = from_procedure_name(text)
-    return procedure.batch(specs, options)
+    return procedure.batch(specs, options, False).table
