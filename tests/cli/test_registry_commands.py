@@ -98,3 +98,25 @@ def test_a_cycle_file_named_with_brackets_runs(runner, workdir, batches):
     (record,) = json.loads(result.output)
     assert batches == [("cycle", {"cycle": "run[kW]=1.csv"}, True)]
     assert record["distance_km"] == pytest.approx(30 * 60 / 3.6 / 1000.0, rel=0.02)  # the ramp
+
+
+def test_the_report_runs_every_procedure_through_the_registry(batches):
+    """``bevsim report`` collects its tables through the registry too: each stage is a batch
+    run of a registered procedure (range, cycles, winter, perf, charge, autonomy)."""
+    from bevsim.report import collect
+
+    collect.collect(["ms11-lfp"])
+    names = [name for name, _, _ in batches]
+    assert names == [
+        *collect.procedure_names("all"),
+        *["cycle"] * len(collect.REPORT_CYCLES),
+        "winter",
+        "perf",
+        "charge",
+        "autonomy",
+    ]
+    traced = {name for name, _, traces in batches if traces}
+    assert traced == {"perf", "charge"}  # the launch and charging figures need their traces
+    charge = next(options for name, options, _ in batches if name == "charge")
+    assert charge == {}  # the report's session, 10-80 % on 250 kW, is the procedure's default
+    assert (collect.CHARGE_FROM_SOC, collect.CHARGE_TO_SOC, collect.CHARGER_KW) == (0.1, 0.8, 250.0)

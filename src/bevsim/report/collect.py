@@ -1,4 +1,4 @@
-"""Every result a shareable report shows, from the procedures' Python APIs (no physics here).
+"""Every result a shareable report shows, run through the procedure registry (no physics here).
 
 A report answers the tool's questions side by side for the given cars: official range, cycle
 consumption, where the energy goes, winter retention, performance, DC charging and, for cars
@@ -13,11 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from bevsim.procedures.cycle_run import LOSS_COLUMNS, simulate
-from bevsim.procedures.dc_charge import dc_charge_run
-from bevsim.procedures.performance import performance_run
-from bevsim.procedures.range_test import range_test
-from bevsim.procedures.winter import winter_test
+from bevsim.procedures.cycle_run import LOSS_COLUMNS
+from bevsim.procedures.range_test import procedure_names
+from bevsim.procedures.registry import get_procedure
 from bevsim.spec import VehicleSpec, load_vehicles
 
 REPORT_CYCLES = ("cltc-p", "wltc-3b", "udds", "hwfet")
@@ -92,20 +90,24 @@ def collect(
     specs = load_vehicles(vehicles)
     shown = vehicles if sources is None else sources
     sources = [ref.id if isinstance(ref, VehicleSpec) else str(ref) for ref in shown]
-    ranges = range_test(specs, "all")
+    ranges = pd.concat(
+        [get_procedure(name).run(specs) for name in procedure_names("all")],
+        ignore_index=True,
+    )
     tick("range")
-    cycles = pd.concat([simulate(specs, c).summary for c in REPORT_CYCLES], ignore_index=True)
+    cycle = get_procedure("cycle")
+    cycles = pd.concat([cycle.run(specs, cycle=c) for c in REPORT_CYCLES], ignore_index=True)
     breakdown = cycles[cycles["cycle"] == BREAKDOWN_CYCLE][
         ["vehicle_id", "distance_km", "chemical_energy_kwh", *LOSS_COLUMNS]
     ].reset_index(drop=True)
     tick("cycles")
-    winter = winter_test(specs, WINTER_TEMPS_C, WINTER_PROCEDURE)
+    winter = get_procedure("winter").run(specs, temps_c=WINTER_TEMPS_C, procedure=WINTER_PROCEDURE)
     tick("winter")
-    perf = performance_run(specs)
+    perf = get_procedure("perf").run_detailed(specs)
     tick("performance")
-    sessions = [dc_charge_run(s, CHARGE_FROM_SOC, CHARGE_TO_SOC, CHARGER_KW) for s in specs]
-    charging = pd.DataFrame([run.summary for run in sessions])
-    traces = {run.summary["vehicle_id"]: run.trace for run in sessions}
+    charge = get_procedure("charge").run_detailed(
+        specs, from_soc=CHARGE_FROM_SOC, to_soc=CHARGE_TO_SOC, charger_kw=CHARGER_KW
+    )
     tick("charging")
     autonomy = _autonomy(specs)
     tick("autonomy")
@@ -116,17 +118,16 @@ def collect(
         cycles,
         breakdown,
         winter,
-        perf.summary,
+        perf.table,
         perf.traces,
-        charging,
-        traces,
+        charge.table,
+        charge.traces,
         autonomy,
     )
 
 
 def _autonomy(specs: list[VehicleSpec]) -> pd.DataFrame:
     """Range cost of the autonomy stack on CLTC for the cars that carry one (else empty)."""
-    from bevsim.autonomy.energy import autonomy_cost
-
     equipped = [s for s in specs if s.autonomy is not None]
-    return autonomy_cost(equipped, "cltc") if equipped else pd.DataFrame()
+    autonomy = get_procedure("autonomy")
+    return autonomy.run(equipped, procedure="cltc") if equipped else pd.DataFrame()
