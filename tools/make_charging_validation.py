@@ -215,6 +215,7 @@ def charging_validation_table(reference: Path = REFERENCE, vehicle_dir: Path | N
                 "within_issue5": fig["kind"] == "time_min"
                 and abs(error) <= ISSUE5_TIME_TOLERANCE_PCT,
                 "bevsim_peak_kw": summary["peak_power_kw"],
+                "bevsim_avg_kw": summary["avg_power_kw"],
                 "mostly_limited_by": summary["mostly_limited_by"],
                 "max_cell_temp_c": summary["max_cell_temp_c"],
             }
