@@ -38,6 +38,8 @@ PEAK_WINDOW_PCT = (10, 80)
 FLAT_WINDOWS_PCT = {"dc_10_80_min": (10, 80), "dc_30_80_min": (30, 80)}
 """The reference set's maker-claim keys -> SOC window [%] they cover."""
 INPUT_CHECK = "input check"
+SESSION_FIELDS = {"time_min": "minutes", "avg_kw": "avg_kw", "peak_kw": "peak_kw"}
+"""Figure kind -> the key of a published session that gives it."""
 
 _LFP_MAP = "no measured curve in the file: the generic LFP C-rate map"
 _NMC_MAP = "no measured curve in the file: the generic NMC C-rate map"
@@ -95,8 +97,9 @@ def row_key(vehicle_id: str, figure: str, sources: str) -> str:
     return f"{vehicle_id} | {figure} | {sources}"
 
 
-def _figure_row(vehicle_id, basis, kind, window_pct, value, session, sources) -> dict:
-    soc_from, soc_to = window_pct
+def _figure_row(vehicle_id: str, session: dict, kind: str, sources: str) -> dict:
+    """One published figure of a session: kind time_min [min], avg_kw or peak_kw [kW]."""
+    soc_from, soc_to = session.get("window_pct") or PEAK_WINDOW_PCT
     figure = {
         "time_min": f"{soc_from}-{soc_to} % time",
         "avg_kw": f"{soc_from}-{soc_to} % avg power",
@@ -105,13 +108,13 @@ def _figure_row(vehicle_id, basis, kind, window_pct, value, session, sources) ->
     return {
         "key": row_key(vehicle_id, figure, sources),
         "vehicle_id": vehicle_id,
-        "basis": basis,
+        "basis": session["basis"],
         "kind": kind,
         "figure": figure,
         "from_soc": soc_from / 100.0,
         "to_soc": soc_to / 100.0,
         "charger_kw": float(session.get("charger_kw") or CHARGER_KW),
-        "published": float(value),
+        "published": float(session[SESSION_FIELDS[kind]]),
         "unit": "min" if kind == "time_min" else "kW",
         "sources": sources,
         "conditions": session.get("conditions", ""),
@@ -148,34 +151,13 @@ def published_rows(reference: Path = REFERENCE) -> list[dict]:
     rows = []
     for vehicle in data["vehicles"]:
         for session in _sessions(vehicle):
-            window = tuple(session.get("window_pct") or PEAK_WINDOW_PCT)
             sources = ", ".join(session.get("source") or [])
-            for kind, field in (("time_min", "minutes"), ("avg_kw", "avg_kw")):
-                if session.get(field) is not None:
-                    rows.append(
-                        _figure_row(
-                            vehicle["id"],
-                            session["basis"],
-                            kind,
-                            window,
-                            session[field],
-                            session,
-                            sources,
-                        )
-                    )
-            if session.get("peak_kw") is not None:
-                peak_sources = ", ".join(session.get("peak_source") or []) or sources
-                rows.append(
-                    _figure_row(
-                        vehicle["id"],
-                        session["basis"],
-                        "peak_kw",
-                        window,
-                        session["peak_kw"],
-                        session,
-                        peak_sources,
-                    )
-                )
+            for kind, field in SESSION_FIELDS.items():
+                if session.get(field) is None:
+                    continue
+                if kind == "peak_kw":
+                    sources = ", ".join(session.get("peak_source") or []) or sources
+                rows.append(_figure_row(vehicle["id"], session, kind, sources))
     return rows
 
 
