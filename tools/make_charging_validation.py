@@ -68,8 +68,8 @@ WHY: dict[str, str] = {
     ),
     "nissan-leaf-sl-plus-62kwh-2022 | peak power | S89": (
         "the car's DC peak in the file is the maker's 'up to 100 kW' rating; the measured car "
-        "takes 72 kW at its best pack temperature (passively air-cooled pack, no liquid "
-        f"cooling: S88b); {_NMC_MAP} allows 100 kW"
+        "takes 72 kW at its best pack temperature (a pack without active thermal "
+        f"management, S88b); {_NMC_MAP} allows 100 kW"
     ),
     "vw-id3-pro-58kwh-2020 | 20-80 % avg power | S90": (
         f"{_NMC_MAP} allows the 100 kW cap (1.6 C) to 80 %; the measured car holds 100 kW only "
