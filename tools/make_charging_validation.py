@@ -1,12 +1,14 @@
-"""Regenerate docs/validation_charging.md: bevsim's DC fast-charging times against published
-figures (issue 5: DC 10-80 % time, or the published SOC window, within +-15 %).
+"""Regenerate docs/validation_charging.md: bevsim's DC fast charging against published figures
+(issue 14: 10-80 % time within +-10 %, peak power within +-15 %; issue 5's +-15 % on times is
+shown beside it).
 
 Run from the repository root:  python tools/make_charging_validation.py
 
-Each reference car is run from its file in the vehicle library, src/bevsim/vehicles/ (built
-from its published specification only; the published charging times are never inputs) through
-``bevsim charge`` on a charger stronger than the car (350 kW, 500 A), at 23 degC with the
-cells soaked at 23 degC, not preconditioned.
+Each car is run from its file in the vehicle library, src/bevsim/vehicles/ (built from its
+published specification; the published charging figures are never inputs, except where a row
+is marked "input check") through ``bevsim charge`` at 23 degC with the cells soaked at 23 degC,
+not preconditioned, on a charger stronger than the car (350 kW, 500 A) unless the published
+figure names a weaker one. Every row outside its tolerance names its cause in WHY.
 """
 
 from __future__ import annotations
@@ -18,68 +20,224 @@ import pandas as pd
 import yaml
 
 from bevsim.procedures.dc_charge import dc_charge_test
+from bevsim.spec import load_vehicle
 from bevsim.validation.reference import vehicle_refs
 
 REFERENCE = Path("tests/data/reference/official/vehicles.yaml")
 OUT = Path("docs/validation_charging.md")
-TOLERANCE_PCT = 15.0
+TIME_TOLERANCE_PCT = 10.0
+"""Issue 14's target for a charging time (and for the average power over a window) [%]."""
+ISSUE5_TIME_TOLERANCE_PCT = 15.0
+"""The earlier target (issue 5) for a charging time [%], shown beside issue 14's."""
+PEAK_TOLERANCE_PCT = 15.0
+"""Issue 14's target for the peak DC power [%]."""
 CHARGER_KW = 350.0
 AMBIENT_C = 23.0
-WINDOWS = {"dc_10_80_min": (0.10, 0.80), "dc_30_80_min": (0.30, 0.80)}
-"""Published figure -> SOC window [-] it covers."""
+PEAK_WINDOW_PCT = (10, 80)
+"""SOC window [%] a peak-only figure is compared over: the peak of bevsim's 10-80 % session."""
+FLAT_WINDOWS_PCT = {"dc_10_80_min": (10, 80), "dc_30_80_min": (30, 80)}
+"""The reference set's maker-claim keys -> SOC window [%] they cover."""
+INPUT_CHECK = "input check"
+SESSION_FIELDS = {"time_min": "minutes", "avg_kw": "avg_kw", "peak_kw": "peak_kw"}
+"""Figure kind -> the key of a published session that gives it."""
+
+_LFP_MAP = "no measured curve in the file: the generic LFP C-rate map"
+_NMC_MAP = "no measured curve in the file: the generic NMC C-rate map"
+WHY: dict[str, str] = {
+    "tesla-model3-rwd-2024-highland | peak power | S81": (
+        f"{_LFP_MAP} gives about 2.1 C (136 kW on the 64 kWh pack) to cells at 23-35 degC; the "
+        "car takes about 2.8 C at low SOC (EVKX max C-rate 2.82), so the 170 kW cap never binds"
+    ),
+    "tesla-model3-rwd-2024-highland | peak power | S82": (
+        f"{_LFP_MAP} caps the warm pack at about 2.1 C (136 kW); the measured car takes 2.8 C"
+    ),
+    "byd-dolphin-60kwh | 10-80 % time | S83": (
+        f"{_LFP_MAP} holds the 88 kW cap to about 60 % SOC; the measured car drops to 51 kW at "
+        "32-36 % and 43-47 % and to 59 kW from 48 % (its BMS steps are in no input). The maker's "
+        "30-80 % claim (29 min) is within: the measured session is slower than the claim"
+    ),
+    "hyundai-ioniq6-lr-rwd | 10-80 % time | S42": (
+        "the maker's claim is conservative: a measured session (S84, 16.2 min) beats it by 10 %, "
+        f"and bevsim is within 5 % of that session; {_NMC_MAP} holds the 233 kW cap to about "
+        "65 % where the car steps down to 186 kW at 48 % and 158 kW at 76 %"
+    ),
+    "chevrolet-bolt-euv-2022 | 4-80 % time | S86": (
+        f"{_NMC_MAP} allows more than the 55 kW cap to 80 %, so bevsim charges at 55 kW "
+        "throughout; the measured car (a 2020 Bolt EV, 51 kWh in 69 min: 44 kW average) tapers "
+        "below its peak well before 80 %. The taper is in no input"
+    ),
+    "nissan-leaf-sl-plus-62kwh-2022 | peak power | S89": (
+        "the car's DC peak in the file is the maker's 'up to 100 kW' rating; the measured car "
+        "takes 72 kW at its best pack temperature (a pack without active thermal "
+        f"management, S88b); {_NMC_MAP} allows 100 kW"
+    ),
+    "vw-id3-pro-58kwh-2020 | 20-80 % avg power | S90": (
+        f"{_NMC_MAP} allows the 100 kW cap (1.6 C) to 80 %; the measured car holds 100 kW only "
+        "to about 30 % and falls to about 50 kW at 70 %"
+    ),
+    "tesla-model3-lr-awd-2022 | 10-80 % time | S85": (
+        f"{_NMC_MAP} and the charger's 500 A hold 178-201 kW to 80 %; the measured car tapers "
+        "from 25 % (164 kW at 30 %, 96 kW at 50 %, 46 kW at 80 %). The taper is in no input"
+    ),
+    "tesla-model3-lr-awd-2022 | peak power | S85": (
+        "the table's charger gives 500 A (CCS rating); at the pack's 360-400 V that is 180-200 "
+        "kW. The measured 250 kW is a Supercharger session, which supplies more current"
+    ),
+    "bmw-i3-60ah-2014 | 3-80 % time | S91": (
+        "the claim's start SOC is not stated: 30 min at 24 kW is 12 kWh, 64 % of the 18.8 kWh "
+        "usable, so the claim cannot start near empty; bevsim's 3-80 % session needs 16.9 kWh "
+        "at the inlet"
+    ),
+}
+"""Row key (see row_key) -> why bevsim misses that published figure: the input or the physics."""
 
 
-def published_charging_times(reference: Path) -> list[dict]:
-    """Every published DC charging time in the reference set: vehicle id, figure, window,
-    minutes and the sources the set gives for it."""
-    data = yaml.safe_load(reference.read_text(encoding="utf-8"))
+def row_key(vehicle_id: str, figure: str, sources: str) -> str:
+    """The name of one published figure: car, figure and its sources."""
+    return f"{vehicle_id} | {figure} | {sources}"
+
+
+def _figure_row(vehicle_id: str, session: dict, kind: str, sources: str) -> dict:
+    """One published figure of a session: kind time_min [min], avg_kw or peak_kw [kW]."""
+    soc_from, soc_to = session.get("window_pct") or PEAK_WINDOW_PCT
+    figure = {
+        "time_min": f"{soc_from}-{soc_to} % time",
+        "avg_kw": f"{soc_from}-{soc_to} % avg power",
+        "peak_kw": "peak power",
+    }[kind]
+    return {
+        "key": row_key(vehicle_id, figure, sources),
+        "vehicle_id": vehicle_id,
+        "basis": session["basis"],
+        "kind": kind,
+        "figure": figure,
+        "from_soc": soc_from / 100.0,
+        "to_soc": soc_to / 100.0,
+        "charger_kw": float(session.get("charger_kw") or CHARGER_KW),
+        "published": float(session[SESSION_FIELDS[kind]]),
+        "unit": "min" if kind == "time_min" else "kW",
+        "sources": sources,
+        "conditions": session.get("conditions", ""),
+    }
+
+
+def _sessions(vehicle: dict) -> list[dict]:
+    """The vehicle's published sessions: its maker-claim keys (dc_10_80_min, dc_30_80_min with
+    dc_fast_charge_peak_kw) and its dc_sessions list."""
+    official = vehicle.get("official") or {}
+    src = vehicle.get("src") or {}
+    sessions = []
+    for key, window in FLAT_WINDOWS_PCT.items():
+        if official.get(key) is None:
+            continue
+        sessions.append(
+            {
+                "basis": "maker claim",
+                "window_pct": list(window),
+                "minutes": official[key],
+                "peak_kw": official.get("dc_fast_charge_peak_kw"),
+                "conditions": "maker's claim (reference set)",
+                "source": src.get(key, []),
+                "peak_source": src.get("dc_fast_charge_peak_kw", []),
+            }
+        )
+    return sessions + list(official.get("dc_sessions") or [])
+
+
+def published_rows(reference: Path = REFERENCE) -> list[dict]:
+    """Every published DC figure of the reference set, one row each: time over a SOC window
+    [min], average power over a window [kW] or peak power [kW], with basis, charger and sources."""
+    data = yaml.safe_load(Path(reference).read_text(encoding="utf-8"))
     rows = []
     for vehicle in data["vehicles"]:
-        official = vehicle.get("official") or {}
-        for figure, (soc_from, soc_to) in WINDOWS.items():
-            minutes = official.get(figure)
-            if minutes is None:
-                continue
-            rows.append(
-                {
-                    "vehicle_id": vehicle["id"],
-                    "figure": figure,
-                    "from_soc": soc_from,
-                    "to_soc": soc_to,
-                    "official_min": float(minutes),
-                    "sources": ", ".join((vehicle.get("src") or {}).get(figure, [])),
-                    "official_peak_kw": official.get("dc_fast_charge_peak_kw"),
-                }
-            )
+        for session in _sessions(vehicle):
+            sources = ", ".join(session.get("source") or [])
+            for kind, field in SESSION_FIELDS.items():
+                if session.get(field) is None:
+                    continue
+                if kind == "peak_kw":
+                    sources = ", ".join(session.get("peak_source") or []) or sources
+                rows.append(_figure_row(vehicle["id"], session, kind, sources))
     return rows
 
 
 def charging_validation_table(reference: Path = REFERENCE, vehicle_dir: Path | None = None):
-    """One row per published charging time: official and bevsim minutes, error, within; cars
-    from the library unless vehicle_dir is given (see vehicle_refs)."""
+    """One row per published figure with bevsim's value, error and whether it is within its
+    tolerance; cars from the library unless vehicle_dir is given (see vehicle_refs). A peak
+    equal to the car's charging.dc_max_power_kw is an input check (bevsim reaches its input)."""
+    sessions: dict[tuple, dict] = {}
     rows = []
-    for fig in published_charging_times(reference):
-        summary, _ = dc_charge_test(
-            vehicle_refs([fig["vehicle_id"]], vehicle_dir)[0],
-            fig["from_soc"],
-            fig["to_soc"],
-            CHARGER_KW,
-            AMBIENT_C,
-        )
-        error = 100.0 * (summary["time_min"] / fig["official_min"] - 1.0)
+    for fig in published_rows(reference):
+        path = vehicle_refs([fig["vehicle_id"]], vehicle_dir)[0]
+        run = (path, fig["from_soc"], fig["to_soc"], fig["charger_kw"])
+        if run not in sessions:
+            sessions[run] = dc_charge_test(path, *run[1:], AMBIENT_C)[0]
+        summary = sessions[run]
+        bevsim = {
+            "time_min": summary["time_min"],
+            "avg_kw": summary["avg_power_kw"],
+            "peak_kw": summary["peak_power_kw"],
+        }[fig["kind"]]
+        basis = fig["basis"]
+        if (
+            fig["kind"] == "peak_kw"
+            and fig["published"] == load_vehicle(path).charging.dc_max_power_kw
+        ):
+            basis = INPUT_CHECK
+        error = 100.0 * (bevsim / fig["published"] - 1.0)
+        tolerance = PEAK_TOLERANCE_PCT if fig["kind"] == "peak_kw" else TIME_TOLERANCE_PCT
         rows.append(
             fig
             | {
-                "bevsim_min": summary["time_min"],
+                "basis": basis,
+                "bevsim": bevsim,
                 "error_pct": error,
-                "within_tolerance": abs(error) <= TOLERANCE_PCT,
-                "peak_power_kw": summary["peak_power_kw"],
-                "avg_power_kw": summary["avg_power_kw"],
+                "tolerance_pct": tolerance,
+                "within_tolerance": abs(error) <= tolerance,
+                "within_issue5": fig["kind"] == "time_min"
+                and abs(error) <= ISSUE5_TIME_TOLERANCE_PCT,
+                "bevsim_peak_kw": summary["peak_power_kw"],
+                "bevsim_avg_kw": summary["avg_power_kw"],
                 "mostly_limited_by": summary["mostly_limited_by"],
                 "max_cell_temp_c": summary["max_cell_temp_c"],
             }
         )
     return pd.DataFrame(rows)
+
+
+def _why(row) -> str:
+    if row.within_tolerance:
+        return WHY.get(row.key, "")
+    if row.key not in WHY:
+        raise ValueError(f"{row.key}: outside its tolerance and WHY does not say why")
+    return WHY[row.key]
+
+
+def _tolerance_text(row) -> str:
+    if row.kind == "time_min":
+        return f"±{row.tolerance_pct:.0f} % (issue 5: ±{ISSUE5_TIME_TOLERANCE_PCT:.0f} %)"
+    return f"±{row.tolerance_pct:.0f} %"
+
+
+def _within_text(row) -> str:
+    text = "yes" if row.within_tolerance else "no"
+    if row.kind == "time_min":
+        text += f" ({'yes' if row.within_issue5 else 'no'})"
+    return text
+
+
+def _count_line(table: pd.DataFrame, kinds: tuple[str, ...], label: str, tol: float) -> str:
+    rows = table[table["kind"].isin(kinds) & (table["basis"] != INPUT_CHECK)]
+    line = (
+        f"- {label}: **{int(rows['within_tolerance'].sum())} of {len(rows)} within ±{tol:.0f} %**"
+    )
+    if "time_min" in kinds:
+        times = rows[rows["kind"] == "time_min"]
+        line += (
+            f" ({int(times['within_issue5'].sum())} of {len(times)} times within issue 5's"
+            f" ±{ISSUE5_TIME_TOLERANCE_PCT:.0f} %)"
+        )
+    return line + "."
 
 
 def render(table: pd.DataFrame) -> str:
@@ -89,39 +247,54 @@ def render(table: pd.DataFrame) -> str:
         "",
         "Generated by `python tools/make_charging_validation.py`; do not edit by hand.",
         "",
-        "Each reference car with a published DC charging time in",
-        "`tests/data/reference/official/vehicles.yaml` is run from its file in the vehicle",
-        "library (`src/bevsim/vehicles/*.yaml`, built from its published specification only)",
-        f"through `bevsim charge` on a {CHARGER_KW:g} kW / 500 A charger (stronger than every",
-        f"car), at {AMBIENT_C:g} degC with the cells soaked at {AMBIENT_C:g} degC, not",
-        "preconditioned.",
-        "The cells follow their chemistry's DC charge map (`charge_c_rate_map`, sourced from",
-        "FACTS.md cell claims, not from these cars) and voltage ceiling; the car's",
-        "`charging.dc_max_power_kw` caps the peak. Tolerance: +-15 % (issue 5). Nothing was",
-        "tuned to these figures.",
+        "Every published DC charging figure in `tests/data/reference/official/vehicles.yaml`",
+        "(maker's claims and independent measured sessions, sources in its `SOURCES.md`, section",
+        "J) is compared with bevsim's `bevsim charge` session of the car's library file",
+        "(`src/bevsim/vehicles/*.yaml`): at",
+        f"{AMBIENT_C:g} degC with the cells soaked at {AMBIENT_C:g} degC, not preconditioned, on a",
+        f"{CHARGER_KW:g} kW / 500 A charger unless the figure names a weaker charger. A peak is",
+        "the highest inlet power of the session over the figure's window (10–80 % where the",
+        "source gives a peak only). Cells follow their chemistry's DC map (`charge_c_rate_map`),",
+        "or the car's measured `charging.dc_power_curve` where its file has one, capped by",
+        "`charging.dc_max_power_kw`. Nothing was tuned to these figures.",
         "",
-        "| car | window | official min | bevsim min | error | tolerance | within | peak kW"
-        " (official) | avg kW | mostly limited by | max cell °C | sources |",
-        "|---|---|---:|---:|---:|---:|:---:|---:|---:|---|---:|---|",
+        "Tolerances (issue 14): time, and average power over a window,",
+        f"±{TIME_TOLERANCE_PCT:.0f} % (issue 5's ±{ISSUE5_TIME_TOLERANCE_PCT:.0f} % in brackets);",
+        f"peak power ±{PEAK_TOLERANCE_PCT:.0f} %. An **{INPUT_CHECK}** compares bevsim with a",
+        "figure that is one of the car's inputs (its measured curve, or a peak equal to its",
+        "`dc_max_power_kw`): it checks the input is honoured and is not counted as a validation.",
+        "",
+        "| # | car | basis | figure | charger kW | published | bevsim | error | tolerance |"
+        " within | bevsim peak kW | mostly limited by | sources | why (every miss) |",
+        "|---:|---|---|---|---:|---:|---:|---:|---|:---:|---:|---|---|---|",
     ]
-    for _, r in table.iterrows():
-        peak = r.official_peak_kw
-        official_peak = "" if peak is None or pd.isna(peak) else f" ({peak:g})"
+    notes, first_row = [], {}
+    for n, (_, r) in enumerate(table.iterrows(), start=1):
+        digits = 1 if r.kind == "time_min" else 0
         lines.append(
-            f"| {r.vehicle_id} | {r.from_soc:.0%}–{r.to_soc:.0%} | {r.official_min:.0f} | "
-            f"{r.bevsim_min:.1f} | {r.error_pct:+.1f} % | ±{TOLERANCE_PCT:.0f} % | "
-            f"{'yes' if r.within_tolerance else 'no'} | {r.peak_power_kw:.0f}{official_peak} | "
-            f"{r.avg_power_kw:.0f} | {r.mostly_limited_by} | {r.max_cell_temp_c:.0f} | "
-            f"{r.sources} |"
+            f"| {n} | {r.vehicle_id} | {r.basis} | {r.figure} | {r.charger_kw:g} | "
+            f"{r.published:.{digits}f} {r.unit} | {r.bevsim:.{digits}f} {r.unit} | "
+            f"{r.error_pct:+.1f} % | {_tolerance_text(r)} | {_within_text(r)} | "
+            f"{r.bevsim_peak_kw:.0f} | {r.mostly_limited_by} | {r.sources} | {_why(r)} |"
         )
-    passed = int(table["within_tolerance"].sum())
+        session = (r.vehicle_id, r.conditions)
+        what = f"as row {first_row[session]}" if session in first_row else r.conditions
+        first_row.setdefault(session, n)
+        notes.append(f"{n}. {r.vehicle_id}, {r.figure}: {what} ({r.sources}).")
     lines += [
         "",
-        f"**{passed} of {len(table)} published charging times within ±{TOLERANCE_PCT:.0f} %.**",
+        "Results (input checks not counted):",
         "",
-        "Cars of the reference set without a published DC charging time (Tesla Model 3 RWD",
-        "2022 and 2024, Chevrolet Bolt EUV, Nissan Leaf SL Plus, VW ID.3 Pro: peak power only or",
-        "a range-in-minutes claim) are not in the table.",
+        _count_line(table, ("time_min", "avg_kw"), "times and average powers", TIME_TOLERANCE_PCT),
+        _count_line(table, ("peak_kw",), "peak powers", PEAK_TOLERANCE_PCT),
+        "",
+        "What each row compares:",
+        "",
+        *notes,
+        "",
+        "Not in the table: the MS11 cars (`ms11-lfp`, `ms11-naion`) are not sold, so nothing is",
+        "published for them; no maker's 10–80 % time was found for the Model 3s, Bolt EUV, Leaf,",
+        "ID.3 or i3 (see SOURCES.md, section J, for what was searched).",
         "",
         "Cold charging is not validated against a car (no published cold session in the set); the",
         "chemistry-specific behaviour is tested in `tests/engine/test_dc_charging_physics.py`:",
@@ -135,7 +308,8 @@ def render(table: pd.DataFrame) -> str:
 def main() -> int:
     table = charging_validation_table()
     OUT.write_text(render(table), encoding="utf-8")
-    print(table[["vehicle_id", "figure", "official_min", "bevsim_min", "error_pct"]].to_string())
+    columns = ["vehicle_id", "basis", "figure", "published", "bevsim", "error_pct"]
+    print(table[columns].to_string())
     print(f"written to {OUT}")
     return 0
 

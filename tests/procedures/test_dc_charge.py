@@ -205,21 +205,3 @@ def test_cli_bad_input_one_error_line_exit_2_no_file(tmp_path, args):
     assert len(lines) == 1 and lines[0].startswith("error:")
     assert not plot.exists()
     assert not list(tmp_path.iterdir())
-
-
-# ----------------------------------------------------------------------- validation
-def _validation_module():
-    path = ROOT / "tools/make_charging_validation.py"
-    spec = importlib.util.spec_from_file_location("make_charging_validation", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_published_charging_times_within_15_percent_and_doc_is_current():
-    module = _validation_module()
-    reference = ROOT / module.REFERENCE
-    table = module.charging_validation_table(reference)
-    assert set(table["vehicle_id"]) >= {"byd-dolphin-60kwh", "hyundai-ioniq6-lr-rwd"}
-    assert table["within_tolerance"].all(), table[["vehicle_id", "error_pct"]]
-    assert (ROOT / module.OUT).read_text(encoding="utf-8") == module.render(table)
