@@ -123,7 +123,7 @@ def test_coast_down_f0_follows_the_tire_temperature_by_its_tire_share():
 
 
 def test_cold_start_costs_a_few_percent_on_udds_and_less_on_a_long_highway_run():
-    """Cold tires roll up to 20-30 % harder than warm ones (Michelin; ISO 28580's law gives
+    """Cold tires roll up to 40 % harder than warm ones (Car and Driver; ISO 28580's law gives
     +26 % at 23 degC): over one UDDS (12 km, under one warm-up distance) a few percent of the
     energy, over four HWFETs (66 km) less."""
     excess = {}

@@ -41,16 +41,17 @@ TIRE_REFERENCE_TEMP_C = ROLLING_RESISTANCE_REFERENCE_C + TIRE_EQUILIBRIUM_RISE_K
 the equilibrium rise (the tire temperature at which the rolling-resistance factor is 1)."""
 TIRE_WARM_UP_DISTANCE_M = 13_300.0
 """Distance over which a rolling tire's temperature closes 1 - 1/e of its gap to the
-equilibrium [m] (*derived*): ISO 28580:2018 clause 7.4 and SAE J2452 warm passenger-car (C1)
-tires for 30 min at 80 km/h (40 km) before the rolling-resistance reading, the time they take
-to reach a steady state; taken as three time constants (95 % of the rise), 10 min at 80 km/h.
+equilibrium [m] (*derived*): ISO 28580:2018 clause 7.4 warms passenger-car (C1) tires for
+30 min at 80 km/h (40 km) before the rolling-resistance reading, the time they take to reach
+a steady state; taken as three time constants (95 % of the rise), 10 min at 80 km/h.
 Distance-based: the heat a tire makes is its loss per metre, so it warms with distance
 (Mars & Luchini 1999: heat generated = rolling loss x speed); at urban speeds the time
-constant is longer, 25 min at 32 km/h, within the 10-30 min tire makers give for warm-up."""
+constant is longer, 25 min at 32 km/h, within the 10-30 min tire-care guides give for
+warm-up (docs/research/winter.md section 8)."""
 TIRE_COOLING_TIME_S = 3600.0
 """Time constant of a parked (or standing) tire's cooling toward ambient [s] (*derived*):
-tire makers and Consumer Reports give at least three hours parked before a tire counts as
-cold for a pressure check, about three time constants (95 % of the rise gone)."""
+Consumer Reports and Edmunds (via tire-care guides) give at least three hours parked before a
+tire counts as cold for a pressure check, about three time constants (95 % of the rise gone)."""
 
 
 def rolling_resistance_factor(ambient_temp_c: float) -> float:
