@@ -105,7 +105,7 @@ class CompiledBatch:
 
     @property
     def start_state(self) -> VehicleState:
-        """Each variant's compiled start: SOC [-], cell and cabin temperature [degC]."""
+        """Each variant's compiled start: SOC [-], cell, cabin and tire temperature [degC]."""
         return VehicleState.from_params(self.params)
 
     def subset(self, rows: Sequence[int] | np.ndarray) -> CompiledBatch:

@@ -1,10 +1,11 @@
 """The state a run hands to the next: what the kernel carries across a drive cycle, per variant.
 
-A run starts from each variant's compiled conditions (start SOC, cell and cabin temperature) or
-from a :class:`VehicleState` given to it, and returns the state it ended in, so that a test made
-of legs (bags, a soak, a control step of an ADAS loop) is driven leg by leg without touching the
-compiled parameters. Temperatures in degC, state of charge as a fraction [-]. The tire
-temperature is optional: a state made without it leaves the compiled tire start in place.
+A run starts from each variant's compiled conditions (start SOC, cell, cabin and tire
+temperature) or from a :class:`VehicleState` given to it, and returns the state it ended in,
+so that a test made of legs (bags, a soak, a control step of an ADAS loop) is driven leg by leg
+without touching the compiled parameters. Temperatures in degC, state of charge as a fraction
+[-]. The tire temperature is optional: a state made without it leaves the compiled tire start
+in place.
 
 Not carried: the RC pair's polarization voltage [V] restarts at 0 with each run, and the cell
 limits are looked up again at the start temperature. A cycle driven in two legs with the state

@@ -115,7 +115,7 @@ PHASES = (
 @dataclass(frozen=True)
 class _Leg:
     """Per-vehicle battery energy [J] and distance [m] of the windows of one run, the batch it
-    ran and the state it ended in (SOC, cell and cabin temperature)."""
+    ran and the state it ended in (SOC, cell, cabin and tire temperature)."""
 
     energy_j: dict[str, np.ndarray]
     distance_m: dict[str, np.ndarray]
