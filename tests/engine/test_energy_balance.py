@@ -15,6 +15,12 @@ from bevsim.engine.compile import (
 )
 from bevsim.engine.layout import ENERGY_SINKS, TOTAL_COLUMNS
 from bevsim.engine.run import run_cycle
+from bevsim.engine.tire_temperature import (
+    TIRE_COOLING_TIME_S,
+    TIRE_WARM_UP_DISTANCE_M,
+    factor_at_tire_temp,
+    tire_temperature_c,
+)
 from bevsim.spec import pack_of
 
 SINKS = ENERGY_SINKS
@@ -75,9 +81,19 @@ def test_road_load_terms_match_the_cycle_when_the_trace_is_followed():
     drag_area = spec.body.drag_coefficient * spec.body.frontal_area_m2 + roof_pod
     assert t["aero_energy_j"] == pytest.approx(0.5 * rho * drag_area * np.sum(v_avg**3), rel=1e-9)
     mass = spec.mass.curb_kg + 100.0
+    # the tires start soaked at 23 degC and warm while rolling, cool while standing
+    warm_c = tire_temperature_c(23.0)
+    tire_c, factor = 23.0, np.empty(len(v_avg))
+    for i, speed in enumerate(v_avg):
+        factor[i] = factor_at_tire_temp(tire_c) / factor_at_tire_temp(warm_c)
+        if speed > 1e-6:
+            tire_c += min(speed / TIRE_WARM_UP_DISTANCE_M, 1.0) * (warm_c - tire_c)
+        else:
+            tire_c += (23.0 - tire_c) / TIRE_COOLING_TIME_S
     crr = spec.tires.rolling_resistance_coefficient * rolling_resistance_factor(23.0)
-    rolling = crr * mass * 9.80665 * np.sum(v_avg)
+    rolling = crr * mass * 9.80665 * np.sum(factor * v_avg)
     assert t["rolling_energy_j"] == pytest.approx(rolling, rel=1e-6)
+    assert t["final_tire_temp_c"] == pytest.approx(tire_c, rel=1e-9)
     assert t["kinetic_energy_change_j"] == pytest.approx(0.0, abs=1e-6)  # starts and ends at rest
     assert t["distance_m"] == pytest.approx(cycle.distance_m, rel=1e-12)
 

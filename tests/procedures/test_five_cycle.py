@@ -52,8 +52,9 @@ def test_formula_terms_add_the_cold_start_energy_and_the_ac_excess():
 
 def test_the_five_tests_have_their_physics(phases):
     for _, p in phases.iterrows():
-        # At 75 degF without HVAC the hot-start bag 3 repeats the cold-start bag 1.
-        assert p["ftp75_bag3"] == pytest.approx(p["ftp75_bag1"], rel=0.02)
+        # At 75 degF without HVAC the hot-start bag 3 repeats the cold-start bag 1 on tires
+        # warmed by bags 1 and 2 (a 10 min soak cools them little): a few percent less.
+        assert 0.0 < 1.0 - p["ftp75_bag3"] / p["ftp75_bag1"] < 0.06
         # At 20 degF the heater warms the cabin (and pack) from cold in bag 1: it costs most
         # there, and every cold bag costs more than the warm one.
         assert p["ftp20_bag1"] > p["ftp20_bag3"] > p["ftp75_bag3"]

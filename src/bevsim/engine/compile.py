@@ -15,6 +15,8 @@ from bevsim.engine.state import VehicleState
 from bevsim.engine.tables import Tables, build_tables
 from bevsim.engine.tire_temperature import (
     coast_down_f0_factor,
+    coast_down_tire_share,
+    equilibrium_rise_k,
     rolling_resistance_factor,
 )
 from bevsim.errors import BevsimError
@@ -45,7 +47,10 @@ DRY_AIR_GAS_CONSTANT_J_PER_KG_K = 287.05
 @dataclass(frozen=True)
 class Conditions:
     """Test conditions: added load [kg], ambient and cell temperature [degC], start SOC, air,
-    HVAC, start cabin temperature [degC], solar heat gain into the cabin [W] and occupants."""
+    HVAC, start cabin temperature [degC], solar heat gain into the cabin [W], occupants, and
+    the tires' start: soaked at ambient (every official procedure soaks the car at the test
+    temperature), a given temperature [degC], or warmed up (a procedure that warms the car
+    up first, the coast-down, full-throttle runs)."""
 
     added_mass_kg: float = 0.0
     ambient_temp_c: float = 23.0
@@ -56,6 +61,8 @@ class Conditions:
     cabin_temp_c: float | None = None  # None: soaked at ambient
     cabin_solar_gain_w: float = 0.0  # sunlight through the glazing, a heat gain into the cabin
     occupants: int = 1  # people in the cabin (a test driver), for the fresh air they need
+    tire_temp_c: float | None = None  # None: soaked at ambient
+    warm_tires: bool = False  # start at the warmed-up tires' equilibrium (tire_temp_c unused)
 
     @property
     def air_density(self) -> float:
@@ -69,6 +76,14 @@ class Conditions:
     def cell_temperature_c(self) -> float:
         """Cell temperature at the start [degC]: given, or the ambient temperature."""
         return self.ambient_temp_c if self.cell_temp_c is None else self.cell_temp_c
+
+    @property
+    def tire_temperature_c(self) -> float:
+        """Tire temperature at the start [degC]: warmed up (the equilibrium at ambient),
+        given, or the ambient temperature."""
+        if self.warm_tires:
+            return self.ambient_temp_c + equilibrium_rise_k(self.ambient_temp_c)
+        return self.ambient_temp_c if self.tire_temp_c is None else self.tire_temp_c
 
     @property
     def cabin_temperature_c(self) -> float:
@@ -90,7 +105,7 @@ class CompiledBatch:
 
     @property
     def start_state(self) -> VehicleState:
-        """Each variant's compiled start: SOC [-], cell and cabin temperature [degC]."""
+        """Each variant's compiled start: SOC [-], cell, cabin and tire temperature [degC]."""
         return VehicleState.from_params(self.params)
 
     def subset(self, rows: Sequence[int] | np.ndarray) -> CompiledBatch:
@@ -187,6 +202,7 @@ def _param_row(
     initial_soc = battery.soc_max if cond.initial_soc is None else cond.initial_soc
     cold_tires = rolling_resistance_factor(cond.ambient_temp_c)
     tire_n = spec.tires.rolling_resistance_coefficient * mass_kg * GRAVITY_MPS2
+    tire_rise_k = equilibrium_rise_k(cond.ambient_temp_c)
     values = {
         "mass_kg": mass_kg,
         "inertial_mass_kg": mass_kg + spec.mass.rotating_kg,
@@ -232,10 +248,27 @@ def _param_row(
         "pack_max_discharge_power_w": _kw_or_inf(battery.max_discharge_power_kw),
         "pack_max_charge_power_w": _kw_or_inf(battery.max_charge_power_kw),
         "cell_temp_c": cond.cell_temperature_c,
+        "tire_initial_temp_c": cond.tire_temperature_c,
+        "tire_warm_temp_c": cond.ambient_temp_c + tire_rise_k,
+        "tire_rise_k": tire_rise_k,
+        "tire_share_of_rolling": tire_share_of_rolling(spec, tire_n, cond.ambient_temp_c),
         "initial_soc": initial_soc,
         **_thermal_values(spec, cond, pack, chem),
     }
     return np.array([values[name] for name in PARAM_COLUMNS], dtype=float)
+
+
+def tire_share_of_rolling(spec: VehicleSpec, tire_n: float, ambient_temp_c: float) -> float:
+    """The tires' share [-] of the compiled rolling force that their temperature moves: all
+    of the rolling coefficient's, or their share of coast-down f0 corrected to this ambient
+    [degC] (tire_temperature.coast_down_tire_share; ``tire_n``: their rolling force at the
+    ISO reference [N]; the rest of f0 is bearing and driveline drag)."""
+    road_load = spec.road_load
+    if road_load is None:
+        return 1.0
+    if road_load.f0_n <= 0.0:
+        return 0.0
+    return coast_down_tire_share(ambient_temp_c, tire_n / road_load.f0_n)
 
 
 def driven_axle_load_share(spec: VehicleSpec) -> float:

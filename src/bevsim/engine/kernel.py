@@ -45,7 +45,7 @@ from bevsim.engine.lanes import (
 )
 from bevsim.engine.layout import TOT, TR, P
 from bevsim.engine.params import LANES, param
-from bevsim.engine.physics import thermal
+from bevsim.engine.physics import thermal, tires
 from bevsim.engine.physics.drive_unit import loss_from_corners, propulsion, propulsion_demand
 from bevsim.engine.physics.interp import mix
 from bevsim.engine.physics.pack import discharge_power_w, pack_current_a, pack_values
@@ -72,9 +72,9 @@ _N_TRACES = len(TR)
 
 
 @njit(cache=True, error_model="numpy")
-def _can_reach(p, drive, loss_map, v1, v2, cos_t, sin_t, inv_dt, aux_w, p_dis):
+def _can_reach(p, drive, loss_map, v1, v2, cos_t, sin_t, inv_dt, aux_w, p_dis, tire_factor):
     """Whether the powertrain and pack can take the car from v1 to v2 [m/s] in one step."""
-    aero, rolling, grade_w, inertia, v = road_powers_w(p, v1, v2, cos_t, sin_t, inv_dt)
+    aero, rolling, grade_w, inertia, v = road_powers_w(p, v1, v2, cos_t, sin_t, inv_dt, tire_factor)
     wheel = aero + rolling + grade_w + inertia
     if wheel <= 0.0:
         return True
@@ -166,8 +166,10 @@ def _road_loads(m, target, cos_t, sin_t, inv_dt):
     for k in range(LANES):
         _pack_lane(m, k, inv_dt)
         p = (m, k)
+        tire_factor = tires.tire_scale(p, m[S.tire_c + k])
+        m[W.tire_factor + k] = tire_factor
         aero, rolling, grade_w, inertia, v = road_powers_w(
-            p, m[S.v1_mps + k], target, cos_t, sin_t, inv_dt
+            p, m[S.v1_mps + k], target, cos_t, sin_t, inv_dt, tire_factor
         )
         wheel = aero + rolling + grade_w + inertia
         skid = (wheel < 0.0) & (v > MIN_SPEED_MPS) & (-wheel > param(p, P.braking_force_max_n) * v)
@@ -189,7 +191,9 @@ def _skid_lanes(m, target, cos_t, sin_t, dt, inv_dt):
         v1 = m[S.v1_mps + k]
         resist = (m[W.aero_w + k] + m[W.rolling_w + k] + m[W.grade_w + k]) / m[W.v_mps + k]
         v2 = max(v1 - (p[P.braking_force_max_n] + resist) * dt / p[P.inertial_mass_kg], target)
-        aero, rolling, grade_w, inertia, v = road_powers_w(p, v1, v2, cos_t, sin_t, inv_dt)
+        aero, rolling, grade_w, inertia, v = road_powers_w(
+            p, v1, v2, cos_t, sin_t, inv_dt, m[W.tire_factor + k]
+        )
         store_road(m, k, v2, aero, rolling, grade_w, inertia, v)
 
 
@@ -293,6 +297,7 @@ def _motor_fallback(tables, m, target, cos_t, sin_t, inv_dt):
         drive = lane_drive(m, k)
         loss_map = tables.motor_loss_pu[int(p[P.motor_map_index])]
         wheel = m[W.wheel_w + k]
+        tire_factor = m[W.tire_factor + k]
         if wheel > 0.0:
             aux_want = m[W.aux_want_w + k]
             p_dis = m[W.p_dis_w + k]
@@ -300,12 +305,16 @@ def _motor_fallback(tables, m, target, cos_t, sin_t, inv_dt):
             lo, hi = 0.0, target
             for _ in range(BISECTION_STEPS):
                 mid = 0.5 * (lo + hi)
-                if _can_reach(p, drive, loss_map, v1, mid, cos_t, sin_t, inv_dt, aux_want, p_dis):
+                if _can_reach(
+                    p, drive, loss_map, v1, mid, cos_t, sin_t, inv_dt, aux_want, p_dis, tire_factor
+                ):
                     lo = mid
                 else:
                     hi = mid
             v2 = lo
-            aero, rolling, grade_w, inertia, v = road_powers_w(p, v1, v2, cos_t, sin_t, inv_dt)
+            aero, rolling, grade_w, inertia, v = road_powers_w(
+                p, v1, v2, cos_t, sin_t, inv_dt, tire_factor
+            )
             wheel = aero + rolling + grade_w + inertia
             if v2 == 0.0 and wheel > 0.0:
                 # Unpowered, the car stops before the step ends: the kinetic energy goes
@@ -377,6 +386,7 @@ def _settle(m, step, target, prev_target, dt, break_off_s):
             p, m[S.cabin_c + k], v, cabin_heat, m[S.cabin_k_per_w + k]
         )
         cell_c = thermal.pack_temp_next(p, cell_c, cells_heat, pack_heat, m[S.pack_k_per_w + k])
+        tire_c = tires.tire_temp_next(p, m[S.tire_c + k], v, dt, v > MIN_SPEED_MPS)
         v2 = m[W.v2_mps + k]
         shortfall = target - v2
         off = shortfall > TRACE_TOLERANCE_MPS
@@ -398,6 +408,7 @@ def _settle(m, step, target, prev_target, dt, break_off_s):
         m[S.pol_v + k] = pol if act else m[S.pol_v + k]
         m[S.cell_c + k] = cell_c if act else m[S.cell_c + k]
         m[S.cabin_c + k] = cabin_c if act else m[S.cabin_c + k]
+        m[S.tire_c + k] = tire_c if act else m[S.tire_c + k]
         m[S.off_run_s + k] = off_run if act else m[S.off_run_s + k]
         m[S.active + k] = 0.0 if broke else m[S.active + k]
         stopped += 1 if broke else 0

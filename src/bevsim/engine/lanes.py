@@ -31,6 +31,7 @@ LANE_STATE = (
     "pol_v",  # RC-pair voltage per cell
     "cell_c",  # cell temperature [degC]
     "cabin_c",  # cabin temperature [degC]
+    "tire_c",  # tire temperature [degC]
     "limits_c",  # cell temperature at the last look-up of the cell limits [degC]
     "grid_cell",  # regen.DrivingLimits: the temperature grid's cell and fraction,
     "grid_frac",
@@ -72,6 +73,7 @@ LANE_WORK = (
     *PackState._fields,  # the pack's state this step (pack.PackState)
     "p_dis_w",  # what the pack can deliver this step
     "p_chg_w",  # what the pack accepts this step (regen)
+    "tire_factor",  # the tires' temperature factor on the rolling force (physics/tires.py)
     "v2_mps",  # speed at the end of the step
     "aero_w",
     "rolling_w",
@@ -177,6 +179,7 @@ def start_lane(p, tables, dt, speed0, m, k):
     m[S.v1_mps + k] = speed0
     m[S.cell_c + k] = p[P.cell_temp_c]
     m[S.cabin_c + k] = p[P.cabin_initial_temp_c]
+    m[S.tire_c + k] = p[P.tire_initial_temp_c]
     m[S.limits_c + k] = p[P.cell_temp_c]
     store_limits(m, k, driving_limits(p, tables, cell.chemistry, p[P.cell_temp_c]))
     m[S.soc + k] = p[P.initial_soc]
@@ -285,6 +288,7 @@ def finish_lane(p, tables, m, k, speed0, trace, record):
     """Lane k's end state into its totals; the trace's first row (the start)."""
     m[T.final_cell_temp_c + k] = m[S.cell_c + k]
     m[T.final_cabin_temp_c + k] = m[S.cabin_c + k]
+    m[T.final_tire_temp_c + k] = m[S.tire_c + k]
     m[T.final_soc + k] = m[S.soc + k]
     m[T.final_speed_mps + k] = m[S.v1_mps + k]
     m[T.final_polarization_v + k] = m[S.pol_v + k]

@@ -11,9 +11,9 @@ PARAM_COLUMNS = (
     "inertial_mass_kg",  # test mass + equivalent mass of rotating parts
     "drag_area_m2",  # Cd * A
     "air_density_kg_per_m3",  # from the ambient temperature and pressure of the test
-    "rolling_resistance_coefficient",
+    "rolling_resistance_coefficient",  # of the warmed-up tires at ambient (equilibrium)
     "use_road_load",  # 1.0 when coast-down coefficients replace drag/rolling/driveline spin
-    "f0_n",
+    "f0_n",  # with the warmed-up tires at ambient
     "f1_n_per_mps",
     "f2_n_per_mps2",
     "wheel_radius_m",
@@ -60,6 +60,10 @@ PARAM_COLUMNS = (
     "battery_heating_below_driving_c",
     "battery_cooling_above_c",
     "battery_chiller_w",  # heat removed at most
+    "tire_initial_temp_c",  # at the start: soaked at ambient, or warmed up
+    "tire_warm_temp_c",  # the warmed-up tires' equilibrium at the compiled ambient
+    "tire_rise_k",  # that equilibrium's rise over ambient
+    "tire_share_of_rolling",  # the tires' share of the rolling force (of f0; 1 without)
 )
 
 TOTAL_COLUMNS = (
@@ -100,6 +104,7 @@ TOTAL_COLUMNS = (
     "final_polarization_v",
     "steps",  # steps driven (fewer than the trace's when the run broke off)
     "broke_off",  # 1.0 when the run stopped at the break-off criterion
+    "final_tire_temp_c",
 )
 
 ENERGY_SINKS = (

@@ -30,7 +30,8 @@ class BatchOutput:
 
     @property
     def state(self) -> VehicleState:
-        """The state each variant ended in (SOC, cell and cabin temperature), for the next run."""
+        """The state each variant ended in (SOC, cell, cabin and tire temperature), for the
+        next run."""
         return VehicleState.from_totals(self.totals)
 
     def total(self, name: str) -> np.ndarray:
@@ -55,13 +56,13 @@ def run_cycle(
     """Drive every variant of ``batch`` over ``cycle`` at time step ``dt_s`` [s].
 
     A cycle with an ambient temperature trace [degC] (a logged trip) sets each step's ambient
-    for the cabin and pack thermal models; air density and the tires' cold factor stay those
-    of the batch's compiled conditions.
+    for the cabin, pack and tire temperatures; air density and the warmed-up tires'
+    equilibrium rise stay those of the batch's compiled conditions.
 
     ``break_off_s`` [s] > 0 stops a variant once it has been off the trace (more than the
     tolerance below the requested speed) for that long without a break; 0 drives to the end.
 
-    ``state``: start from this state (SOC, cell and cabin temperature per variant, e.g. the
+    ``state``: start from this state (SOC, cell, cabin and tire temperature per variant, e.g. the
     ``state`` of the run before) instead of the compiled conditions'; the batch is not changed.
     """
     params = batch.params if state is None else state.written_into(batch.params)

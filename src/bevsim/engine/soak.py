@@ -1,10 +1,11 @@
-"""Key-off soak: a parked car's cabin and pack relax toward ambient between two runs.
+"""Key-off soak: a parked car's cabin, pack and tires relax toward ambient between two runs.
 
 Both are the lumped capacities of the thermal model (engine/physics/thermal.py) with the car
 off: no HVAC, no heater or chiller, no cell heat, standing still (the cabin loses heat through
 its shell at rest only; no fan moves fresh air). With a constant ambient the lumped equation
 C dT/dt = -UA (T - T_amb) is solved exactly: T = T_amb + (T0 - T_amb) exp(-t UA / C).
-SOC is kept (no standby drain while parked). Temperatures in degC, times in s.
+The tires cool with their own time constant (engine/tire_temperature.py). SOC is kept (no
+standby drain while parked). Temperatures in degC, times in s.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 from bevsim.engine.compile import CompiledBatch
 from bevsim.engine.layout import P
 from bevsim.engine.state import VehicleState
+from bevsim.engine.tire_temperature import TIRE_COOLING_TIME_S
 
 
 def key_off_soak(batch: CompiledBatch, state: VehicleState, soak_s: float) -> VehicleState:
@@ -33,4 +35,8 @@ def key_off_soak(batch: CompiledBatch, state: VehicleState, soak_s: float) -> Ve
         pack_tau_s = p[P.pack_heat_capacity_j_per_k] / p[P.pack_conductance_w_per_k]
         cabin[i] = ambient_c + (state.cabin_temp_c[i] - ambient_c) * math.exp(-soak_s / cabin_tau_s)
         cell[i] = ambient_c + (state.cell_temp_c[i] - ambient_c) * math.exp(-soak_s / pack_tau_s)
-    return VehicleState(state.soc.copy(), cell, cabin)
+    tire = None
+    if state.tire_temp_c is not None:
+        ambient = params[:, P.ambient_temp_c]
+        tire = ambient + (state.tire_temp_c - ambient) * math.exp(-soak_s / TIRE_COOLING_TIME_S)
+    return VehicleState(state.soc.copy(), cell, cabin, tire)

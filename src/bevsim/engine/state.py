@@ -1,9 +1,11 @@
 """The state a run hands to the next: what the kernel carries across a drive cycle, per variant.
 
-A run starts from each variant's compiled conditions (start SOC, cell and cabin temperature) or
-from a :class:`VehicleState` given to it, and returns the state it ended in, so that a test made
-of legs (bags, a soak, a control step of an ADAS loop) is driven leg by leg without touching the
-compiled parameters. Temperatures in degC, state of charge as a fraction [-].
+A run starts from each variant's compiled conditions (start SOC, cell, cabin and tire
+temperature) or from a :class:`VehicleState` given to it, and returns the state it ended in,
+so that a test made of legs (bags, a soak, a control step of an ADAS loop) is driven leg by leg
+without touching the compiled parameters. Temperatures in degC, state of charge as a fraction
+[-]. The tire temperature is optional: a state made without it leaves the compiled tire start
+in place.
 
 Not carried: the RC pair's polarization voltage [V] restarts at 0 with each run, and the cell
 limits are looked up again at the start temperature. A cycle driven in two legs with the state
@@ -24,13 +26,19 @@ from bevsim.engine.layout import TOT, P
 from bevsim.errors import BevsimError
 
 STATE_TEMP_RANGE_C = (-60.0, 100.0)
-"""Cell and cabin temperatures a state may hold [degC]: beyond them it is not a parked or
-driven car (the cell tables clamp at their own ends)."""
+"""Cell, cabin and tire temperatures a state may hold [degC]: beyond them it is not a parked
+or driven car (the cell tables clamp at their own ends)."""
 
 
-_START_COLUMNS = (P.initial_soc, P.cell_temp_c, P.cabin_initial_temp_c)
-_END_COLUMNS = (TOT.final_soc, TOT.final_cell_temp_c, TOT.final_cabin_temp_c)
-"""Where the state's fields (soc, cell_temp_c, cabin_temp_c) sit in the parameters and totals."""
+_START_COLUMNS = (P.initial_soc, P.cell_temp_c, P.cabin_initial_temp_c, P.tire_initial_temp_c)
+_END_COLUMNS = (
+    TOT.final_soc,
+    TOT.final_cell_temp_c,
+    TOT.final_cabin_temp_c,
+    TOT.final_tire_temp_c,
+)
+"""Where the state's fields (soc, cell_temp_c, cabin_temp_c, tire_temp_c) sit in the
+parameters and totals."""
 
 
 class StateError(BevsimError):
@@ -39,16 +47,18 @@ class StateError(BevsimError):
 
 @dataclass(frozen=True)
 class VehicleState:
-    """Per variant: state of charge [-], cell (pack) temperature [degC], cabin temperature
-    [degC]; 1-D float arrays of one length."""
+    """Per variant: state of charge [-], cell (pack), cabin and tire temperature [degC]; 1-D
+    float arrays of one length (tire_temp_c None: the compiled tire start)."""
 
     soc: np.ndarray
     cell_temp_c: np.ndarray
     cabin_temp_c: np.ndarray
+    tire_temp_c: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         lengths = set()
-        for name in ("soc", "cell_temp_c", "cabin_temp_c"):
+        names = ("soc", "cell_temp_c", "cabin_temp_c")
+        for name in names + (() if self.tire_temp_c is None else ("tire_temp_c",)):
             values = np.array(getattr(self, name), dtype=float, ndmin=1)
             if values.ndim != 1:
                 raise StateError(f"{name}: expected one value per variant, got {values.shape}")
@@ -63,6 +73,8 @@ class VehicleState:
         low, high = STATE_TEMP_RANGE_C
         _refuse_outside("cell_temp_c", self.cell_temp_c, low, high, " degC")
         _refuse_outside("cabin_temp_c", self.cabin_temp_c, low, high, " degC")
+        if self.tire_temp_c is not None:
+            _refuse_outside("tire_temp_c", self.tire_temp_c, low, high, " degC")
 
     def __len__(self) -> int:
         return len(self.soc)
@@ -82,9 +94,10 @@ class VehicleState:
         if len(params) != len(self):
             raise StateError(f"soc: state of {len(self)} variants for a batch of {len(params)}")
         out = params.copy()
-        fields = (self.soc, self.cell_temp_c, self.cabin_temp_c)
+        fields = (self.soc, self.cell_temp_c, self.cabin_temp_c, self.tire_temp_c)
         for column, values in zip(_START_COLUMNS, fields, strict=True):
-            out[:, column] = values
+            if values is not None:
+                out[:, column] = values
         return out
 
 

@@ -9,6 +9,12 @@ ISO 28580's rate, F_25 = F_t [1 + 0.008 (t - 25)], a rate measured on warmed-up 
 20-30 degC ambient, where the tire's temperature difference equals the ambient's. In the cold
 the tire's higher loss heats it further above ambient, which takes back part of the rise:
 the factor x solves x = 1 / (1 + a (T_tire - T_tire,ref)) with T_tire = T_amb + dT_ref x.
+
+Tires warm up (docs/research/winter.md, section 8): a run starts with the tires at the
+temperature the conditions give (soaked at ambient unless warmed up), and while rolling their
+temperature approaches that equilibrium over a warm-up distance, at rest it relaxes toward
+ambient with a cooling time constant (engine/physics/tires.py steps it in the kernel). The
+rolling resistance follows the tire's temperature by the same law, 1 / (1 + a (T - T_ref)).
 """
 
 from __future__ import annotations
@@ -30,6 +36,24 @@ tire-pressure guidance: check cold, expect about 0.2-0.3 bar more after driving)
 3.5 bar absolute is a 17-26 K rise of the contained air by the gas law."""
 
 
+TIRE_REFERENCE_TEMP_C = ROLLING_RESISTANCE_REFERENCE_C + TIRE_EQUILIBRIUM_RISE_K
+"""Temperature of the warmed-up tire in the ISO 28580 test [degC]: the reference ambient plus
+the equilibrium rise (the tire temperature at which the rolling-resistance factor is 1)."""
+TIRE_WARM_UP_DISTANCE_M = 13_300.0
+"""Distance over which a rolling tire's temperature closes 1 - 1/e of its gap to the
+equilibrium [m] (*derived*): ISO 28580:2018 clause 7.4 warms passenger-car (C1) tires for
+30 min at 80 km/h (40 km) before the rolling-resistance reading, the time they take to reach
+a steady state; taken as three time constants (95 % of the rise), 10 min at 80 km/h.
+Distance-based: the heat a tire makes is its loss per metre, so it warms with distance
+(Mars & Luchini 1999: heat generated = rolling loss x speed); at urban speeds the time
+constant is longer, 25 min at 32 km/h, within the 10-30 min tire-care guides give for
+warm-up (docs/research/winter.md section 8)."""
+TIRE_COOLING_TIME_S = 3600.0
+"""Time constant of a parked (or standing) tire's cooling toward ambient [s] (*derived*):
+Consumer Reports and Edmunds (via tire-care guides) give at least three hours parked before a
+tire counts as cold for a pressure check, about three time constants (95 % of the rise gone)."""
+
+
 def rolling_resistance_factor(ambient_temp_c: float) -> float:
     """Rolling resistance of warmed-up tires at this ambient [degC] relative to the ISO 28580
     reference (25 degC) [-]: the root of a dT x^2 + (1 + a (T - 25) - a dT) x - 1 = 0 of the
@@ -49,6 +73,20 @@ def tire_temperature_c(ambient_temp_c: float) -> float:
     return ambient_temp_c + TIRE_EQUILIBRIUM_RISE_K * rolling_resistance_factor(ambient_temp_c)
 
 
+def equilibrium_rise_k(ambient_temp_c: float) -> float:
+    """Rise of the warmed-up tire over this ambient [degC], in K (the self-heating balance)."""
+    return TIRE_EQUILIBRIUM_RISE_K * rolling_resistance_factor(ambient_temp_c)
+
+
+def factor_at_tire_temp(tire_temp_c: float) -> float:
+    """Rolling resistance of a tire at this temperature of its own [degC] relative to the ISO
+    28580 reference [-]: 1 / (1 + a (T - T_ref)), T_ref the warmed-up test tire's
+    temperature; at the equilibrium it equals rolling_resistance_factor of that ambient."""
+    return 1.0 / (
+        1.0 + ROLLING_RESISTANCE_TEMP_COEFFICIENT_PER_K * (tire_temp_c - TIRE_REFERENCE_TEMP_C)
+    )
+
+
 def coast_down_f0_factor(ambient_temp_c: float, tire_share_of_f0: float) -> float:
     """Correction of a coast-down f0 [-] to this ambient [degC]: only the tires' share of it
     (``tire_share_of_f0``, their rolling resistance over f0; the rest is bearing and driveline
@@ -58,3 +96,13 @@ def coast_down_f0_factor(ambient_temp_c: float, tire_share_of_f0: float) -> floa
         COAST_DOWN_REFERENCE_C
     )
     return 1.0 + share * (relative - 1.0)
+
+
+def coast_down_tire_share(ambient_temp_c: float, tire_share_of_f0: float) -> float:
+    """The tires' share [-] of the f0 corrected to this ambient [degC] (coast_down_f0_factor):
+    their rolling force there over the corrected f0; ``tire_share_of_f0`` as there."""
+    share = min(max(tire_share_of_f0, 0.0), 1.0)
+    relative = rolling_resistance_factor(ambient_temp_c) / rolling_resistance_factor(
+        COAST_DOWN_REFERENCE_C
+    )
+    return share * relative / coast_down_f0_factor(ambient_temp_c, share)

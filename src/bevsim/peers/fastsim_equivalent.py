@@ -110,7 +110,9 @@ def bevsim_model3_equivalent(map_path: Path) -> tuple[Any, Any]:
         initial_soc=p["battery_initial_soc"],
         air_density_kg_per_m3=p["air_density_kg_per_m3"],
         # FASTSim's rolling resistance has no temperature term: run at the 25 degC reference
-        # of bevsim's tire correction (ISO 28580), where the correction is 1.
+        # of bevsim's tire correction (ISO 28580), where the correction is 1, on warmed-up
+        # tires (no warm-up transient).
         ambient_temp_c=ROLLING_RESISTANCE_REFERENCE_C,
+        warm_tires=True,
     )
     return spec, conditions

@@ -13,6 +13,10 @@ through the kernel with its thermal model:
 - SC03 at 95 degF (35 degC) with the A/C holding the cabin setpoint against the ambient and an
   850 W/m^2 solar load (40 CFR 86.161-00), the cabin starting at ambient;
 - HWFET at 75 degF.
+Tires: both FTPs start cold-soaked (the 12-36 h soak before them, 40 CFR 86.132); bag 3 takes
+them from bag 2 through the soak. US06, SC03 and HWFET start on warmed-up tires: each follows a
+preconditioning drive on the dynamometer (a US06 or UDDS prep, 40 CFR 86.159; the SC03 prep,
+86.160; a first HWFET driven as warm-up before the measured one, 40 CFR 600.111).
 
 The 40 CFR 600.114-08 city and highway formulas (the same coefficients as FASTSim-Java's
 FiveCycleTestSuite) are applied to battery (DC) energy per mile in place of gallons per mile,
@@ -111,7 +115,7 @@ PHASES = (
 @dataclass(frozen=True)
 class _Leg:
     """Per-vehicle battery energy [J] and distance [m] of the windows of one run, the batch it
-    ran and the state it ended in (SOC, cell and cabin temperature)."""
+    ran and the state it ended in (SOC, cell, cabin and tire temperature)."""
 
     energy_j: dict[str, np.ndarray]
     distance_m: dict[str, np.ndarray]
@@ -163,6 +167,7 @@ def phase_consumption(
         TEMP_75F_C,
         False,
         soc0,
+        warm_tires=True,
     )
     sc03 = _drive(
         specs,
@@ -173,6 +178,7 @@ def phase_consumption(
         True,
         soc0,
         solar_w=SC03_SOLAR_IRRADIANCE_W_PER_M2 * SOLAR_APERTURE_M2,
+        warm_tires=True,
     )
     hwfet = _drive(
         specs,
@@ -182,6 +188,7 @@ def phase_consumption(
         TEMP_75F_C,
         False,
         soc0,
+        warm_tires=True,
     )
     for leg in (us06, sc03, hwfet):
         rows.update(_per_mile(leg))
@@ -267,9 +274,11 @@ def _drive(
     soc0: np.ndarray,
     start: VehicleState | None = None,
     solar_w: float = 0.0,
+    warm_tires: bool = False,
 ) -> _Leg:
-    """One kernel run with traces, from ``soc0`` [-] soaked at ambient or from the state
-    ``start``; battery energy [J] and distance [m] inside each window."""
+    """One kernel run with traces, from ``soc0`` [-] soaked at ambient (tires warmed up with
+    ``warm_tires``) or from the state ``start``; battery energy [J] and distance [m] inside
+    each window."""
     conditions = [
         Conditions(
             added_mass_kg=test_mass_kg(s) - s.mass.curb_kg,
@@ -277,6 +286,7 @@ def _drive(
             hvac_on=hvac_on,
             initial_soc=float(soc0[i]),
             cabin_solar_gain_w=solar_w,
+            warm_tires=warm_tires,
         )
         for i, s in enumerate(specs)
     ]

@@ -92,8 +92,11 @@ def performance_run(
     specs = load_vehicles(vehicles)
     for spec in specs:
         refuse_outside_window(spec, initial_soc)
-    conditions = Conditions(
-        added_mass_kg=load_kg, ambient_temp_c=ambient_temp_c, initial_soc=initial_soc
+    conditions = Conditions(  # full-throttle runs follow a warm-up drive: warmed-up tires
+        added_mass_kg=load_kg,
+        ambient_temp_c=ambient_temp_c,
+        initial_soc=initial_soc,
+        warm_tires=True,
     )
     rows, traces = [], {}
     for spec in specs:

@@ -35,7 +35,9 @@ def test_drag_and_rolling_powers_are_the_textbook_formulas(jit):
     powers = road_powers_w if jit else road_powers_w.py_func
     slope = math.atan(0.05)
     v1, v2, dt = 18.0, 20.0, 1.0
-    aero, rolling, grade, inertia, v = powers(p, v1, v2, math.cos(slope), math.sin(slope), 1 / dt)
+    aero, rolling, grade, inertia, v = powers(
+        p, v1, v2, math.cos(slope), math.sin(slope), 1 / dt, 1.0
+    )
     assert v == 19.0
     assert aero == pytest.approx(0.5 * 1.2 * 0.55 * 19.0**3, rel=1e-14)
     assert rolling == pytest.approx(0.009 * 1800.0 * GRAVITY_MPS2 * math.cos(slope) * 19.0)
@@ -45,7 +47,7 @@ def test_drag_and_rolling_powers_are_the_textbook_formulas(jit):
 
 def test_coast_down_coefficients_replace_drag_and_rolling():
     p = row(**CAR, use_road_load=1.0)
-    aero, rolling, grade, _, v = road_powers_w(p, 10.0, 10.0, 1.0, 0.0, 1.0)
+    aero, rolling, grade, _, v = road_powers_w(p, 10.0, 10.0, 1.0, 0.0, 1.0, 1.0)
     assert aero == pytest.approx(0.4 * 10.0**3)
     assert rolling == pytest.approx((150.0 + 1.5 * 10.0) * 10.0)
     assert grade == 0.0
@@ -56,16 +58,16 @@ def test_f0_and_rolling_resistance_scale_with_the_normal_load():
     for use_road_load, rolling_at_level in ((1.0, 150.0), (0.0, 0.009 * 1800.0 * GRAVITY_MPS2)):
         p = row(**CAR, use_road_load=use_road_load)
         _, rolling, grade = road_forces_n(
-            p, KERNEL_COLUMNS, 0.0, math.cos(slope), math.sin(slope), 1.0
+            p, KERNEL_COLUMNS, 0.0, math.cos(slope), math.sin(slope), 1.0, 1.0
         )
         assert rolling == pytest.approx(rolling_at_level * math.cos(slope))
         assert grade == pytest.approx(1800.0 * GRAVITY_MPS2 * math.sin(slope))
 
 
 def test_no_rolling_resistance_at_rest():
-    aero, rolling, grade, inertia, v = road_powers_w(row(**CAR), 0.0, 0.0, 1.0, 0.0, 1.0)
+    aero, rolling, grade, inertia, v = road_powers_w(row(**CAR), 0.0, 0.0, 1.0, 0.0, 1.0, 1.0)
     assert (aero, rolling, grade, inertia, v) == (0.0, 0.0, 0.0, 0.0, 0.0)
-    assert road_forces_n(row(**CAR), KERNEL_COLUMNS, 0.0, 1.0, 0.0, 0.0)[1] == 0.0
+    assert road_forces_n(row(**CAR), KERNEL_COLUMNS, 0.0, 1.0, 0.0, 0.0, 1.0)[1] == 0.0
 
 
 def test_the_performance_rows_columns_give_the_same_force():
