@@ -3,11 +3,12 @@
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import bevsim
 from bevsim.engine.compile import Conditions
-from bevsim.engine.performance import VEHICLE_COLUMNS, compile_performance
+from bevsim.engine.performance import VEHICLE_COLUMNS, compile_performance, max_road_speed_mps
 from bevsim.procedures.performance import performance_run
 from bevsim.spec import vehicle_from_dict
 
@@ -200,3 +201,37 @@ def test_no_grade_or_sprint_above_the_limit(unlimited):
     assert math.isnan(row["grade_80kmh_pct"]) and row["grade_80kmh_limited_by"] == "speed limiter"
     assert row["grade_30kmh_pct"] == unlimited["grade_30kmh_pct"]
     assert row["quarter_mile_trap_speed_kmh"] == pytest.approx(60.0)
+
+
+def test_a_motor_s_own_reduction_acts_as_the_drive_s_would():
+    """On a one-motor car, the motor's gear_ratio is the reduction its torque and speed go
+    through: the same figures as the whole drive given that ratio."""
+    own = _variant("ms11-lfp", drive__motors=[{**_motor("ms11-lfp", 0), "gear_ratio": 12.0}])
+    drive = _variant("ms11-lfp", drive__gear_ratio=12.0)
+    a = performance_run(own).summary.drop(columns="vehicle_id")
+    b = performance_run(drive).summary.drop(columns="vehicle_id")
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_a_short_front_reduction_leaves_the_rear_motor_to_drive_above_its_speed():
+    """Model 3 LR AWD with a front reduction twice the rear's: the front motor reaches its max
+    shaft speed at half the road speed, the rear drives on to the top speed; the extra front
+    torque at low speed makes the launch no slower."""
+    base = "tesla-model3-lr-awd-2022"
+    spec = bevsim.load_vehicle(base)
+    ratio = spec.drive.gear_ratio
+    front = {**_motor(base, 0), "gear_ratio": 2.0 * ratio}
+    short = _variant(base, drive__motors=[front, _motor(base, 1)])
+    setup = compile_performance(short, Conditions(added_mass_kg=75.0))
+    radius_m = _constants(short)["wheel_radius_m"]
+    rear_cap_mps = spec.drive.motors[1].max_speed_rpm * 2 * math.pi / 60 / ratio * radius_m
+    front_cap_kmh = 3.6 * rear_cap_mps / 2.0
+    assert max_road_speed_mps(setup) == pytest.approx(rear_cap_mps, rel=1e-12)
+    row = performance_run(short).summary.iloc[0]
+    original = performance_run(base).summary.iloc[0]
+    assert row["top_speed_physical_kmh"] > 1.2 * front_cap_kmh
+    assert row["accel_0_100_kmh_s"] <= original["accel_0_100_kmh_s"] + 1e-9
+
+
+def _motor(vehicle_id: str, index: int) -> dict:
+    return bevsim.load_vehicle(vehicle_id).drive.motors[index].model_dump(exclude_none=True)

@@ -47,6 +47,7 @@ from bevsim.engine.performance import (
     compile_performance,
     launch,
     max_grade,
+    max_road_speed_mps,
     rested_pack_available_w,
     top_speed,
 )
@@ -88,6 +89,7 @@ __all__ = [
     "key_off_soak",
     "launch",
     "max_grade",
+    "max_road_speed_mps",
     "pack_heat_capacity_j_per_k",
     "refuse_outside_tables",
     "refuse_outside_window",

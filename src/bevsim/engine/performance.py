@@ -48,7 +48,6 @@ from bevsim.engine.physics.pack import (
 )
 from bevsim.engine.physics.road_load import RoadLoadColumns, road_load_columns, road_load_force_n
 from bevsim.engine.tables import Tables
-from bevsim.errors import SpecError
 from bevsim.spec.drive_unit import motor_efficiency_map, motor_loss_scale_w
 from bevsim.spec.loss_map import loss_map
 from bevsim.spec.models import VehicleSpec
@@ -72,7 +71,6 @@ the pack's power scale: 40 halvings of the bracket are below 1e-10 of it."""
 VEHICLE_COLUMNS = (
     *RoadLoadColumns._fields,
     "wheel_radius_m",
-    "gear_ratio",
     "driveline_efficiency",
     "tire_road_friction",
     "cg_height_m",
@@ -83,7 +81,7 @@ VEHICLE_COLUMNS = (
 )
 _V = namedtuple("VehicleIndex", VEHICLE_COLUMNS)(*range(len(VEHICLE_COLUMNS)))
 _M, _MI = _V.mass_kg, _V.inertial_mass_kg
-_R, _GEAR, _ETA = _V.wheel_radius_m, _V.gear_ratio, _V.driveline_efficiency
+_R, _ETA = _V.wheel_radius_m, _V.driveline_efficiency
 _MU, _H, _L, _FS = _V.tire_road_friction, _V.cg_height_m, _V.wheelbase_m, _V.front_axle_load_share
 _AUX, _VLIM = _V.accessory_power_w, _V.speed_limit_mps
 
@@ -97,8 +95,9 @@ MOTOR_COLUMNS = (
     "max_speed_radps",
     "loss_scale_w",
     "map_index",  # into the stacked per-unit loss maps
+    "gear_ratio",  # the motor's own reduction (the drive's unless the motor gives one)
 )
-_AXLE, _PPK, _TPK, _WMAX, _LSCALE, _MAPI = range(len(MOTOR_COLUMNS))
+_AXLE, _PPK, _TPK, _WMAX, _LSCALE, _MAPI, _MGEAR = range(len(MOTOR_COLUMNS))
 
 # Columns of the kernel's parameter row read here (cell temperature: held over a launch).
 _TEMP = P.cell_temp_c
@@ -123,11 +122,25 @@ def _envelope_torque(motor, w):
 
 
 @njit(cache=True)
-def _electric_power_w(motors, loss_maps, w, torques, scale):
-    """Electric power [W] of all motors at shaft speed w with torques x scale."""
+def _shaft_speed_radps(veh, motor, v):
+    """Shaft speed [rad/s] of a motor at road speed v [m/s], through its own reduction."""
+    return v * motor[_MGEAR] / veh[_R]
+
+
+@njit(cache=True)
+def _force_per_torque_per_m(veh, motor):
+    """Tractive force per N m of a motor's torque [N/(N m)]: its reduction, the wheel radius
+    and the driveline efficiency."""
+    return motor[_MGEAR] / veh[_R] * veh[_ETA]
+
+
+@njit(cache=True)
+def _electric_power_w(veh, motors, loss_maps, v, torques, scale):
+    """Electric power [W] of all motors at road speed v [m/s] with torques x scale."""
     total = 0.0
     for i in range(motors.shape[0]):
         m = motors[i]
+        w = _shaft_speed_radps(veh, m, v)
         t = torques[i] * scale
         map_scale = MapScale(1.0 / m[_WMAX], 1.0 / m[_TPK], m[_LSCALE])
         total += t * w + motor_loss_w(loss_maps[int(m[_MAPI])], w, t, map_scale)
@@ -141,15 +154,15 @@ def _forces_at(veh, motors, loss_maps, v, sin_t, cos_t, accel, p_avail_w, torque
     Fills ``torques`` with each motor's torque [N m] (before the pack's scale) and returns
     (force [N], electric power [W], scale, limiter code).
     """
-    k_force = veh[_GEAR] / veh[_R] * veh[_ETA]
-    w = v * veh[_GEAR] / veh[_R]
     weight = veh[_M] * GRAVITY_MPS2
     transfer = veh[_M] * (GRAVITY_MPS2 * sin_t + accel) * veh[_H] / veh[_L]
     normal_front = max(weight * cos_t * veh[_FS] - transfer, 0.0)
     normal_rear = max(weight * cos_t * (1.0 - veh[_FS]) + transfer, 0.0)
     env_axle = np.zeros(2)
     for i in range(motors.shape[0]):
-        env_axle[int(motors[i, _AXLE])] += _envelope_torque(motors[i], w) * k_force
+        m = motors[i]
+        k_force = _force_per_torque_per_m(veh, m)
+        env_axle[int(m[_AXLE])] += _envelope_torque(m, _shaft_speed_radps(veh, m, v)) * k_force
     grip = (veh[_MU] * normal_front, veh[_MU] * normal_rear)
     axle_force = np.zeros(2)
     slipping = False
@@ -160,32 +173,35 @@ def _forces_at(veh, motors, loss_maps, v, sin_t, cos_t, accel, p_avail_w, torque
         else:
             axle_force[a] = env_axle[a]
     for i in range(motors.shape[0]):
-        a = int(motors[i, _AXLE])
-        env = _envelope_torque(motors[i], w)
+        m = motors[i]
+        a = int(m[_AXLE])
+        k_force = _force_per_torque_per_m(veh, m)
+        env = _envelope_torque(m, _shaft_speed_radps(veh, m, v))
         share = env * k_force / env_axle[a] if env_axle[a] > 0.0 else 0.0
         torques[i] = axle_force[a] * share / k_force
     force = axle_force[0] + axle_force[1]
-    elec = _electric_power_w(motors, loss_maps, w, torques, 1.0)
+    elec = _electric_power_w(veh, motors, loss_maps, v, torques, 1.0)
     scale = 1.0
     if elec > p_avail_w:
         lo, hi = 0.0, 1.0
         for _ in range(SOLVE_STEPS):
             mid = 0.5 * (lo + hi)
-            if _electric_power_w(motors, loss_maps, w, torques, mid) <= p_avail_w:
+            if _electric_power_w(veh, motors, loss_maps, v, torques, mid) <= p_avail_w:
                 lo = mid
             else:
                 hi = mid
         scale = lo
-        elec = _electric_power_w(motors, loss_maps, w, torques, scale)
+        elec = _electric_power_w(veh, motors, loss_maps, v, torques, scale)
         return force * scale, elec, scale, BATTERY_POWER
     if slipping:
         return force, elec, scale, TRACTION
-    # the motor regime of the axle giving the most force
+    # the motor regime of the motor giving the most force
     best = 0
     for i in range(motors.shape[0]):
-        if torques[i] > torques[best]:
+        if torques[i] * motors[i, _MGEAR] > torques[best] * motors[best, _MGEAR]:
             best = i
     m = motors[best]
+    w = _shaft_speed_radps(veh, m, v)
     if w >= m[_WMAX] or force <= 0.0:
         return force, elec, scale, MOTOR_SPEED
     if w * m[_TPK] > m[_PPK]:
@@ -229,8 +245,7 @@ def limited_forces(veh, motors, loss_maps, v, accel, p_avail_w, torques):
         veh, motors, loss_maps, v, 0.0, 1.0, accel, p_avail_w, torques
     )
     scale = pack_scale * min(max(needed / full, 0.0), 1.0) if full > 0.0 else 0.0
-    w = v * veh[_GEAR] / veh[_R]
-    return min(needed, full), _electric_power_w(motors, loss_maps, w, torques, scale)
+    return min(needed, full), _electric_power_w(veh, motors, loss_maps, v, torques, scale)
 
 
 @njit(cache=True)
@@ -425,23 +440,10 @@ class PerformanceSetup:
     initial_soc: float
 
 
-def _check_single_reduction(spec: VehicleSpec) -> None:
-    """The full-throttle solver drives every motor through the drive's reduction: a motor with
-    a ratio of its own is refused here rather than silently run at the drive's."""
-    for i, motor in enumerate(spec.drive.motors):
-        if motor.gear_ratio is not None and motor.gear_ratio != spec.drive.gear_ratio:
-            raise SpecError(
-                f"{spec.id}: drive.motors.{i}.gear_ratio: {motor.gear_ratio} differs from "
-                f"drive.gear_ratio {spec.drive.gear_ratio}; the performance procedures "
-                "(acceleration, top speed, gradeability) support one reduction for all motors"
-            )
-
-
 def compile_performance(spec: VehicleSpec, conditions: Conditions) -> PerformanceSetup:
     """Compile a spec and test conditions (added mass, temperatures, start SOC, air)."""
     # Everything the drive-cycle kernel also uses comes from its compile step (test load, cold
     # tires, air density, autonomy pod drag and sensor power), so the two cannot drift apart.
-    _check_single_reduction(spec)
     row = compile_vehicles([spec], conditions).params[0]
     shared = {name: row[getattr(P, name)] for name in VEHICLE_COLUMNS if hasattr(P, name)}
     drive = spec.drive
@@ -474,9 +476,16 @@ def compile_performance(spec: VehicleSpec, conditions: Conditions) -> Performanc
             w_max,
             motor_loss_scale_w(motor),
             float(i),
+            drive.gear_ratio if motor.gear_ratio is None else motor.gear_ratio,
         )
     # the kernel's own parameter row and tables: the pack helpers read them
     batch = compile_vehicles([spec], conditions)
     pack_row = np.ascontiguousarray(batch.params[0])
     soc0 = float(pack_row[P.initial_soc])
     return PerformanceSetup(vehicle, motors, np.stack(maps), pack_row, batch.tables, soc0)
+
+
+def max_road_speed_mps(setup: PerformanceSetup) -> float:
+    """Highest road speed [m/s] at which some motor is still below its max shaft speed."""
+    radius_m = setup.vehicle[_R]
+    return float(max(m[_WMAX] / (m[_MGEAR] / radius_m) for m in setup.motors))

@@ -35,6 +35,7 @@ from bevsim.engine.facade import (
     compile_performance,
     launch,
     max_grade,
+    max_road_speed_mps,
     refuse_outside_window,
     rested_pack_available_w,
     top_speed,
@@ -180,8 +181,7 @@ def _one_vehicle(spec: VehicleSpec, conditions: Conditions, dt_s: float):
     p_avail = rested_pack_available_w(
         setup.vehicle, setup.pack_row, setup.tables, setup.initial_soc
     )
-    gear_over_radius = col["gear_ratio"] / col["wheel_radius_m"]
-    v_cap = float(setup.motors[:, 3].max()) / gear_over_radius
+    v_cap = max_road_speed_mps(setup)
     v_top, limiter = top_speed(
         setup.vehicle, setup.motors, setup.loss_maps, p_avail, v_cap, TOP_SPEED_SCAN_STEP_MPS
     )
