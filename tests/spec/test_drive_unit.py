@@ -108,10 +108,9 @@ def test_defaults_used_lists_exactly_the_fields_a_file_left_out():
     assert "accessories.base_power_w" not in used  # the file gives FASTSim's 250 W
 
 
-def test_a_motor_with_its_own_reduction_changes_the_cycle_map_and_is_refused_at_full_throttle():
+def test_a_motor_with_its_own_reduction_changes_the_cycle_map_and_the_full_throttle_model():
     from bevsim.engine.compile import Conditions
-    from bevsim.engine.performance import compile_performance
-    from bevsim.errors import SpecError
+    from bevsim.engine.performance import MOTOR_COLUMNS, compile_performance
     from bevsim.spec import load_vehicle
 
     spec = load_vehicle("tesla-model3-lr-awd-2022")
@@ -123,8 +122,9 @@ def test_a_motor_with_its_own_reduction_changes_the_cycle_map_and_is_refused_at_
     # more wheel torque from the front unit's higher reduction, a lower top wheel speed
     assert own_unit.peak_torque_nm > base_unit.peak_torque_nm
     assert own_unit.max_speed_radps < base_unit.max_speed_radps
-    with pytest.raises(SpecError, match=r"drive.motors.0.gear_ratio"):
-        compile_performance(own, Conditions())
+    # the full-throttle model drives each motor through its own reduction
+    ratios = compile_performance(own, Conditions()).motors[:, MOTOR_COLUMNS.index("gear_ratio")]
+    assert list(ratios) == [10.5, spec.drive.gear_ratio]
 
 
 def test_fields_without_effect_are_refused(tmp_path):
