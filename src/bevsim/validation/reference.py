@@ -21,8 +21,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from bevsim.errors import BevsimError
 from bevsim.procedures import epa
 from bevsim.procedures.range_test import range_test
+from bevsim.yamlfile import read_yaml_file
 
 TOLERANCE = 0.05
 KWH_PER_GALLON_EQUIVALENT = 33.705
@@ -126,6 +128,21 @@ def load_label_methods(path: str | Path | None) -> dict[str, str]:
         return {}
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     return {vid: epa.check_label_method(entry["epa_label_method"]) for vid, entry in data.items()}
+
+
+def load_known_misses(path: str | Path) -> dict[tuple[str, str], str]:
+    """Why each missed published figure is missed, by (vehicle id, figure name), from a YAML
+    file of ``vehicle_id: {figure: why}``; a BevsimError naming the file and entry otherwise."""
+    data = read_yaml_file(Path(path), "known-misses file") or {}
+    misses = {}
+    for vehicle_id, figures in data.items():
+        if not isinstance(figures, dict):
+            raise BevsimError(f"{path}: {vehicle_id}: expected a mapping of figure: why")
+        for figure, why in figures.items():
+            if not isinstance(why, str) or not why.strip():
+                raise BevsimError(f"{path}: {vehicle_id}.{figure}: expected the reason as text")
+            misses[(str(vehicle_id), str(figure))] = why.strip()
+    return misses
 
 
 def vehicle_refs(ids: list[str], vehicle_dir: str | Path | None = None) -> list[str]:
