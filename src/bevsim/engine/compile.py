@@ -18,6 +18,7 @@ from bevsim.engine.tire_temperature import (
     coast_down_tire_share,
     equilibrium_rise_k,
     rolling_resistance_factor,
+    tire_temperature_c,
 )
 from bevsim.errors import BevsimError
 from bevsim.spec.drive_unit import (
@@ -82,7 +83,7 @@ class Conditions:
         """Tire temperature at the start [degC]: warmed up (the equilibrium at ambient),
         given, or the ambient temperature."""
         if self.warm_tires:
-            return self.ambient_temp_c + equilibrium_rise_k(self.ambient_temp_c)
+            return tire_temperature_c(self.ambient_temp_c)
         return self.ambient_temp_c if self.tire_temp_c is None else self.tire_temp_c
 
     @property

@@ -28,15 +28,19 @@ def key_off_soak(batch: CompiledBatch, state: VehicleState, soak_s: float) -> Ve
     params = batch.params
     if len(params) != len(state):
         raise ValueError(f"state: {len(state)} variants for a batch of {len(params)}")
-    cabin, cell = np.empty(len(state)), np.empty(len(state))
-    for i, p in enumerate(params):
-        ambient_c = p[P.ambient_temp_c]
-        cabin_tau_s = p[P.cabin_heat_capacity_j_per_k] / p[P.cabin_conductance_w_per_k]
-        pack_tau_s = p[P.pack_heat_capacity_j_per_k] / p[P.pack_conductance_w_per_k]
-        cabin[i] = ambient_c + (state.cabin_temp_c[i] - ambient_c) * math.exp(-soak_s / cabin_tau_s)
-        cell[i] = ambient_c + (state.cell_temp_c[i] - ambient_c) * math.exp(-soak_s / pack_tau_s)
+    ambient_c = params[:, P.ambient_temp_c]
+    cabin_tau_s = params[:, P.cabin_heat_capacity_j_per_k] / params[:, P.cabin_conductance_w_per_k]
+    pack_tau_s = params[:, P.pack_heat_capacity_j_per_k] / params[:, P.pack_conductance_w_per_k]
+    cabin = _toward_ambient(state.cabin_temp_c, ambient_c, soak_s, cabin_tau_s)
+    cell = _toward_ambient(state.cell_temp_c, ambient_c, soak_s, pack_tau_s)
     tire = None
     if state.tire_temp_c is not None:
-        ambient = params[:, P.ambient_temp_c]
-        tire = ambient + (state.tire_temp_c - ambient) * math.exp(-soak_s / TIRE_COOLING_TIME_S)
+        tire = _toward_ambient(state.tire_temp_c, ambient_c, soak_s, TIRE_COOLING_TIME_S)
     return VehicleState(state.soc.copy(), cell, cabin, tire)
+
+
+def _toward_ambient(start_c, ambient_c, soak_s: float, tau_s) -> np.ndarray:
+    """Temperatures [degC] after ``soak_s`` [s] of exponential relaxation from ``start_c``
+    toward ``ambient_c`` with time constants ``tau_s`` [s] (scalar or per variant)."""
+    decay = np.array([math.exp(-soak_s / tau) for tau in np.broadcast_to(tau_s, ambient_c.shape)])
+    return ambient_c + (np.asarray(start_c) - ambient_c) * decay

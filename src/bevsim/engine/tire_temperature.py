@@ -68,14 +68,14 @@ def rolling_resistance_factor(ambient_temp_c: float) -> float:
     return (-linear + math.sqrt(linear * linear + 4.0 * a_dt)) / (2.0 * a_dt)
 
 
-def tire_temperature_c(ambient_temp_c: float) -> float:
-    """Equilibrium temperature of the warmed-up tire at this ambient [degC]."""
-    return ambient_temp_c + TIRE_EQUILIBRIUM_RISE_K * rolling_resistance_factor(ambient_temp_c)
-
-
 def equilibrium_rise_k(ambient_temp_c: float) -> float:
     """Rise of the warmed-up tire over this ambient [degC], in K (the self-heating balance)."""
     return TIRE_EQUILIBRIUM_RISE_K * rolling_resistance_factor(ambient_temp_c)
+
+
+def tire_temperature_c(ambient_temp_c: float) -> float:
+    """Equilibrium temperature of the warmed-up tire at this ambient [degC]."""
+    return ambient_temp_c + equilibrium_rise_k(ambient_temp_c)
 
 
 def factor_at_tire_temp(tire_temp_c: float) -> float:
@@ -92,9 +92,7 @@ def coast_down_f0_factor(ambient_temp_c: float, tire_share_of_f0: float) -> floa
     (``tire_share_of_f0``, their rolling resistance over f0; the rest is bearing and driveline
     drag) changes, by the tire temperature's difference from the coast-down's."""
     share = min(max(tire_share_of_f0, 0.0), 1.0)
-    relative = rolling_resistance_factor(ambient_temp_c) / rolling_resistance_factor(
-        COAST_DOWN_REFERENCE_C
-    )
+    relative = _relative_to_coast_down(ambient_temp_c)
     return 1.0 + share * (relative - 1.0)
 
 
@@ -102,7 +100,12 @@ def coast_down_tire_share(ambient_temp_c: float, tire_share_of_f0: float) -> flo
     """The tires' share [-] of the f0 corrected to this ambient [degC] (coast_down_f0_factor):
     their rolling force there over the corrected f0; ``tire_share_of_f0`` as there."""
     share = min(max(tire_share_of_f0, 0.0), 1.0)
-    relative = rolling_resistance_factor(ambient_temp_c) / rolling_resistance_factor(
+    relative = _relative_to_coast_down(ambient_temp_c)
+    return share * relative / coast_down_f0_factor(ambient_temp_c, share)
+
+
+def _relative_to_coast_down(ambient_temp_c: float) -> float:
+    """Warmed-up tires' rolling resistance at this ambient [degC] over the coast-down's [-]."""
+    return rolling_resistance_factor(ambient_temp_c) / rolling_resistance_factor(
         COAST_DOWN_REFERENCE_C
     )
-    return share * relative / coast_down_f0_factor(ambient_temp_c, share)
