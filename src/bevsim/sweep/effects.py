@@ -21,7 +21,10 @@ from bevsim.sweep.variants import Axis, SweepError, VariantSpace
 
 _MISSING = object()
 _UNUSED_WHY = (
-    (r"^(charging\.|accessories\.charging_)", "charging fields are read by the charge procedures only"),
+    (
+        r"^(charging\.|accessories\.charging_)",
+        "charging fields are read by the charge procedures only",
+    ),
     (
         r"^(chassis\.|drive\.speed_limiter_kmh$)",
         "read by the performance procedures (on a drive cycle only where traction limits)",
