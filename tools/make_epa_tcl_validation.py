@@ -22,6 +22,7 @@ import pandas as pd  # noqa: E402
 from rich.progress import Progress  # noqa: E402
 
 from bevsim.peers.fastsim_tcl import fastsim_results  # noqa: E402
+from bevsim.spec.models import Accessories  # noqa: E402
 from bevsim.validation import epa_tcl  # noqa: E402
 from bevsim.yamlfile import read_yaml_file  # noqa: E402
 
@@ -217,9 +218,14 @@ def _defaults_table() -> str:
     for key, value in epa_tcl.TCL_CLASS_DEFAULTS.items():
         out.append(f"| {key} | {value} |")
     out.append("")
+    loads = Accessories()
     out.append(
         "Sources and reasons are beside each value in `bevsim.validation.epa_tcl`. Everything "
-        "else is the vehicle-file default of bevsim (accessories, charging chain, thermal)."
+        "else is the vehicle-file default of bevsim (accessories, charging chain, thermal); the "
+        f"load while driving is {loads.driving_power_w:.0f} W on the HV bus "
+        f"({loads.low_voltage_load_w:.0f} W at 12 V through a DC-DC converter of "
+        f"{loads.dcdc_efficiency:g}, plus {loads.thermal_pumps_w:.0f} W of pumps), "
+        f"{loads.charging_power_w:.0f} W while recharging (sources: `bevsim.spec.loads`)."
     )
     return "\n".join(out)
 

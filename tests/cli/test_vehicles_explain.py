@@ -22,7 +22,9 @@ def test_explain_lists_the_defaults_of_a_file_and_not_what_it_sets(tmp_path):
     rows = {r["field"]: r["default"] for r in json.loads(result.output)}
     assert "drive.motors.0.type" not in rows  # given by the file
     assert rows["drive.motors.0.inverter"] == "sic"
-    assert rows["charging.standby_power_w"] == "250.0"
+    assert "charging.standby_power_w" not in rows  # an override the file does not give
+    assert rows["accessories.charging_low_voltage_load_w"] == "180.0"
+    assert rows["accessories.thermal_pumps_w"] == "50.0"
 
 
 def test_explain_of_a_missing_file_is_one_line_and_exit_2(tmp_path):

@@ -99,13 +99,17 @@ def _bilinear(table: np.ndarray, s: np.ndarray, t: np.ndarray) -> np.ndarray:
 def test_defaults_used_lists_exactly_the_fields_a_file_left_out():
     from bevsim.spec import load_vehicle
     from bevsim.spec.defaults import defaults_used
+    from bevsim.spec.loads import DEFAULT_DCDC_EFFICIENCY, DEFAULT_LOW_VOLTAGE_LOAD_W
 
     spec = load_vehicle("tesla-model3-rwd-2022")
     used = {d.path: d.value for d in defaults_used(spec)}
     assert used["drive.motors.0.type"] == "pmsm"
     assert used["charging.onboard_charger_efficiency"] == spec.charging.onboard_charger_efficiency
     assert "mass.curb_kg" not in used and "drive.gear_ratio" not in used  # set by the file
-    assert "accessories.base_power_w" not in used  # the file gives FASTSim's 250 W
+    assert "accessories.base_power_w" not in used  # an override, not given: no default
+    # a section the file leaves out is listed field by field
+    assert used["accessories.low_voltage_load_w"] == DEFAULT_LOW_VOLTAGE_LOAD_W
+    assert used["accessories.dcdc_efficiency"] == DEFAULT_DCDC_EFFICIENCY
 
 
 def test_a_motor_with_its_own_reduction_changes_the_cycle_map_and_the_full_throttle_model():

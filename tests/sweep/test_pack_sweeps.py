@@ -125,6 +125,7 @@ def test_issue_example_file_with_cells_and_gross_energy_is_refused(tmp_path):
         ("ms11-lfp", "charging.dc_max_power_kw=100,200", "charge procedures"),
         ("ms11-lfp", "drive.speed_limiter_kmh=180", "performance"),
         ("tesla-model3-rwd-2022", "body.drag_coefficient=0.2,0.23", "road_load"),
+        ("tesla-model3-rwd-2022", "accessories.low_voltage_load_w=200,300", "base_power_w"),
     ],
 )
 def test_a_varied_field_without_effect_is_refused(tmp_path, vehicle, vary, why):

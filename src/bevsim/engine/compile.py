@@ -238,7 +238,7 @@ def _param_row(
         "motor_map_index": map_index,
         "motor_loss_scale_w": unit.loss_scale_w,
         "regen_min_speed_mps": spec.drive.regen_min_speed_kmh / KMH_PER_MPS,
-        "accessory_power_w": spec.accessories.base_power_w
+        "accessory_power_w": spec.accessories.driving_power_w
         + (spec.autonomy.compute_power_w + spec.autonomy.sensor_power if spec.autonomy else 0.0),
         "chemistry_index": chem_index,
         "cells_in_series": pack.cells_in_series,

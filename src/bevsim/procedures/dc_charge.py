@@ -148,7 +148,7 @@ def dc_charge_run(
         vehicle_max_power_w=None if vehicle_kw is None else 1000.0 * vehicle_kw,
         vehicle_max_current_a=spec.charging.dc_max_current,
         voltage_ceiling_v=ceiling_v,
-        standby_power_w=spec.charging.standby_power_w,
+        standby_power_w=spec.charging_standby_w,
         heating_below_c=heat_below,
         dt_s=DT_S,
         max_duration_s=MAX_SESSION_H * 3600.0,
@@ -200,10 +200,10 @@ def _check_inputs(spec, chem, from_soc, to_soc, charger_kw, ambient_temp_c, char
         raise ChargeError(f"charger power: expected more than 0 kW, got {charger_kw:g} kW")
     if charger_kw > 2000.0:
         raise ChargeError(f"charger power: expected at most 2000 kW, got {charger_kw:g} kW")
-    if 1000.0 * charger_kw <= spec.charging.standby_power_w:
+    if 1000.0 * charger_kw <= spec.charging_standby_w:
         raise ChargeError(
             f"charger power {charger_kw:g} kW does not cover {spec.id}'s standby load "
-            f"({spec.charging.standby_power_w:g} W, charging.standby_power_w)"
+            f"({spec.charging_standby_w:g} W, charging.standby_power_w or accessories.charging_*)"
         )
     if not (math.isfinite(charger_a) and charger_a > 0.0):
         raise ChargeError(f"charger current: expected more than 0 A, got {charger_a:g} A")

@@ -131,7 +131,7 @@ def _recharge(specs: Sequence[VehicleSpec], batch: CompiledBatch, drive: pd.Data
         batch.column("soc_max"),
         np.array([1000.0 * s.charging.onboard_charger_kw for s in specs]),
         np.array([s.charging.onboard_charger_efficiency for s in specs]),
-        np.array([s.charging.standby_power_w for s in specs]),
+        np.array([s.charging_standby_w for s in specs]),
         CHARGE_STEP_S,
     )
     return pd.DataFrame(out, columns=CHARGE_COLUMNS)

@@ -19,15 +19,17 @@ class DefaultUsed:
 
 def defaults_used(model: BaseModel, prefix: str = "") -> list[DefaultUsed]:
     """The fields of ``model`` (a validated spec) that took their default, depth first; a
-    section the file left out entirely is listed once, by its path."""
+    section the file left out entirely is listed field by field. An optional field left at
+    None (an override not given) is not listed."""
     out: list[DefaultUsed] = []
     for name, field in type(model).model_fields.items():
         path = f"{prefix}{name}"
         value = getattr(model, name)
         if name not in model.model_fields_set:
-            if value is not None:
-                shown = value.model_dump() if isinstance(value, BaseModel) else value
-                out.append(DefaultUsed(path, shown, field.description or ""))
+            if isinstance(value, BaseModel):
+                out.extend(defaults_used(value, f"{path}."))
+            elif value is not None:
+                out.append(DefaultUsed(path, value, field.description or ""))
             continue
         if isinstance(value, BaseModel):
             out.extend(defaults_used(value, f"{path}."))

@@ -20,6 +20,14 @@ from pydantic import (
 )
 
 from bevsim.errors import did_you_mean
+from bevsim.spec.loads import (
+    DEFAULT_CHARGING_LOW_VOLTAGE_LOAD_W,
+    DEFAULT_CHARGING_THERMAL_PUMPS_W,
+    DEFAULT_DCDC_EFFICIENCY,
+    DEFAULT_LOW_VOLTAGE_LOAD_W,
+    DEFAULT_THERMAL_PUMPS_W,
+    hv_side_power_w,
+)
 from bevsim.spec.powertrain import (
     Battery,
     Charging,
@@ -190,9 +198,74 @@ none [degC]: class-typical, the median of the switch-on temperatures production 
 
 
 class Accessories(StrictModel):
-    """Low-voltage loads while driving, without HVAC [W]."""
+    """Vehicle-level loads without HVAC, while driving and while charging (bevsim.spec.loads):
+    the 12 V net's load [W] through the DC-DC converter's efficiency [-], plus the pumps and
+    fans [W]; HV-side power = low-voltage load / DC-DC efficiency + pumps. Defaults and their
+    sources: DEFAULT_* in bevsim.spec.loads.
 
-    base_power_w: float = Field(default=300.0, ge=0, le=5000)
+    ``base_power_w``, when given, is the HV-side total while driving [W] and replaces the
+    driving composition (low_voltage_load_w, dcdc_efficiency, thermal_pumps_w); the DC-DC
+    efficiency still converts the charging load. ``charging.standby_power_w`` likewise replaces
+    the charging composition.
+    """
+
+    base_power_w: float | None = Field(
+        default=None,
+        ge=0,
+        le=5000,
+        description="HV-side load while driving, no HVAC [W], overriding its components; "
+        "default None: low_voltage_load_w / dcdc_efficiency + thermal_pumps_w",
+    )
+    low_voltage_load_w: float = Field(
+        default=DEFAULT_LOW_VOLTAGE_LOAD_W,
+        ge=0,
+        le=3000,
+        description="12 V-side load while driving at 23 degC without HVAC [W] "
+        "(ECUs, infotainment, ADAS, steering and brake assist; source: "
+        "bevsim.spec.loads.DEFAULT_LOW_VOLTAGE_LOAD_W)",
+    )
+    dcdc_efficiency: float = Field(
+        default=DEFAULT_DCDC_EFFICIENCY,
+        gt=0.5,
+        le=1.0,
+        description="HV to 12 V DC-DC converter efficiency at its light load [-] "
+        "(source: bevsim.spec.loads.DEFAULT_DCDC_EFFICIENCY)",
+    )
+    thermal_pumps_w: float = Field(
+        default=DEFAULT_THERMAL_PUMPS_W,
+        ge=0,
+        le=2000,
+        description="coolant pumps and radiator fan while driving at 23 degC, HV-side [W] "
+        "(source: bevsim.spec.loads.DEFAULT_THERMAL_PUMPS_W)",
+    )
+    charging_low_voltage_load_w: float = Field(
+        default=DEFAULT_CHARGING_LOW_VOLTAGE_LOAD_W,
+        ge=0,
+        le=3000,
+        description="12 V-side load awake while charging [W] (BMS, charger control, gateway; "
+        "source: bevsim.spec.loads.DEFAULT_CHARGING_LOW_VOLTAGE_LOAD_W)",
+    )
+    charging_thermal_pumps_w: float = Field(
+        default=DEFAULT_CHARGING_THERMAL_PUMPS_W,
+        ge=0,
+        le=2000,
+        description="coolant pumps while charging, heater and chiller off, HV-side [W] "
+        "(source: bevsim.spec.loads.DEFAULT_CHARGING_THERMAL_PUMPS_W)",
+    )
+
+    @property
+    def driving_power_w(self) -> float:
+        """HV-side load while driving, no HVAC [W]: base_power_w, or its components."""
+        if self.base_power_w is not None:
+            return self.base_power_w
+        return hv_side_power_w(self.low_voltage_load_w, self.dcdc_efficiency, self.thermal_pumps_w)
+
+    @property
+    def charging_power_w(self) -> float:
+        """HV-side load of the car's systems awake while charging [W], from its components."""
+        return hv_side_power_w(
+            self.charging_low_voltage_load_w, self.dcdc_efficiency, self.charging_thermal_pumps_w
+        )
 
 
 class Autonomy(StrictModel):
@@ -292,3 +365,11 @@ class VehicleSpec(StrictModel):
     charging: Charging = Charging()
     autonomy: Autonomy | None = None
     chassis: Chassis = Chassis()
+
+    @property
+    def charging_standby_w(self) -> float:
+        """Power the car's systems draw from the DC bus while it charges [W]:
+        charging.standby_power_w, or the accessories' charging components."""
+        if self.charging.standby_power_w is not None:
+            return self.charging.standby_power_w
+        return self.accessories.charging_power_w

@@ -220,7 +220,14 @@ class Charging(StrictModel):
 
     onboard_charger_kw: float = Field(default=11.0, gt=0.5, le=50.0)
     onboard_charger_efficiency: float = Field(default=0.94, gt=0.5, le=1.0)
-    standby_power_w: float = Field(default=250.0, ge=0.0, le=3000.0)
+    standby_power_w: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=3000.0,
+        description="HV-side power of the car's systems awake while charging [W], overriding "
+        "its components; default None: accessories.charging_low_voltage_load_w / "
+        "accessories.dcdc_efficiency + accessories.charging_thermal_pumps_w",
+    )
     dc_max_power_kw: float | None = Field(default=None, gt=0.0, le=1500.0)
     dc_max_current_a: float | None = Field(default=None, gt=0.0, le=3000.0)
     dc_max_voltage_v: float | None = Field(default=None, ge=100.0, le=1500.0)

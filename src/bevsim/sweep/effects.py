@@ -21,7 +21,10 @@ from bevsim.sweep.variants import Axis, SweepError, VariantSpace
 
 _MISSING = object()
 _UNUSED_WHY = (
-    (r"^charging\.", "charging fields are read by the charge procedures only"),
+    (
+        r"^(charging\.|accessories\.charging_)",
+        "charging fields are read by the charge procedures only",
+    ),
     (
         r"^(chassis\.|drive\.speed_limiter_kmh$)",
         "read by the performance procedures (on a drive cycle only where traction limits)",
@@ -31,6 +34,7 @@ _UNUSED_WHY = (
         "read when the HVAC, pack heater or chiller runs: winter and charge procedures",
     ),
 )
+_BASE_POWER_REPLACES = ("accessories.low_voltage_load_w", "accessories.thermal_pumps_w")
 _ROAD_LOAD_REPLACES = (
     "body.drag_coefficient",
     "body.frontal_area_m2",
@@ -92,6 +96,11 @@ def _same(frame: pd.DataFrame, i: int, j: int) -> bool:
 def _why(base: dict[str, Any], path: str) -> str:
     if path in _ROAD_LOAD_REPLACES and base.get("road_load"):
         return "the car's road_load coast-down coefficients replace it"
+    if path in _BASE_POWER_REPLACES and _lookup(base, "accessories.base_power_w") not in (
+        None,
+        _MISSING,
+    ):
+        return "the car's accessories.base_power_w replaces the driving load's components"
     for pattern, why in _UNUSED_WHY:
         if re.search(pattern, path):
             return why

@@ -203,6 +203,8 @@ def _current(spec: VehicleSpec, path: str) -> float:
     """The vehicle's value at ``path``; an optional field left out takes its default."""
     if path == "mass.rotating_equivalent_kg":
         return spec.mass.rotating_kg
+    if path == "accessories.base_power_w":
+        return spec.accessories.driving_power_w
     node = spec.model_dump()
     for key in path.split("."):
         node = node[key]
