@@ -25,7 +25,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from bevsim.cycles import Cycle
+from bevsim.cycles import Cycle, load_cycle
 from bevsim.engine.facade import compile_vehicles, run_cycle
 from bevsim.procedures.depletion import drive_to_depletion
 from bevsim.procedures.range_common import Environment, range_rows
@@ -161,6 +161,8 @@ def winter_validation_table(figures: list[WinterFigure]) -> pd.DataFrame:
 
 
 MS11 = ("ms11-lfp", "ms11-naion")
+RANGE = "range [km]"
+ENERGY_DRAWN = "chemical energy drawn from the cells [kWh]"
 MS11_TEMPS_C = (-20.0, -7.0)
 
 
@@ -173,15 +175,22 @@ def ms11_retention(procedure: str, hvac_on: bool) -> pd.DataFrame:
     return rows[["ambient_temp_c", "vehicle_id", "range_km", "range_retained"]]
 
 
-BREAKDOWN = {  # row -> (kernel totals summed [J], per 100 km?)
-    "traction at the wheels (aero, rolling)": (("aero_energy_j", "rolling_energy_j"), True),
-    "drive-unit loss (motor, driveline)": (("motor_loss_j", "driveline_loss_j"), True),
-    "friction braking (regen rejected)": (("friction_brake_energy_j",), True),
-    "cell resistive loss": (("battery_ohmic_loss_j", "battery_polarization_loss_j"), True),
-    "cabin HVAC electricity": (("cabin_hvac_energy_j",), True),
-    "pack heater electricity": (("battery_thermal_energy_j",), True),
-    "base low-voltage loads": (("accessory_energy_j",), True),
-    "chemical energy drawn from the cells": (("chemical_energy_j",), False),
+PER_100KM = " [kWh/100 km]"
+BREAKDOWN = {  # row -> (kernel totals summed [J], per 100 km rather than over the drive)
+    "traction at the wheels: aero, rolling" + PER_100KM: (
+        ("aero_energy_j", "rolling_energy_j"),
+        True,
+    ),
+    "drive-unit loss: motor, driveline" + PER_100KM: (("motor_loss_j", "driveline_loss_j"), True),
+    "friction braking: regen not taken" + PER_100KM: (("friction_brake_energy_j",), True),
+    "cell resistive loss" + PER_100KM: (
+        ("battery_ohmic_loss_j", "battery_polarization_loss_j"),
+        True,
+    ),
+    "cabin HVAC electricity" + PER_100KM: (("cabin_hvac_energy_j",), True),
+    "pack heater electricity" + PER_100KM: (("battery_thermal_energy_j",), True),
+    "base low-voltage loads" + PER_100KM: (("accessory_energy_j",), True),
+    ENERGY_DRAWN: (("chemical_energy_j",), False),
 }
 """The energy breakdown's rows from the kernel's totals (engine/layout.py TOTAL_COLUMNS):
 per 100 km where True, over the whole depletion drive [kWh] otherwise."""
@@ -201,17 +210,19 @@ def ms11_energy_breakdown(procedure: str = "cltc", temps_c=(23.0, *MS11_TEMPS_C)
     for temp in temps_c:
         env = Environment(temp, hvac_on=True)
         conditions = [env.conditions(s, module.test_mass_kg(s)) for s in specs]
-        cycle = _cycle_of(module.CYCLE)
+        cycle = load_cycle(module.CYCLE)
         drive = drive_to_depletion(specs, cycle, conditions, module.BREAK_OFF_S, procedure).drive
         for spec, (_, total) in zip(specs, drive.iterrows(), strict=True):
             per_100km = 100.0 / (total["distance_m"] / 1000.0)
-            values = {"range [km]": total["distance_m"] / 1000.0}
+            values = {RANGE: total["distance_m"] / 1000.0}
             for item, (columns, per_km) in BREAKDOWN.items():
                 kwh = sum(total[c] for c in columns) / J_PER_KWH
                 values[item] = kwh * per_100km if per_km else kwh
-            values["regenerated at the shaft"] = total["regen_energy_j"] / J_PER_KWH * per_100km
+            values["regenerated at the motor shaft" + PER_100KM] = (
+                total["regen_energy_j"] / J_PER_KWH * per_100km
+            )
             left_soc = max(total["final_soc"] - spec.battery.soc_min, 0.0)
-            values["window energy left at the cut-off"] = (
+            values["window energy left at the cut-off [kWh]"] = (
                 pack_of(spec).gross_energy_wh * left_soc / 1000.0
             )
             values["cell temperature at the end [degC]"] = total["final_cell_temp_c"]
@@ -220,9 +231,3 @@ def ms11_energy_breakdown(procedure: str = "cltc", temps_c=(23.0, *MS11_TEMPS_C)
                 for k, v in values.items()
             ]
     return pd.DataFrame(rows)
-
-
-def _cycle_of(name: str) -> Cycle:
-    from bevsim.cycles import load_cycle
-
-    return load_cycle(name)
