@@ -2,8 +2,9 @@
 tolerance (retention +-5 pp, heating power +-15 %) or a strict xfail with its why; the page
 current; the figures file read strictly; the runs behind the rows physical."""
 
-import importlib.util
+import runpy
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -18,15 +19,7 @@ from bevsim.validation.winter_reference import load_winter_figures
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _tool():
-    path = ROOT / "tools" / "make_winter_validation.py"
-    spec = importlib.util.spec_from_file_location("make_winter_validation", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-TOOL = _tool()
+TOOL = SimpleNamespace(**runpy.run_path(str(ROOT / "tools" / "make_winter_validation.py")))
 REFERENCE = ROOT / TOOL.REFERENCE
 FIGURES = load_winter_figures(REFERENCE)
 RAW = yaml.safe_load(REFERENCE.read_text(encoding="utf-8"))["figures"]

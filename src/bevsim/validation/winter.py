@@ -93,8 +93,9 @@ def parked_heating_kw(spec: VehicleSpec, figure: WinterFigure) -> float:
     return energy_j / (3600.0 * figure.duration_h) / 1000.0
 
 
-def _procedure_ranges_km(spec: VehicleSpec, figure: WinterFigure) -> tuple[float, float]:
-    """Range [km] of the row's procedure at its ambient and at the reference ambient."""
+def _procedure_runs(spec: VehicleSpec, figure: WinterFigure) -> tuple[pd.Series, pd.Series]:
+    """The winter procedure's rows (range, consumption) for the row's procedure at its
+    ambient and at the reference ambient."""
     temps = (figure.ambient_c, figure.reference_ambient_c)
     rows = get_procedure("winter").run(
         [spec],
@@ -103,8 +104,8 @@ def _procedure_ranges_km(spec: VehicleSpec, figure: WinterFigure) -> tuple[float
         precondition=figure.precondition,
         hvac_on=figure.hvac_on,
     )
-    by_temp = rows.set_index("ambient_temp_c")["range_km"]
-    return float(by_temp[temps[0]]), float(by_temp[temps[1]])
+    by_temp = rows.set_index("ambient_temp_c")
+    return by_temp.loc[temps[0]], by_temp.loc[temps[1]]
 
 
 def _rating_range_km(spec: VehicleSpec, procedure: str) -> float:
@@ -119,18 +120,18 @@ def predict(figure: WinterFigure) -> float:
         return parked_heating_kw(spec, figure)
     if figure.drive == "constant_speed":
         cold = constant_speed_depletion(spec, figure, figure.ambient_c)
-        cold_km = float(cold["range_km"])
         if figure.baseline == "same_drive":
             warm = constant_speed_depletion(spec, figure, figure.reference_ambient_c)
-            if figure.kind == "consumption_retention":
-                column = "battery_consumption_kwh_per_100km"
-                return float(warm[column] / cold[column])
-            return cold_km / float(warm["range_km"])
+    elif figure.baseline == "same_drive":
+        cold, warm = _procedure_runs(spec, figure)
     else:
-        cold_km, warm_km = _procedure_ranges_km(spec, figure)
-        if figure.baseline == "same_drive":
-            return cold_km / warm_km
-    return cold_km / _rating_range_km(spec, figure.baseline_procedure)
+        cold = _procedure_runs(spec, figure)[0]
+    if figure.baseline == "official":
+        return float(cold["range_km"]) / _rating_range_km(spec, figure.baseline_procedure)
+    if figure.kind == "consumption_retention":
+        column = "battery_consumption_kwh_per_100km"
+        return float(warm[column] / cold[column])
+    return float(cold["range_km"] / warm["range_km"])
 
 
 def winter_validation_table(figures: list[WinterFigure]) -> pd.DataFrame:

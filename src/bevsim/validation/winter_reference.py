@@ -114,8 +114,8 @@ def _drive_fields(where: str, row: dict, fields: dict) -> dict:
         raise BevsimError(f"{where}: published: expected a retention <= 1, got {row['published']}")
     if (kind == "parked_heating_power") != (drive == "parked"):
         raise BevsimError(f"{where}: drive: parked goes with kind parked_heating_power only")
-    if kind == "consumption_retention" and drive != "constant_speed":
-        raise BevsimError(f"{where}: drive: consumption_retention needs constant_speed")
+    if kind == "consumption_retention" and row.get("baseline") == "official":
+        raise BevsimError(f"{where}: baseline: a consumption retention needs same_drive")
     if (drive == "constant_speed") != ("speed_kmh" in row):
         raise BevsimError(f"{where}: speed_kmh: expected for constant_speed drives only")
     if "speed_kmh" in row:
