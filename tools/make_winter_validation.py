@@ -216,7 +216,7 @@ def breakdown_findings(wide: pd.DataFrame, temps: list[float]) -> list[str]:
             for s in sinks
         ]
         rises.sort(key=lambda d: -abs(d[0]))
-        named = "; ".join(f"{s.removesuffix(PER_100KM)} {d:+.1f}" for d, s in rises[:3])
+        named = "; ".join(f"{s.removesuffix(PER_100KM)} {d:+.2f}" for d, s in rises[:3])
         lines.append(
             f"- **{temp:.0f} degC**: ms11-naion keeps {100 * kept[naion]:.1f} % of its 23 degC "
             f"range, ms11-lfp {100 * kept[lfp]:.1f} % "
