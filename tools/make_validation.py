@@ -68,8 +68,13 @@ def main() -> None:
     lines += ["", f"{passed} of {len(table)} published figures within tolerance.", ""]
     lines += five_cycle_section(table)
     lines += fastsim_section(table)
-    lines += winter_section()
     lines += [
+        "## Winter",
+        "",
+        "Cold-weather figures (AAA 2019, measured heating power, fleet and road tests) and the",
+        "MS11's LFP and sodium-ion packs in the cold: `docs/validation_winter.md`",
+        " (`python tools/make_winter_validation.py`).",
+        "",
         "## Performance",
         "",
         "Acceleration and top speed: `docs/validation_performance.md`"
@@ -167,77 +172,6 @@ def fastsim_section(table) -> list[str]:
         f"| range, mi | 272 | {label['net_range_miles']:.0f} | {tesla['EPA label range_mi']:.0f} |",
         "",
     ]
-
-
-AAA_2019 = {True: 0.59, False: 0.88}
-"""AAA 2019 (FACTS.md section 5): range at 20 degF (-6.7 degC) over 75 degF, five 2017-18 EVs on
-a dynamometer, city/highway cycles: -41 % with the cabin heated, -12 % without."""
-AAA_CARS = ("chevrolet-bolt-euv-2022", "nissan-leaf-sl-plus-62kwh-2022")
-
-
-def winter_section() -> list[str]:
-    """AAA 2019 cold-weather retention next to bevsim's, and the MS11 LFP vs sodium-ion gap."""
-    import bevsim
-    from bevsim.procedures import epa
-    from bevsim.procedures.range_common import Environment
-    from bevsim.procedures.winter import winter_test
-    from bevsim.spec import vehicle_from_dict
-
-    lines = [
-        "## Winter: AAA 2019 (20 degF vs 75 degF, EPA city/highway, cabin at 22 degC)",
-        "",
-        "Reference cars with a PTC cabin heater, cold-soaked; range retention = range at",
-        "-6.7 degC over range at 23.9 degC. Tolerance +-8 percentage points (issue 4), held by",
-        "the fresh-air rows: the 2019 fleet's automatic climate control is taken to draw",
-        "outside air in winter [unverified]; AAA's heated-minus-unheated penalty, 29 pp, lies",
-        "nearer bevsim's all-fresh-air penalty than its fog-limited recirculation's (both shown).",
-        "",
-        "| car | cabin heating | cabin air | AAA 2019 | bevsim | difference |",
-        "|---|---|---|---:|---:|---:|",
-    ]
-    for hvac_on, published in AAA_2019.items():
-        for air in ("fresh_air", "fog_limited") if hvac_on else ("fresh_air",):
-            specs = []
-            for name in AAA_CARS:
-                data = bevsim.load_vehicle(name).model_dump(exclude_none=True)
-                data["thermal"]["cabin_heating"] = "ptc"  # AAA's fleet was mostly resistance-heated
-                data["thermal"]["cabin_recirculation"] = air
-                specs.append(vehicle_from_dict(data))
-            warm = epa.run(specs, Environment(23.9, hvac_on=hvac_on)).set_index("vehicle_id")
-            cold = epa.run(specs, Environment(-6.7, hvac_on=hvac_on)).set_index("vehicle_id")
-            for vid, kept in (cold["range_mi"] / warm["range_mi"]).items():
-                lines.append(
-                    f"| {vid} | {'on' if hvac_on else 'off'} | "
-                    f"{air.replace('_', ' ') if hvac_on else '-'} | {100 * published:.0f} % | "
-                    f"{100 * kept:.0f} % | {100 * (kept - published):+.0f} pp |"
-                )
-    lines += [
-        "",
-        "## Winter: MS11, LFP against sodium-ion (CLTC, cold-soaked)",
-        "",
-        "| cabin | ambient | ms11-lfp retained | ms11-naion retained | sodium-ion advantage |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for hvac_on in (True, False):
-        table = winter_test(["ms11-lfp", "ms11-naion"], [-20.0, -7.0], "cltc", hvac_on=hvac_on)
-        for temp, rows in table.groupby("ambient_temp_c"):
-            kept = rows.set_index("vehicle_id")["range_retained"]
-            lines.append(
-                f"| {'heated' if hvac_on else 'unheated'} | {temp:.0f} degC | "
-                f"{100 * kept['ms11-lfp']:.1f} % | {100 * kept['ms11-naion']:.1f} % | "
-                f"{100 * (kept['ms11-naion'] - kept['ms11-lfp']):+.1f} pp |"
-            )
-    lines += [
-        "",
-        "Heated rows: heat pump with PTC top-up and fog-limited recirculation (the MS11",
-        "default). What cold cells deliver is decided by the voltage cut-off with their cold",
-        "resistances, which at a 1C rate test gives the published -20 degC capacities (sodium-",
-        "ion 0.91, LFP 0.78, FACTS.md); at CLTC's currents both packs reach the bottom of their",
-        "window. Below 0 degC the LFP pack takes no sustained charge, and regen only up to its",
-        "short-pulse limit (max_regen_c_rate).",
-        "",
-    ]
-    return lines
 
 
 if __name__ == "__main__":

@@ -35,5 +35,11 @@ def test_site_builds_strict_with_generated_pages(tmp_path):
     assert "range_test" in api and "ambient_temp_c" in api
     reference = (tmp_path / "vehicle-file" / "index.html").read_text(encoding="utf-8")
     assert "curb_kg" in reference and "dc_max_power_kw" in reference
-    for page in ("validation", "validation_charging", "benchmarks", "concepts"):
+    for page in (
+        "validation",
+        "validation_charging",
+        "validation_winter",
+        "benchmarks",
+        "concepts",
+    ):
         assert (tmp_path / page / "index.html").is_file(), page

@@ -127,7 +127,7 @@ def test_preconditioning_on_the_plug_gives_back_range():
 def aaa_retention(hvac_on):
     """EPA city/highway range at 20 degF over 75 degF, reference cars heated by PTC as the AAA
     2019 fleet mostly was (docs/research/winter.md), their climate control on outside air
-    (docs/validation.md, winter section)."""
+    (docs/validation_winter.md)."""
     specs = []
     for name in ("chevrolet-bolt-euv-2022", "nissan-leaf-sl-plus-62kwh-2022"):
         data = bevsim.load_vehicle(name).model_dump(exclude_none=True)
