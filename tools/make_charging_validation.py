@@ -307,7 +307,10 @@ def render(table: pd.DataFrame) -> str:
         "Cold charging is not validated against a car (no published cold session in the set); the",
         "chemistry-specific behaviour is tested in `tests/engine/test_dc_charging_physics.py`:",
         "LFP takes no current below 0 degC until the heater warms the pack, sodium-ion charges",
-        "at once (Naxtra: 30→80 % in 30 min at −30 degC, FACTS.md).",
+        "at once. Its cold map rows follow an Arrhenius law in the allowed current whose one",
+        "activation energy (22.6 kJ/mol) is solved with the thermal model in the loop: the",
+        "`ms11-naion` session at −30 degC, warming by its losses and heater, charges 30→80 % in",
+        "the 30 min of CATL's Naxtra claim (FACTS.md, unverified; `tools/derive_naion_cold_dc.py`).",
         "",
         *taper_section(),
     ]
