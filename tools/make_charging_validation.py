@@ -310,7 +310,8 @@ def render(table: pd.DataFrame) -> str:
         "at once. Its cold map rows follow an Arrhenius law in the allowed current whose one",
         "activation energy (22.6 kJ/mol) is solved with the thermal model in the loop: the",
         "`ms11-naion` session at −30 degC, warming by its losses and heater, charges 30→80 % in",
-        "the 30 min of CATL's Naxtra claim (FACTS.md, unverified; `tools/derive_naion_cold_dc.py`).",
+        "the 30 min of CATL's Naxtra claim (FACTS.md, unverified;",
+        "`tools/derive_naion_cold_dc.py`).",
         "",
         *taper_section(),
     ]
