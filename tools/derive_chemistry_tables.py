@@ -39,15 +39,27 @@ R1_SOC_SHAPE = [2.00, 1.40, 1.15, 1.05, 1.00, 1.00, 1.05, 1.15]
 # SOC grid of the DC fast-charge map (charge_c_rate_map).
 CHARGE_SOC = [round(0.1 * i, 1) for i in range(11)]
 
+# MODEL DERIVATION, not a datasheet figure (tools/derive_naion_cold_dc.py): below 25 C the
+# sodium-ion DC map follows an Arrhenius law in the allowed current, x exp(-Ea/R (1/T - 1/T25)),
+# with the one Ea at which `bevsim charge ms11-naion --from 30 --to 80 --temp -30` (the pack
+# warming by its losses and heater) takes the 30 min of CATL's Naxtra claim [U].
+NAION_COLD_CHARGE_EA_J_PER_MOL = 22_620.0
+
 
 def charge_map(c: dict) -> list[list[float]]:
     """Allowed DC charge C-rate, rows = TEMP_C, columns = CHARGE_SOC:
-    min(max_charge_c_rate(T), warm taper(SOC)). The warm taper is the SOC shape of a BMS
-    charging map at 25-40 C; in the cold (and hot) the temperature envelope caps it, so its
-    row maximum is the envelope wherever the taper reaches it.
+    min(max_charge_c_rate(T), warm taper(SOC) x cold(T)). The warm taper is the SOC shape of a
+    BMS charging map at 25-40 C; in the cold (and hot) the temperature envelope caps it, so its
+    row maximum is the envelope wherever the taper reaches it. cold(T) is 1, or with
+    ``charge_cold_ea`` the Arrhenius factor 1 / arrhenius_factor(T, Ea) below 25 C.
     """
     assert len(c["charge_taper"]) == len(CHARGE_SOC)
-    return [[float(f"{min(peak, x):.4g}") for x in c["charge_taper"]] for peak in c["max_charge"]]
+    ea = c.get("charge_cold_ea", 0.0)
+    cold = [min(1.0, 1.0 / arrhenius_factor(t, ea)) for t in TEMP_C]
+    return [
+        [float(f"{min(peak, x * k):.4g}") for x in c["charge_taper"]]
+        for peak, k in zip(c["max_charge"], cold, strict=True)
+    ]
 
 
 def cell_charge_minutes(
@@ -140,6 +152,7 @@ CHEMS = {
         max_charge=[1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 5.0, 3.0],
         max_discharge=[2.0, 3.0, 4.0, 5.0, 5.0, 5.0, 5.0, 3.0],
         charge_taper=[2.5, 3.5, 4.5, 5.0, 4.5, 4.0, 3.5, 3.0, 2.2, 1.2, 0.4],
+        charge_cold_ea=NAION_COLD_CHARGE_EA_J_PER_MOL,
     ),
     "nmc": dict(
         r0=0.075,
@@ -251,6 +264,7 @@ def write_yaml(chem_id: str, header: str, ocv: np.ndarray, notes: dict[str, str]
     tabs = resistance_tables(c)
     ocv_r = np.round(ocv, 4)
     assert np.all(np.diff(ocv_r) > 0), chem_id
+    cold = " x exp(-Ea/R (1/T - 1/T25)) below 25 C" if c.get("charge_cold_ea") else ""
     text = f"""{header.strip()}
 ocv:   # {notes["ocv"]}
   soc: {fmt_list(OCV_SOC)}
@@ -273,7 +287,7 @@ max_discharge_c_rate: {fmt_list(c["max_discharge"])}
 {regen_yaml(chem_id)}# {notes["charge_map"]}
 charge_c_rate_map:
   soc: {fmt_list(CHARGE_SOC)}
-  c_rate:   # rows: temperature_c; = min(max_charge_c_rate, warm taper {fmt_list(c["charge_taper"])}){fmt_table(charge_map(c), "    ")}
+  c_rate:   # rows: temperature_c; = min(max_charge_c_rate, warm taper {fmt_list(c["charge_taper"])}{cold}){fmt_table(charge_map(c), "    ")}
 """
     (DATA_DIR / f"{chem_id}.yaml").write_text(text)
 
@@ -290,7 +304,8 @@ def main(src: Path) -> None:
         f"lfp 30->80 % at 25 C capped at 1.27C (gen-1 Blade, 110 kW / ~86 kWh): "
         f"{cell_charge_minutes(lfp, 25.0, 0.3, 0.8, 1.27):.1f} (claim 30); "
         f"sodium-ion 0->80 % at 25 C: {cell_charge_minutes(na, 25.0, 0.0, 0.8):.1f} (claim 15); "
-        f"30->80 % at -30 C: {cell_charge_minutes(na, -30.0, 0.3, 0.8):.1f} (claim 30); "
+        f"30->80 % at -30 C held isothermal: {cell_charge_minutes(na, -30.0, 0.3, 0.8):.1f} "
+        "(claim 30 with the pack warming: tools/derive_naion_cold_dc.py); "
         f"nmc 10->80 % at 25 C: {cell_charge_minutes(nmc, 25.0, 0.1, 0.8):.1f} (claim 10)"
     )
     for cid, (header, notes) in HEADERS.items():
@@ -341,7 +356,7 @@ specific_energy_wh_per_kg: 160  # CATL gen-1, 2021 (Naxtra: 175)
             capacity="usable capacity vs 25 C: -20 C 0.91 (CATL gen-1: > 90 % at -20 C); -30 C 0.89 (conservative: Naxtra claims 0.93 at -30 C [U], 0.90 at -40 C); linear between",
             charge="25 C 5C peak (Naxtra); -30 C 1C (Naxtra 30->80 % in 30 min at -30 C [U]); Naxtra fast-charges from -40 to 70 C; intermediate points and 55 C derate class-typical",
             discharge="class-typical peak discharge 5C (high-power cell, cf. Laufen et al. 2024 on a commercial Na-ion 18650), derated below -10 C and at 55 C",
-            charge_map="DC fast-charge map [C] over SOC x temperature: warm taper peaks at 5C at 30 % SOC (Naxtra 5C peak) and gives 0->80 % in ~13 min at 25 C (gen-1 claim 80 % in 15 min); capped at 1C at -30 C, giving 30->80 % in ~30 min (Naxtra claim [U]); taper shape class-typical",
+            charge_map="DC fast-charge map [C] over SOC x temperature: warm taper peaks at 5C at 30 % SOC (Naxtra 5C peak) and gives 0->80 % in ~13 min at 25 C (gen-1 claim 80 % in 15 min); below 25 C the taper x exp(-Ea/R (1/T - 1/T25)), Ea 22.6 kJ/mol (MODEL DERIVATION, tools/derive_naion_cold_dc.py: the ms11-naion session at -30 C, warming by its losses and heater, charges 30->80 % in the 30 min of the Naxtra claim [U]; cf. the cell's charge-transfer Ea1 25 kJ/mol), capped by max_charge_c_rate; taper shape class-typical",
         ),
     ),
     "nmc": (

@@ -93,8 +93,13 @@ def test_power_and_current_never_exceed_any_limit(naion_cold, nmc_to_top):
 
 
 def test_peak_power_binds_at_the_vehicle_limit(nmc_to_top):
-    assert nmc_to_top.summary["peak_power_kw"] == pytest.approx(233.0, rel=1e-6)
-    assert "vehicle DC power" in set(nmc_to_top.trace["limiter"])
+    """The Ioniq 6 has no measured curve: the NMC class-default taper is 1 at its knee, so the
+    session peaks at the car's dc_max_power_kw there (to the 1-s step's SOC), held by that
+    curve."""
+    assert nmc_to_top.summary["peak_power_kw"] == pytest.approx(233.0, rel=1e-4)
+    tr = nmc_to_top.trace
+    at_peak = tr[tr["power_kw"] > 0.999 * 233.0]
+    assert len(at_peak) and (at_peak["limiter"] == "DC power curve").all()
 
 
 def test_cv_taper_near_the_top(nmc_to_top):
@@ -120,7 +125,10 @@ def test_cold_lfp_waits_for_the_heater_sodium_ion_charges_at_once(naion_cold, lf
     assert (before["current_a"] == 0.0).all()
     assert (before["limiter"] == "heating").all()
     assert (before["thermal_power_w"] > 0).all()
-    assert before["cell_temp_c"].max() <= 0.5  # no current until the cells pass 0 degC
+    assert (lfp[lfp["cell_temp_c"] <= 0.0]["current_a"] == 0.0).all()  # plating rule
+    # the LFP taper, derated by the map just above 0 degC, is an inlet power that must first
+    # cover the heater and standby draw: the first current comes within 2 K above 0 degC
+    assert before["cell_temp_c"].max() <= 2.0
     assert naion_cold.summary["first_current_after_s"] == 0.0
     assert naion_cold.trace["current_a"].iloc[1] > 0.5 * 161.0  # above C/2 at -10 degC
     assert lfp_cold.summary["time_min"] > 2.0 * naion_cold.summary["time_min"]
@@ -163,6 +171,18 @@ def test_kernel_tables_carry_the_charge_map_of_each_chemistry():
         chem = load_chemistry(cid)
         tt, ss = np.meshgrid(TEMP_GRID_C, SOC_GRID, indexing="ij")
         assert np.allclose(table[k], chem.charge_c_rate_map_at(tt, ss))
-    # LFP: nothing at or below 0 degC; sodium-ion still 1C at -30 degC
+    # LFP: nothing at or below 0 degC; sodium-ion still charges at -30 degC: its 5C warm peak
+    # (30 % SOC) times the cold Arrhenius factor, Ea 22.6 kJ/mol (tools/derive_naion_cold_dc.py)
     assert table[0][TEMP_GRID_C <= 0.0].max() == 0.0
-    assert table[1][list(TEMP_GRID_C).index(-30.0), 30] == pytest.approx(1.0)
+    factor = np.exp(-22_620.0 / 8.314462618 * (1.0 / 243.15 - 1.0 / 298.15))
+    assert table[1][list(TEMP_GRID_C).index(-30.0), 30] == pytest.approx(5.0 * factor, rel=1e-3)
+
+
+def test_the_sodium_ion_cold_session_meets_the_claim_its_cold_rows_were_solved_for():
+    """With the pack warming by its losses and heater in the loop, ms11-naion charges 30->80 %
+    at -30 degC in the 30 min of CATL's Naxtra claim (FACTS.md [U]); the rows were solved for it
+    (tools/derive_naion_cold_dc.py). The cells warm but stay below the warm rows' 25 degC."""
+    s = dc_charge_run("ms11-naion", 0.30, 0.80, 250.0, -30.0).summary
+    assert s["time_min"] == pytest.approx(30.0, abs=0.2)
+    assert -30.0 < s["final_cell_temp_c"] < 25.0
+    assert s["battery_loss_kwh"] > s["pack_thermal_kwh"] > 0.0  # self-heating leads the heater

@@ -54,8 +54,9 @@ class DcSession:
     [A]; the car's DC inlet power [W] (None: no limit of its own beyond the pack's and the
     cells') and current [A]; the highest pack terminal voltage [V]; the car's systems awake
     [W]; the cell temperature below which the BMS heats the pack from the inlet [degC]; the
-    car's measured inlet power curve (SOC [-] against power [W], empty: none); the step [s]
-    and the longest session [s]."""
+    car's inlet power curve (SOC [-] against power [W], empty: none) and whether it replaces
+    the chemistry's DC map (a measured curve) or caps it (a class default); the step [s] and
+    the longest session [s]."""
 
     from_soc: float
     to_soc: float
@@ -70,6 +71,7 @@ class DcSession:
     max_duration_s: float
     curve_soc: np.ndarray = field(default_factory=lambda: np.zeros(0))
     curve_power_w: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    curve_replaces_map: bool = True
 
     def __post_init__(self) -> None:
         for name in ("from_soc", "to_soc"):
@@ -130,6 +132,7 @@ def dc_charge(batch: CompiledBatch, session: DcSession) -> DcSessionOutput:
         trace,
         np.ascontiguousarray(session.curve_soc, dtype=float),
         np.ascontiguousarray(session.curve_power_w, dtype=float),
+        bool(session.curve_replaces_map),
     )
     return DcSessionOutput(dict(zip(DC_TOTALS, totals.tolist(), strict=True)), trace[:n])
 

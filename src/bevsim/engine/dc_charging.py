@@ -9,6 +9,9 @@ takes the highest current that every limit allows:
 - the cells: the chemistry's DC charge map (allowed C-rate at this SOC and cell temperature,
   ``charge_c_rate_map``) and the cell voltage ceiling (the constant-voltage phase: terminal
   voltage held at the ceiling, so the current tapers as the OCV rises);
+- the car's DC power curve against SOC at REFERENCE_CURVE_C, derated at other cell temperatures
+  by the map: a measured one (vehicle file) replaces the map, the class default (chemistry/
+  dc_taper.py) caps it;
 - the target: the last step is sized to land on the target SOC.
 
 The car's systems that stay awake (BMS, pumps, 12 V) and the pack heater or chiller (thermal.py,
@@ -45,6 +48,7 @@ LIMITERS = (
     "cell voltage",  # constant-voltage phase at the voltage ceiling
     "target",  # the last step lands on the target SOC
     "heating",  # no charge current yet: the cells are too cold, the heater warms them
+    "DC power curve",  # the car's measured or class-default power against SOC
 )
 (
     _L_CHG_W,
@@ -56,6 +60,7 @@ LIMITERS = (
     _L_CV,
     _L_TARGET,
     _L_HEAT,
+    _L_CURVE,
 ) = range(len(LIMITERS))
 
 DC_TOTALS = (
@@ -146,6 +151,7 @@ def dc_charge_session(
     trace,
     curve_soc,
     curve_w,
+    curve_replaces_map,
 ):
     """Charge one variant from soc0 to soc_target [-] on a DC charger; returns the steps run.
 
@@ -154,9 +160,10 @@ def dc_charge_session(
     [V] (cell ceiling x cells in series, or lower where the car or charger caps it);
     ``standby_w``: the car's systems awake while charging [W]; ``decay_table``: exp(-dt/tau1)
     per chemistry; ``curve_soc``/``curve_w``: the car's measured inlet power [W] against SOC [-]
-    at REFERENCE_CURVE_C (empty: none). With a curve, it replaces the chemistry's C-rate map as
-    the car's own limit, derated at other cell temperatures by the map's ratio to its value at
-    REFERENCE_CURVE_C. ``totals`` (len(DC_TOTALS)) and ``trace`` (rows >= steps, len(DC_TRACE))
+    at REFERENCE_CURVE_C (empty: none), derated at other cell temperatures by the map's ratio to
+    its value at REFERENCE_CURVE_C; with ``curve_replaces_map`` (a measured curve) it replaces
+    the chemistry's C-rate map as the car's own limit, otherwise (a class default) it caps the
+    map. ``totals`` (len(DC_TOTALS)) and ``trace`` (rows >= steps, len(DC_TRACE))
     are written; the session stops at the target, at the cut-off current, or when ``trace``
     is full.
     """
@@ -196,8 +203,11 @@ def dc_charge_session(
             ref_c = map_c_rate(tables, c, ref.grid_cell, ref.grid_frac, soc)
             derate = min(i_map / (ref_c * pack_ah), 1.0) if ref_c > 0.0 else 0.0
             curve_now_w = np.interp(soc, curve_soc, curve_w) * derate
-            i_map = charge_current_a(source_v, r0, inv_r0, curve_now_w - aux_w)
-            best = i_map
+            i_curve = charge_current_a(source_v, r0, inv_r0, curve_now_w - aux_w)
+            if curve_replaces_map or i_curve < i_map:
+                i_map = i_curve
+                best = i_curve
+                limiter = _L_CURVE
         i_cv = (ceiling_v - source_v) * inv_r0
         if i_cv < best:
             best, limiter = i_cv, _L_CV

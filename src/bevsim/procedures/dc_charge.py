@@ -5,9 +5,11 @@ Conditions: the car has stood at the ambient temperature (cells soaked at ambien
 the way to the charger (the energy that took is reported, not charged to the session). The
 charger offers ``charger_kw`` [kW] and up to ``charger_max_current_a`` [A] between
 CHARGER_VOLTAGE_RANGE_V; the car takes what its inlet limits, the pack limit, the cells' DC
-charge map at their SOC and temperature, and the cell voltage ceiling allow (engine/
-dc_charging.py). During the session the BMS heats the pack below DC_HEATING_BELOW_C from the
-charger's power, and the chiller cools it above the vehicle's battery_cooling_above_c.
+charge map at their SOC and temperature, the car's DC power curve (its file's measured one, or
+its chemistry's class-default taper times its DC peak: chemistry/dc_taper.py) and the cell
+voltage ceiling allow (engine/dc_charging.py). During the session the BMS heats the pack below
+DC_HEATING_BELOW_C from the charger's power, and the chiller cools it above the vehicle's
+battery_cooling_above_c.
 
 Reported: time [min] and energy [kWh] from start to target SOC, average and peak power [kW] at
 the inlet, energy stored, battery losses, heating, and the trace (1-s steps).
@@ -23,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from bevsim.chemistry import load_chemistry
+from bevsim.chemistry.dc_taper import class_default_curve
 from bevsim.engine.facade import (
     DC_LIMITERS,
     DC_TRACE,
@@ -139,7 +142,7 @@ def dc_charge_run(
             f"{CHARGER_VOLTAGE_RANGE_V[1]:g} V, charging.dc_max_voltage_v)"
         )
     vehicle_kw = spec.charging.dc_max_power_kw
-    curve_soc, curve_w = _power_curve(spec)
+    curve_soc, curve_w, curve_replaces_map = _power_curve(spec, chem.id)
     session = DcSession(
         from_soc=float(from_soc),
         to_soc=float(to_soc),
@@ -154,6 +157,7 @@ def dc_charge_run(
         max_duration_s=MAX_SESSION_H * 3600.0,
         curve_soc=curve_soc,
         curve_power_w=curve_w,
+        curve_replaces_map=curve_replaces_map,
     )
     out = dc_charge(batch, session)
     tot = out.totals
@@ -171,13 +175,21 @@ def dc_charge_run(
     return DcChargeResult(summary, frame)
 
 
-def _power_curve(spec) -> tuple[np.ndarray, np.ndarray]:
-    """The vehicle file's measured DC power curve as (SOC [-], inlet power [W]); empty if none."""
+def _power_curve(spec, chemistry_id: str) -> tuple[np.ndarray, np.ndarray, bool]:
+    """The car's DC power curve as (SOC [-], inlet power [W], whether it replaces the chemistry's
+    DC map): the vehicle file's measured curve (replaces), else the class-default taper of
+    ``chemistry_id`` times the car's DC peak (charging.dc_max_power_kw, else
+    battery.max_charge_power_kw; caps the map); empty where the file gives neither peak or the
+    chemistry has no default."""
     curve = spec.charging.dc_power_curve
-    if curve is None:
-        return np.zeros(0), np.zeros(0)
-    points = np.array(curve, dtype=float)
-    return points[:, 0] / 100.0, points[:, 1] * 1000.0
+    if curve is not None:
+        points = np.array(curve, dtype=float)
+        return points[:, 0] / 100.0, points[:, 1] * 1000.0, True
+    peak_kw = spec.charging.dc_max_power_kw or spec.battery.max_charge_power_kw
+    if peak_kw is None:
+        return np.zeros(0), np.zeros(0), False
+    soc, power_w = class_default_curve(chemistry_id, 1000.0 * peak_kw)
+    return soc, power_w, False
 
 
 def _check_inputs(spec, chem, from_soc, to_soc, charger_kw, ambient_temp_c, charger_a) -> None:

@@ -237,7 +237,8 @@ class Charging(StrictModel):
         max_length=200,
         description="measured DC inlet power against SoC on an unlimiting charger with a warm "
         "pack (25 degC): [[soc_pct, power_kw], ...], SoC rising; replaces the chemistry's "
-        "C-rate map as the car's limit, derated by the map at other cell temperatures",
+        "C-rate map as the car's limit, derated by the map at other cell temperatures; "
+        "without one, the chemistry's class-default taper times dc_max_power_kw caps the map",
     )
 
     @field_validator("dc_power_curve")
