@@ -36,14 +36,16 @@ def test_a_single_motor_on_the_drive_ratio_is_its_own_equivalent():
 
 
 def test_technology_scales_the_built_in_losses_but_not_a_measured_map(tmp_path):
-    pmsm, induction = _motor(), _motor(type="induction")
-    ratio = motor_loss_scale_w(induction) / motor_loss_scale_w(pmsm)
-    assert ratio == pytest.approx(TECHNOLOGY_LOSS_FACTOR["induction"])
+    pmsm, eesm = _motor(), _motor(type="eesm")
+    ratio = motor_loss_scale_w(eesm) / motor_loss_scale_w(pmsm)
+    assert ratio == pytest.approx(TECHNOLOGY_LOSS_FACTOR["eesm"])
+    # an induction machine has its own built-in map instead of a factor
+    assert motor_loss_scale_w(_motor(type="induction")) == motor_loss_scale_w(pmsm)
     csv = tmp_path / "map.csv"
     csv.write_text(
         "speed_fraction,torque_fraction,efficiency\n0,0,0.8\n0,1,0.9\n1,0,0.8\n1,1,0.95\n"
     )
-    measured = _motor(type="induction", efficiency_map=str(csv))
+    measured = _motor(type="eesm", efficiency_map=str(csv))
     assert motor_loss_scale_w(measured) == pytest.approx(300.0 * 15000.0 / (60 / (2 * np.pi)))
 
 
@@ -74,17 +76,15 @@ def test_a_disconnected_front_motor_leaves_only_the_rear_losses_at_light_load():
 
 def test_at_full_torque_only_the_rated_split_is_feasible():
     combined = _combined(_motor("front", type="induction"), _motor("rear"))
-    factor = TECHNOLOGY_LOSS_FACTOR["induction"]
-    share = factor / (1.0 + factor)  # the front unit's share of the loss scale
-    expected = share * BUILT_IN[:, :, -1] + (1.0 - share) * BUILT_IN[:, :, -1]
+    induction = loss_map(load_efficiency_map(None, "sic", "induction"))
+    expected = 0.5 * induction[:, :, -1] + 0.5 * BUILT_IN[:, :, -1]  # equal loss scales
     np.testing.assert_allclose(combined[:, :, -1], expected, rtol=1e-6)
 
 
 def test_an_unpowered_induction_motor_drags_a_tenth_of_its_spin_loss():
     combined = _combined(_motor("front", type="induction"), _motor("rear"))
-    factor = TECHNOLOGY_LOSS_FACTOR["induction"]
-    front, rear = factor / (1.0 + factor), 1.0 / (1.0 + factor)
-    zero_torque = (front * UNPOWERED_DRAG_SHARE["induction"] + rear) * BUILT_IN[0, :, 0]
+    induction = loss_map(load_efficiency_map(None, "sic", "induction"))
+    zero_torque = 0.5 * (UNPOWERED_DRAG_SHARE["induction"] * induction + BUILT_IN)[0, :, 0]
     # at zero torque the rear motor is the one kept energised or both idle: no more than this
     assert np.all(combined[0, :, 0] <= zero_torque * (1.0 + 1e-3))  # shares kept to 4 digits
 

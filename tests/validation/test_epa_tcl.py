@@ -147,6 +147,8 @@ def test_public_facts_are_cited_and_name_cars_of_the_list():
     etron_s = by_id["e-tron-s-0-nazs-es-225"]
     assert [m.axle for m in etron_s.drive.motors] == ["front", "rear", "rear"]
     assert {m.type for m in etron_s.drive.motors} == {"induction"}
+    etron_gt = by_id["e-tron-gt-0-nazg-gt60-126"]
+    assert etron_gt.drive.motors[1].gear_ratios == [15.563, 8.05]  # the J1 rear two-speed unit
     model3 = by_id["model-3-rwd-0-3r022-043763"]
     assert model3.drive.motors[0].inverter == "sic"
     assert model3.drive.motors[0].max_speed_rpm == pytest.approx(115.0 * 225.0 / 1.609344)

@@ -469,14 +469,18 @@ def compile_performance(spec: VehicleSpec, conditions: Conditions) -> Performanc
         w_max = motor.max_speed_rpm / RPM_PER_RADPS
         eff_map = motor_efficiency_map(motor).normalised(motor.max_speed_rpm, motor.peak_torque_nm)
         maps.append(loss_map(eff_map))
+        # a multi-speed unit at full throttle: first gear's wheel torque up to the speed where
+        # its power limit takes over, top gear's reach above it (the envelope of its gears);
+        # its losses are looked up at the top gear's motor speed
+        gears = motor.gears(drive.gear_ratio)
         motors[i] = (
             0.0 if motor.axle == "front" else 1.0,
             peak_w,
-            motor.peak_torque_nm,
+            motor.peak_torque_nm * (gears[0] / gears[-1]),
             w_max,
             motor_loss_scale_w(motor),
             float(i),
-            drive.gear_ratio if motor.gear_ratio is None else motor.gear_ratio,
+            gears[-1],
         )
     # the kernel's own parameter row and tables: the pack helpers read them
     batch = compile_vehicles([spec], conditions)

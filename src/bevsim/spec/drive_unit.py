@@ -8,6 +8,8 @@ torque rating. An axle left unpowered costs only its motors' drag, which depends
 technology (:data:`UNPOWERED_DRAG_SHARE`) and on a disconnect clutch. This is the torque split
 a production AWD controller makes (one axle at light load, both when it pays), precomputed once
 per car instead of solved at every step, so multi-motor cars run as fast as single-motor ones.
+A multi-speed drive unit (``gear_ratios``) is in the gear of least loss at each point, the
+same way: its rating at the wheels is its first gear's torque and its top gear's speed.
 """
 
 from __future__ import annotations
@@ -20,7 +22,12 @@ import numpy as np
 from scipy.interpolate import RegularGridInterpolator
 
 from bevsim.spec.loss_map import loss_map
-from bevsim.spec.motor_map import BUILT_IN_MAPS, load_efficiency_map, loss_scale_w
+from bevsim.spec.motor_map import (
+    BUILT_IN_MAPS,
+    built_in_map_name,
+    load_efficiency_map,
+    loss_scale_w,
+)
 from bevsim.spec.powertrain import Motor
 from bevsim.units import RPM_PER_RADPS
 
@@ -30,19 +37,19 @@ KEY_DIGITS = 4
 """Ratios that define a combined map are rounded to this many decimals, so that a sweep over
 motor ratings shares maps and a variant's result never depends on the other variants."""
 
-TECHNOLOGY_LOSS_FACTOR: dict[str, float] = {"pmsm": 1.0, "induction": 1.7, "eesm": 1.2}
-"""The built-in map's losses (a PMSM's, with the inverter of the motor) times this, by machine.
+TECHNOLOGY_LOSS_FACTOR: dict[str, float] = {"pmsm": 1.0, "induction": 1.0, "eesm": 1.2}
+"""The built-in map's losses times this, by machine (the map of the machine and inverter of the
+motor: bevsim.spec.motor_map.built_in_map_name).
 
-- induction 1.7 (plausible 1.3-2.5): peak drive-unit efficiency of induction machines about
-  93-95 % against 96-97 % for PMSMs, and the gap is widest at part load, where the rotor
-  must be magnetised by stator current (evpulse.co.in "PMSM vs induction vs SRM";
-  inetic "Comparison, induction vs PM motors for EVs"): (1 - 0.94) / (1 - 0.965) = 1.7;
+- induction 1.0: an induction machine has a built-in map of its own shape (magnetising
+  current at every load, rotor cage loss, flux lowered at light load and weakened at speed;
+  tools/make_induction_motor_map.py), so it is not scaled;
 - eesm 1.2 (plausible 1.0-1.5): BMW's sixth-generation eDrive (EESM + SiC) loses 40 % less
   energy than the fifth (EESM + silicon IGBT) (BMW release, assemblymag.com 2024); the SiC
   inverter alone halves the inverter's share (about half of the light-load loss, Bosch 2019),
   which leaves about 1.2 for the rotor's excitation loss against a PMSM's magnets.
-Both are sourced values, not fitted: the EPA test-car list has one make of each
-(docs/validation_epa_tcl.md shows how far they are from what its cars measured)."""
+A sourced value, not fitted: the EPA test-car list has one make with EESMs
+(docs/validation_epa_tcl.md shows how far it is from what its cars measured)."""
 
 UNPOWERED_DRAG_SHARE: dict[str, float] = {"pmsm": 1.0, "induction": 0.1, "eesm": 0.1}
 """Drag of an unpowered, coupled motor as a share of its zero-torque loss on the map. A PMSM's
@@ -61,8 +68,9 @@ class UnitRatio:
     torque_share: float  # its wheel-torque rating over the car's
     speed_ratio: float  # its top wheel speed over the car's (>= 1)
     unpowered_drag: float  # share of its zero-torque loss it drags when unpowered
-    map_source: str  # a map CSV, or the inverter of the built-in map ('sic', 'igbt')
+    map_source: str  # a map CSV, or the name of a built-in map ('pmsm-sic', ...)
     map_rating: tuple[float, float] = (1.0, 1.0)  # a map CSV's motor: max speed [rpm], torque
+    gear_steps: tuple[float, ...] = (1.0,)  # each gear's ratio over the first gear's
 
 
 @dataclass(frozen=True)
@@ -89,8 +97,8 @@ def motor_loss_scale_w(motor: Motor) -> float:
 
 
 def motor_efficiency_map(motor: Motor):
-    """A motor's efficiency map: its CSV, or the built-in map of its inverter."""
-    return load_efficiency_map(motor.efficiency_map, motor.inverter)
+    """A motor's efficiency map: its CSV, or the built-in map of its type and inverter."""
+    return load_efficiency_map(motor.efficiency_map, motor.inverter, motor.type)
 
 
 def unpowered_drag(motor: Motor) -> float:
@@ -102,19 +110,22 @@ def equivalent_drive_unit(motors: Sequence[Motor], gear_ratio: float) -> Equival
     """The equivalent drive unit of ``motors`` behind ``gear_ratio`` [-] (the drive's).
 
     A single motor on the drive's ratio is itself. Otherwise wheel torque adds up over the
-    units (T_i G_i) and the top wheel speed is the lowest of theirs (w_i / G_i); the equivalent
-    unit turns that into shaft torque and speed with the drive's ratio.
+    units (T_i G_i, in first gear) and the top wheel speed is the lowest of theirs (w_i / G_i,
+    in top gear); the equivalent unit turns that into shaft torque and speed with the drive's
+    ratio.
     """
-    ratios = [m.gear_ratio or gear_ratio for m in motors]
+    gears = [m.gears(gear_ratio) for m in motors]
     scales = [motor_loss_scale_w(m) for m in motors]
     power_w = 1000.0 * sum(m.peak_power_kw for m in motors)
-    if len(motors) == 1 and ratios[0] == gear_ratio:
+    if len(motors) == 1 and gears[0] == (gear_ratio,):
         m = motors[0]
         return EquivalentDriveUnit(
             power_w, m.peak_torque_nm, m.max_speed_rpm / RPM_PER_RADPS, scales[0], None
         )
-    wheel_torque = [m.peak_torque_nm * g for m, g in zip(motors, ratios, strict=True)]
-    wheel_speed = [m.max_speed_rpm / RPM_PER_RADPS / g for m, g in zip(motors, ratios, strict=True)]
+    wheel_torque = [m.peak_torque_nm * g[0] for m, g in zip(motors, gears, strict=True)]
+    wheel_speed = [
+        m.max_speed_rpm / RPM_PER_RADPS / g[-1] for m, g in zip(motors, gears, strict=True)
+    ]
     total_torque, top_speed, total_scale = sum(wheel_torque), min(wheel_speed), sum(scales)
     units = tuple(
         UnitRatio(
@@ -123,12 +134,15 @@ def equivalent_drive_unit(motors: Sequence[Motor], gear_ratio: float) -> Equival
             torque_share=round(torque / total_torque, KEY_DIGITS),
             speed_ratio=round(speed / top_speed, KEY_DIGITS),
             unpowered_drag=unpowered_drag(m),
-            map_source=m.efficiency_map or m.inverter,
+            map_source=m.efficiency_map or built_in_map_name(m.type, m.inverter),
             map_rating=(1.0, 1.0)
             if m.efficiency_map is None
             else (m.max_speed_rpm, m.peak_torque_nm),
+            gear_steps=tuple(round(g / unit_gears[0], KEY_DIGITS) for g in unit_gears),
         )
-        for m, scale, torque, speed in zip(motors, scales, wheel_torque, wheel_speed, strict=True)
+        for m, scale, torque, speed, unit_gears in zip(
+            motors, scales, wheel_torque, wheel_speed, gears, strict=True
+        )
     )
     return EquivalentDriveUnit(
         power_w, total_torque / gear_ratio, top_speed * gear_ratio, total_scale, units
@@ -169,7 +183,7 @@ def _combined_loss_map(units: tuple[UnitRatio, ...], grid_values: tuple[float, .
                 capacity = front_capacity if unit.front else rear_capacity
                 load = t * axle_share / capacity  # the unit's torque fraction (axle-wide)
                 speed = s / unit.speed_ratio
-                loss = unit.loss_share * maps[quadrant]((speed, np.minimum(load, 1.0)))
+                loss = unit.loss_share * _unit_loss(unit, maps[quadrant], speed, load)
                 if axle_share == 0.0:
                     loss = loss * unit.unpowered_drag
                 total += np.where(load > 1.0 + 1e-9, np.inf, loss)
@@ -179,9 +193,29 @@ def _combined_loss_map(units: tuple[UnitRatio, ...], grid_values: tuple[float, .
     return out
 
 
+def _unit_loss(
+    unit: UnitRatio, loss_pu: RegularGridInterpolator, speed: np.ndarray, load: np.ndarray
+) -> np.ndarray:
+    """Per-unit loss of one drive unit at ``speed`` (fraction of its top-gear max speed) and
+    ``load`` (fraction of its first-gear wheel torque): in the gear of least loss among those
+    in which the motor is within its max speed and peak torque (the top gear where none is)."""
+    if len(unit.gear_steps) == 1:
+        return loss_pu((speed, np.minimum(load, 1.0)))
+    top = unit.gear_steps[-1]
+    fallback = loss_pu((speed, np.minimum(load / top, 1.0)))
+    best = np.full(speed.shape, np.inf)
+    for step in unit.gear_steps:
+        motor_speed, motor_load = speed * step / top, load / step
+        loss = loss_pu((np.minimum(motor_speed, 1.0), np.minimum(motor_load, 1.0)))
+        feasible = (motor_speed <= 1.0 + 1e-9) & (motor_load <= 1.0 + 1e-9)
+        best = np.minimum(best, np.where(feasible, loss, np.inf))
+    return np.where(np.isfinite(best), best, fallback)
+
+
 def _normalised_map(unit: UnitRatio):
     if unit.map_source in BUILT_IN_MAPS:
-        return load_efficiency_map(None, unit.map_source)
+        machine, inverter = unit.map_source.split("-")
+        return load_efficiency_map(None, inverter, machine)
     return load_efficiency_map(unit.map_source).normalised(*unit.map_rating)
 
 

@@ -22,9 +22,13 @@ from bevsim.errors import SpecError
 from bevsim.files import read_bounded_text
 
 DEFAULT_MAP = "pmsm-sic"
-BUILT_IN_MAPS = {"sic": "pmsm-sic", "igbt": "pmsm-igbt"}
-"""Built-in maps by inverter semiconductor (tools/make_default_motor_map.py): SiC MOSFET, or
-silicon IGBT with twice the inverter losses."""
+BUILT_IN_MAPS = ("pmsm-sic", "pmsm-igbt", "induction-sic", "induction-igbt")
+"""Built-in maps, named machine-inverter: a PMSM (tools/make_default_motor_map.py) or an
+induction machine (tools/make_induction_motor_map.py), with a SiC MOSFET or a silicon IGBT
+inverter (twice the inverter losses)."""
+MAP_MACHINE = {"pmsm": "pmsm", "eesm": "pmsm", "induction": "induction"}
+"""The built-in map of each machine technology: an EESM runs on the PMSM's map, scaled
+(bevsim.spec.drive_unit.TECHNOLOGY_LOSS_FACTOR)."""
 DEFAULT_MAP_CORNER_TO_PEAK_POWER = 3.3
 """The built-in map's losses are per unit of (peak torque x max speed) of a motor whose corner
 product is 3.3 x its peak power (tools/make_default_motor_map.py). Applied to another motor,
@@ -71,11 +75,19 @@ def loss_scale_w(map_path: str | None, peak_power_w: float, corner_w: float) -> 
     return DEFAULT_MAP_CORNER_TO_PEAK_POWER * peak_power_w if map_path is None else corner_w
 
 
-def load_efficiency_map(path: str | Path | None, inverter: str = "sic") -> EfficiencyMap:
-    """A map CSV by path, or (``None``) the built-in PMSM map for the ``inverter``
-    semiconductor ('sic' or 'igbt')."""
+def built_in_map_name(machine: str = "pmsm", inverter: str = "sic") -> str:
+    """The built-in map of a ``machine`` technology ('pmsm', 'induction', 'eesm') with an
+    ``inverter`` semiconductor ('sic' or 'igbt'), e.g. 'induction-igbt'."""
+    return f"{MAP_MACHINE[machine]}-{inverter}"
+
+
+def load_efficiency_map(
+    path: str | Path | None, inverter: str = "sic", machine: str = "pmsm"
+) -> EfficiencyMap:
+    """A map CSV by path, or (``None``) the built-in map of the ``machine`` technology with the
+    ``inverter`` semiconductor (see :func:`built_in_map_name`)."""
     if path is None:
-        return _read_map(_builtin_map_path(BUILT_IN_MAPS[inverter]))
+        return _read_map(_builtin_map_path(built_in_map_name(machine, inverter)))
     return _read_map(str(path))
 
 
@@ -87,7 +99,7 @@ def _is_number(text: str) -> bool:
     return True
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def _builtin_map_path(name: str = DEFAULT_MAP) -> str:
     ref = resources.files("bevsim.spec") / "data" / "motor_maps" / f"{name}.csv"
     with resources.as_file(ref) as builtin:

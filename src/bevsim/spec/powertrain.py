@@ -27,13 +27,14 @@ class Motor(StrictModel):
         min_length=1,
         max_length=1000,
         description="CSV of efficiency over (speed_rpm, torque_nm) relative to the vehicle file; "
-        "default: the built-in PMSM + SiC inverter map scaled to this motor's rating and type",
+        "default: the built-in map of this motor's type and inverter, scaled to its rating",
     )
     type: Literal["pmsm", "induction", "eesm"] = Field(
         default="pmsm",
         description="machine technology: pmsm (permanent-magnet synchronous, incl. hybrid "
         "synchronous), induction (asynchronous) or eesm (electrically excited synchronous); "
-        "sets the built-in map's loss level and the drag of the motor when it is unpowered",
+        "sets the built-in map (induction: its own; eesm: the PMSM's, scaled) and the drag of "
+        "the motor when it is unpowered",
     )
     inverter: Literal["sic", "igbt"] = Field(
         default="sic",
@@ -45,6 +46,15 @@ class Motor(StrictModel):
         gt=1.0,
         le=30.0,
         description="this drive unit's single-speed reduction [-]; default: the drive's",
+    )
+    gear_ratios: list[Annotated[float, Field(gt=1.0, le=30.0)]] | None = Field(
+        default=None,
+        min_length=2,
+        max_length=4,
+        description="a multi-speed drive unit's reductions [-], first (highest) gear first, "
+        "e.g. [15.56, 8.05] for the Porsche J1 rear unit: on a drive cycle the gear of least "
+        "loss is used at each point, at full throttle the first gear's torque; not with "
+        "gear_ratio. Gearbox drag and shift losses are not modelled",
     )
     disconnect: bool = Field(
         default=False,
@@ -62,6 +72,13 @@ class Motor(StrictModel):
             load_efficiency_map(value)
         return value
 
+    @field_validator("gear_ratios")
+    @classmethod
+    def _gears_descend(cls, value: list[float] | None) -> list[float] | None:
+        if value is not None and any(b >= a for a, b in zip(value, value[1:], strict=False)):
+            raise ValueError("gear_ratios: expected the first (highest) gear first, falling")
+        return value
+
     @model_validator(mode="after")
     def _inverter_has_an_effect(self) -> Self:
         # "sic" is the default a dumped spec carries; another inverter with a map is a mistake
@@ -70,7 +87,18 @@ class Motor(StrictModel):
                 "inverter selects the built-in map and has no effect with an efficiency_map "
                 "(the map CSV holds the inverter's losses): give one of the two"
             )
+        if self.gear_ratio is not None and self.gear_ratios is not None:
+            raise ValueError(
+                "gear_ratio (single speed) and gear_ratios (multi-speed) both given: give one"
+            )
         return self
+
+    def gears(self, drive_ratio: float) -> tuple[float, ...]:
+        """This drive unit's reductions [-], first gear first: its gear_ratios, its gear_ratio,
+        or the drive's ``drive_ratio``."""
+        if self.gear_ratios is not None:
+            return tuple(self.gear_ratios)
+        return (self.gear_ratio or drive_ratio,)
 
 
 class Drive(StrictModel):
