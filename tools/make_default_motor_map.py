@@ -12,7 +12,8 @@ The map is a loss model, not a measurement. Losses in per-unit of the motor's co
          + c_w s^3            windage
 
 The coefficients are fitted (non-negative least squares) to drive-unit (motor + inverter)
-efficiencies at five operating points, for a torque-to-power ratio T_peak w_max / P_peak of
+efficiencies at five operating points (src/bevsim/spec/data/motor_maps/benchmarks.yaml,
+which cites each), for a torque-to-power ratio T_peak w_max / P_peak of
 about 3.3 (the 2022 Model 3's 420 N m, ~17,900 rpm, 239 kW):
   - light load, where range is decided: about 82-83 % in city driving (s 0.10, t 0.04, ~1.3 %
     of rated power) and about 86-87 % at highway cruise (s 0.30, t 0.033, ~3.3 % of rated
@@ -28,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bevsim.yamlfile import read_yaml_file
+
 OUT = Path("src/bevsim/spec/data/motor_maps/pmsm-sic.csv")
 OUT_IGBT = Path("src/bevsim/spec/data/motor_maps/pmsm-igbt.csv")
 IGBT_INVERTER_LOSS_FACTOR = 2.0
@@ -36,13 +39,18 @@ release 7 Oct 2019, 'Bosch to make silicon carbide chips': SiC power electronics
 less heat and give 6 % more range). The PMSM + IGBT map is the PMSM + SiC map with the
 inverter's switching (c_sw) and electronics (c_0) terms doubled; the machine terms and the
 conduction share of c_cu are kept."""
-TARGETS = [  # (speed fraction, torque fraction, drive-unit efficiency)
-    (0.35, 0.45, 0.965),
-    (0.25, 1.00, 0.935),
-    (0.10, 0.04, 0.83),
-    (0.30, 0.033, 0.865),
-    (0.80, 0.05, 0.91),
-]
+BENCHMARKS = Path(__file__).resolve().parents[1] / OUT.parent / "benchmarks.yaml"
+"""The sourced drive-unit efficiency points the loss coefficients are fitted to (each cited
+there); tests/spec/test_motor_maps.py checks the maps against the same file."""
+
+
+def targets(path: Path = BENCHMARKS) -> list[tuple[float, float, float]]:
+    """(speed fraction, torque fraction, drive-unit efficiency) of each sourced point."""
+    points = read_yaml_file(path, "motor-map benchmark file")["points"]
+    return [(float(p["s"]), float(p["t"]), float(p["efficiency"])) for p in points]
+
+
+TARGETS = targets()
 WINDAGE = 0.0015
 GRID = np.linspace(0.05, 1.0, 20)
 
