@@ -163,3 +163,20 @@ def test_every_car_of_the_list_compiles_to_finite_loss_maps():
     batch = compile_vehicles(epa_tcl.tcl_specs(ROWS, facts))
     assert np.all(np.isfinite(batch.tables.motor_loss_pu))
     assert np.all(np.isfinite(batch.params))
+
+
+def test_drive_unit_kind_names_technologies_and_gears():
+    """The page's drive-unit groups: technologies sorted with PMSM first, two-speed marked."""
+    from bevsim.spec import load_vehicle
+
+    base = load_vehicle("tesla-model3-lr-awd-2022")
+    assert epa_tcl.drive_unit_kind(base) == "pmsm + induction"
+    single = load_vehicle("tesla-model3-rwd-2022")
+    assert epa_tcl.drive_unit_kind(single) == "pmsm"
+    motor = single.drive.motors[0].model_copy(
+        update={"gear_ratio": None, "gear_ratios": [15.5, 8.05]}
+    )
+    geared = single.model_copy(
+        update={"drive": single.drive.model_copy(update={"motors": [motor]})}
+    )
+    assert epa_tcl.drive_unit_kind(geared) == "pmsm, two-speed"

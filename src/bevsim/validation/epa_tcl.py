@@ -244,6 +244,16 @@ def measured(rows: Sequence[TclRow]) -> pd.DataFrame:
     )
 
 
+def drive_unit_kind(spec: VehicleSpec) -> str:
+    """A car's drive units in words, for grouping: the motors' technologies (``induction``,
+    ``pmsm + induction``, ...), with ``two-speed`` where a motor has several gears."""
+    kinds = sorted({motor.type for motor in spec.drive.motors}, key=lambda t: (t != "pmsm", t))
+    label = " + ".join(kinds)
+    if any(motor.gear_ratios for motor in spec.drive.motors):
+        label += ", two-speed"
+    return label
+
+
 def long_errors(rows: Sequence[TclRow], predicted: pd.DataFrame) -> pd.DataFrame:
     """One row per (configuration, cycle): measured, predicted [kWh/100 mi] and error [%]."""
     meta = pd.DataFrame(
