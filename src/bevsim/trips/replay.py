@@ -7,7 +7,10 @@ cabin and pack thermal models, while air density and the tires' cold factor take
 ambient. The cabin is held at its setpoint (heating or cooling) throughout, as a driver does.
 Load, cabin setpoint, start SoC and battery temperature come from the options, else from the
 log's metadata, else from defaults (DRIVER_MASS_KG, the vehicle's setpoint, the first measured
-SoC or a full pack, cells soaked at the ambient).
+SoC or a full pack, cells soaked at the ambient). A trip is driven on a public road: the
+road's surface, winter tyres and a mean wind come from the options, else the public-road
+defaults of :mod:`bevsim.engine.road_conditions` (dry public asphalt, the car's own tyres,
+PUBLIC_ROAD_WIND_SPEED_MPS), not the coast-down track's smooth surface and still air.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from bevsim.engine.facade import (
     compile_vehicles,
     run_cycle,
 )
+from bevsim.engine.road_conditions import PUBLIC_ASPHALT, PUBLIC_ROAD_WIND_SPEED_MPS
 from bevsim.procedures.cycle_run import LOSS_COLUMNS, records_for_json
 from bevsim.spec import VehicleSpec
 from bevsim.trips.grade import grade_from_elevation
@@ -67,7 +71,8 @@ class ReplayOptions:
     """What overrides a log and its metadata: constant ambient [degC], load added to curb mass
     [kg], cabin setpoint [degC], start SoC [%], start battery temperature [degC]; the kernel's
     step [s]; where the trip was driven (with the log's start time and weather it gives the
-    sunlight on the cabin, :mod:`bevsim.trips.solar`; without it, no sun)."""
+    sunlight on the cabin, :mod:`bevsim.trips.solar`; without it, no sun); the road's surface,
+    winter tyres and the mean wind at the car's height [m/s] (bevsim.engine.road_conditions)."""
 
     ambient_c: float | None = None
     load_kg: float | None = None
@@ -76,6 +81,9 @@ class ReplayOptions:
     battery_temp_c: float | None = None
     dt_s: float = DEFAULT_DT_S
     location: Location | None = None
+    road_surface: str = PUBLIC_ASPHALT
+    winter_tires: bool = False
+    wind_speed_mps: float = PUBLIC_ROAD_WIND_SPEED_MPS
 
 
 @dataclass(frozen=True)
@@ -130,6 +138,9 @@ def prepare(trip: Trip, options: ReplayOptions = ReplayOptions()) -> TripRun:
         hvac_on=True,
         cabin_temp_c=start_ambient,
         cabin_solar_gain_w=solar_gain_w(trip, options.location) or 0.0,
+        road_surface=options.road_surface,
+        winter_tires=options.winter_tires,
+        wind_speed_mps=options.wind_speed_mps,
     )
     setpoint = _first(options.cabin_setpoint_c, meta.cabin_setpoint_c)
     return TripRun(cycle, conditions, setpoint, trip)
@@ -212,6 +223,9 @@ def summarise(spec: VehicleSpec, run: TripRun, totals: np.ndarray, trace: np.nda
         "cabin_setpoint_c": with_setpoint(spec, run.cabin_setpoint_c).thermal.cabin_setpoint_c,
         "weather": run.trip.metadata.weather,
         "cabin_solar_gain_w": run.conditions.cabin_solar_gain_w,
+        "road_surface": run.conditions.road_surface,
+        "winter_tires": run.conditions.winter_tires,
+        "wind_speed_mps": run.conditions.wind_speed_mps,
         "start_soc_pct": float(frame["predicted_soc_pct"].iloc[0]),
         "predicted_battery_energy_kwh": predicted_kwh,
         "predicted_consumption_kwh_per_100km": _per_100km(predicted_kwh, distance_km),
