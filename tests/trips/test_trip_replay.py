@@ -318,3 +318,16 @@ def test_a_trip_is_replayed_on_a_public_road_by_default(i3):
     assert ratio == pytest.approx(rc.SURFACE_ROLLING_FACTOR["public_asphalt"], rel=1e-6)
     assert road["aero_energy_kwh"] > track["aero_energy_kwh"]
     assert road["predicted_battery_energy_kwh"] > track["predicted_battery_energy_kwh"]
+
+
+def test_a_rainy_logs_road_is_wet_unless_the_option_says_otherwise(i3):
+    from dataclasses import replace as swap
+
+    from bevsim.trips.replay import road_surface_of
+
+    trip = read_trip(SUMMER)
+    rainy = swap(trip, metadata=swap(trip.metadata, weather="rainy"))
+    assert road_surface_of(trip) == "public_asphalt" and road_surface_of(rainy) == "wet"
+    assert replay(i3, rainy).summary["road_surface"] == "wet"
+    dry = replay(i3, rainy, ReplayOptions(road_surface="public_asphalt")).summary
+    assert dry["road_surface"] == "public_asphalt"

@@ -23,7 +23,7 @@ from bevsim.cli.app import (
     reports_input_errors,
 )
 from bevsim.cli.run_commands import TRACE_SUFFIXES
-from bevsim.engine.road_conditions import (
+from bevsim.engine.facade import (
     MAX_WIND_SPEED_MPS,
     PUBLIC_ASPHALT,
     PUBLIC_ROAD_WIND_SPEED_MPS,
@@ -126,14 +126,14 @@ def trip_command(
         typer.Option("--timezone", help="IANA time zone of the log's clock, e.g. Europe/Berlin."),
     ] = None,
     road_surface: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--road-surface",
             help="The road's surface, for the tyres' rolling resistance: "
             + ", ".join(SURFACE_ROLLING_FACTOR)
-            + ".",
+            + f" (default: wet where the log's weather is rain, else {PUBLIC_ASPHALT}).",
         ),
-    ] = PUBLIC_ASPHALT,
+    ] = None,
     winter_tires: Annotated[
         bool, typer.Option("--winter-tires", help="Winter tyres instead of the car's own.")
     ] = False,
@@ -164,7 +164,7 @@ def trip_command(
     place = (latitude_deg, longitude_deg, time_zone)
     if any(v is not None for v in place) and any(v is None for v in place):
         raise BevsimError("--latitude-deg, --longitude-deg and --timezone go together")
-    if road_surface not in SURFACE_ROLLING_FACTOR:
+    if road_surface is not None and road_surface not in SURFACE_ROLLING_FACTOR:
         surfaces = ", ".join(SURFACE_ROLLING_FACTOR)
         raise BevsimError(f"--road-surface: expected one of {surfaces}, got {road_surface!r}")
     location = None if latitude_deg is None else Location(latitude_deg, longitude_deg, time_zone)

@@ -20,7 +20,7 @@ from bevsim.cli.app import (
     reports_input_errors,
 )
 from bevsim.cli.numbers import TEMPS_C
-from bevsim.engine.road_conditions import SURFACE_ROLLING_FACTOR, TEST_TRACK
+from bevsim.engine.facade import SURFACE_ROLLING_FACTOR, TEST_TRACK
 from bevsim.errors import BevsimError
 from bevsim.procedures.cycle_run import records_for_json
 from bevsim.procedures.registry import get_procedure

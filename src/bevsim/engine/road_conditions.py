@@ -23,11 +23,12 @@ SURFACE_ROLLING_FACTOR = {
     "snow": 1.60,
 }
 """Rolling force of the tyres on each surface over that on the coast-down track [-]
-(docs/research/road_conditions.md, section 1): ``test_track`` the smooth dry track of the
+(docs/research/road_conditions.md, section 1, where each value's tier is given; the values
+within the sources' ranges are judgements): ``test_track`` the smooth dry track of the
 coast-down and of tyre data; ``public_asphalt`` dry public asphalt of larger mean profile
-depth (MIRIAM, Sandberg et al. 2011: +1.03 to +1.20); ``wet`` a wet public road, water to be
-displaced (VTI rapport 971: 1.1 to 1.6); ``snow`` a thin cover of packed snow or slush on a
-cleared road (1.3 to 3)."""
+depth (MIRIAM, Sandberg et al. 2011, against NCHRP 720); ``wet`` a wet public road, water to
+be displaced (VTI rapport 971, Carlson and Vieira 2018); ``snow`` a thin cover of packed snow
+or slush on a cleared road (CRREL TR-01-16 for deep snow as the upper end)."""
 SURFACE_ROLLING_FACTOR_RANGE = {
     TEST_TRACK: (1.0, 1.0),
     PUBLIC_ASPHALT: (1.03, 1.20),

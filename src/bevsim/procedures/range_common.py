@@ -8,8 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from bevsim.cycles import load_cycle
-from bevsim.engine.facade import Conditions
-from bevsim.engine.road_conditions import TEST_TRACK
+from bevsim.engine.facade import TEST_TRACK, Conditions
 from bevsim.procedures.depletion import DepletionResult, drive_to_depletion
 from bevsim.procedures.finite import finite_results
 from bevsim.spec import VehicleSpec

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from bevsim.engine.road_conditions import SURFACE_ROLLING_FACTOR, TEST_TRACK
+from bevsim.engine.facade import SURFACE_ROLLING_FACTOR, TEST_TRACK
 from bevsim.errors import lookup_known
 from bevsim.procedures import range_test, winter
 from bevsim.procedures.epa import LABEL_METHODS

@@ -24,8 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from bevsim.chemistry import load_chemistry
-from bevsim.engine.facade import pack_heat_capacity_j_per_k, refuse_outside_tables
-from bevsim.engine.road_conditions import TEST_TRACK
+from bevsim.engine.facade import TEST_TRACK, pack_heat_capacity_j_per_k, refuse_outside_tables
 from bevsim.errors import BevsimError, lookup_known
 from bevsim.procedures import cltc, epa, wltp
 from bevsim.procedures.finite import finite_results

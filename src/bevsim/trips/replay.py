@@ -9,8 +9,9 @@ Load, cabin setpoint, start SoC and battery temperature come from the options, e
 log's metadata, else from defaults (DRIVER_MASS_KG, the vehicle's setpoint, the first measured
 SoC or a full pack, cells soaked at the ambient). A trip is driven on a public road: the
 road's surface, winter tyres and a mean wind come from the options, else the public-road
-defaults of :mod:`bevsim.engine.road_conditions` (dry public asphalt, the car's own tyres,
-PUBLIC_ROAD_WIND_SPEED_MPS), not the coast-down track's smooth surface and still air.
+defaults of :mod:`bevsim.engine.road_conditions` (public asphalt, wet where the log's weather
+is rain; the car's own tyres; PUBLIC_ROAD_WIND_SPEED_MPS), not the coast-down track's smooth
+dry surface and still air.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ import pandas as pd
 from bevsim.cycles import Cycle
 from bevsim.engine.facade import (
     DEFAULT_DT_S,
+    PUBLIC_ASPHALT,
+    PUBLIC_ROAD_WIND_SPEED_MPS,
     TOTAL_COLUMNS,
     TRACE_COLUMNS,
     TRACE_TOLERANCE_MPS,
@@ -34,7 +37,6 @@ from bevsim.engine.facade import (
     compile_vehicles,
     run_cycle,
 )
-from bevsim.engine.road_conditions import PUBLIC_ASPHALT, PUBLIC_ROAD_WIND_SPEED_MPS
 from bevsim.procedures.cycle_run import LOSS_COLUMNS, records_for_json
 from bevsim.spec import VehicleSpec
 from bevsim.trips.grade import grade_from_elevation
@@ -44,6 +46,8 @@ from bevsim.trips.solar import cabin_solar_gain_w
 DRIVER_MASS_KG = 75.0
 """Mass of the driver [kg]: the 75 kg of the EU's mass in running order (Regulation (EU)
 No 1230/2012, Art. 2(4)); a log's payload is what the car carried beyond the driver."""
+RAIN_WEATHER = ("rainy",)
+"""The log weather words (bevsim.trips.solar's) that mean a wet road."""
 MIN_ENERGY_FOR_ERROR_KWH = 0.05
 """Below this measured energy [kWh] a relative error says nothing; it is not reported."""
 
@@ -81,7 +85,7 @@ class ReplayOptions:
     battery_temp_c: float | None = None
     dt_s: float = DEFAULT_DT_S
     location: Location | None = None
-    road_surface: str = PUBLIC_ASPHALT
+    road_surface: str | None = None  # None: the log's weather says (road_surface_of)
     winter_tires: bool = False
     wind_speed_mps: float = PUBLIC_ROAD_WIND_SPEED_MPS
 
@@ -138,12 +142,18 @@ def prepare(trip: Trip, options: ReplayOptions = ReplayOptions()) -> TripRun:
         hvac_on=True,
         cabin_temp_c=start_ambient,
         cabin_solar_gain_w=solar_gain_w(trip, options.location) or 0.0,
-        road_surface=options.road_surface,
+        road_surface=options.road_surface or road_surface_of(trip),
         winter_tires=options.winter_tires,
         wind_speed_mps=options.wind_speed_mps,
     )
     setpoint = _first(options.cabin_setpoint_c, meta.cabin_setpoint_c)
     return TripRun(cycle, conditions, setpoint, trip)
+
+
+def road_surface_of(trip: Trip) -> str:
+    """The road a log was driven on, from its weather: wet in rain (RAIN_WEATHER), else dry
+    public asphalt (a log without weather too)."""
+    return "wet" if trip.metadata.weather in RAIN_WEATHER else PUBLIC_ASPHALT
 
 
 def solar_gain_w(trip: Trip, location: Location | None) -> float | None:

@@ -27,8 +27,12 @@ import numpy as np
 import pandas as pd
 
 from bevsim.cycles import Cycle, load_cycle
-from bevsim.engine.facade import compile_vehicles, run_cycle
-from bevsim.engine.road_conditions import PUBLIC_ASPHALT, PUBLIC_ROAD_WIND_SPEED_MPS
+from bevsim.engine.facade import (
+    PUBLIC_ASPHALT,
+    PUBLIC_ROAD_WIND_SPEED_MPS,
+    compile_vehicles,
+    run_cycle,
+)
 from bevsim.procedures.depletion import drive_to_depletion
 from bevsim.procedures.range_common import Environment, range_rows
 from bevsim.procedures.registry import get_procedure

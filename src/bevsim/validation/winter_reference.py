@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bevsim.engine.road_conditions import MAX_WIND_SPEED_MPS, SURFACE_ROLLING_FACTOR
+from bevsim.engine.facade import MAX_WIND_SPEED_MPS, SURFACE_ROLLING_FACTOR
 from bevsim.errors import BevsimError
 from bevsim.yamlfile import read_yaml_file
 
