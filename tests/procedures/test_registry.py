@@ -26,7 +26,7 @@ from bevsim.procedures.winter import winter_test
 from bevsim.spec import load_vehicle
 
 EXPECTED = ("cycle", "cltc", "wltp", "epa", "winter", "perf", "charge", "autonomy")
-UNIT_SUFFIX = {"degC": "_c", "kg": "_kg", "s": "_s", "kW": "_kw", "A": "_a"}
+UNIT_SUFFIX = {"degC": "_c", "kg": "_kg", "s": "_s", "kW": "_kw", "A": "_a", "m/s": "_mps"}
 
 
 def test_every_procedure_is_registered_under_the_protocol():

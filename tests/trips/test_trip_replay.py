@@ -233,6 +233,9 @@ def test_cli_trip_refuses_a_gap_unless_split(tmp_path):
         ("--load-kg", "-5"),
         ("--start-soc-pct", "120"),
         ("--cabin-setpoint-c", "3"),
+        ("--wind-mps", "-1"),
+        ("--wind-mps", "40"),
+        ("--road-surface", "ice"),
     ],
 )
 def test_cli_trip_out_of_range_option_is_refused(option, value):
@@ -298,3 +301,33 @@ def test_cli_trip_and_calibrate_take_teslamate_and_gpx_logs(tmp_path):
         ],
     )
     assert no_power.exit_code == 2 and "needs measured pack power" in no_power.output
+
+
+def test_a_trip_is_replayed_on_a_public_road_by_default(i3):
+    """Dry public asphalt and the public-road wind unless the options say otherwise; the
+    rolling energy on it over the test track's is the surface's factor (the i3 has no
+    coast-down, so its whole rolling force is the tyres')."""
+    from bevsim.engine import road_conditions as rc
+
+    trip = read_trip(SUMMER)
+    road = replay(i3, trip).summary
+    assert (road["road_surface"], road["winter_tires"]) == ("public_asphalt", False)
+    assert road["wind_speed_mps"] == rc.PUBLIC_ROAD_WIND_SPEED_MPS
+    track = replay(i3, trip, ReplayOptions(road_surface="test_track", wind_speed_mps=0.0)).summary
+    ratio = road["rolling_energy_kwh"] / track["rolling_energy_kwh"]
+    assert ratio == pytest.approx(rc.SURFACE_ROLLING_FACTOR["public_asphalt"], rel=1e-6)
+    assert road["aero_energy_kwh"] > track["aero_energy_kwh"]
+    assert road["predicted_battery_energy_kwh"] > track["predicted_battery_energy_kwh"]
+
+
+def test_a_rainy_logs_road_is_wet_unless_the_option_says_otherwise(i3):
+    from dataclasses import replace as swap
+
+    from bevsim.trips.replay import road_surface_of
+
+    trip = read_trip(SUMMER)
+    rainy = swap(trip, metadata=swap(trip.metadata, weather="rainy"))
+    assert road_surface_of(trip) == "public_asphalt" and road_surface_of(rainy) == "wet"
+    assert replay(i3, rainy).summary["road_surface"] == "wet"
+    dry = replay(i3, rainy, ReplayOptions(road_surface="public_asphalt")).summary
+    assert dry["road_surface"] == "public_asphalt"

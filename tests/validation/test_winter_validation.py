@@ -3,6 +3,7 @@ tolerance (retention +-5 pp, heating power +-15 %) or a strict xfail with its wh
 current; the figures file read strictly; the runs behind the rows physical."""
 
 import runpy
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -138,6 +139,8 @@ def test_the_shipped_file_loads_every_row():
         ({"occupants": 2}, "a procedure drive uses its own test mass"),
         ({"colour": "red"}, "unknown field colour"),
         ({"source": ""}, "source: expected text"),
+        ({"road_surface": "wet"}, "road_surface: for constant_speed"),
+        ({"winter_tires": True}, "winter_tires: for constant_speed"),
     ],
 )
 def test_bad_rows_are_refused_naming_file_row_and_field(tmp_path, change, expected):
@@ -178,3 +181,34 @@ def test_any_field_set_to_junk_loads_or_is_refused_with_the_file_named(tmp_path,
         assert str(tmp_path) in str(error)
     else:
         assert len(figures) == 1 and figures[0].published > 0.0
+
+
+ROAD_ROW = next(r for r in RAW if r["drive"] == "constant_speed")
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"road_surface": "ice"}, "road_surface: expected one of test_track, public_asphalt"),
+        ({"winter_tires": "yes"}, "winter_tires: expected true or false"),
+        ({"wind_speed_mps": -1.0}, "wind_speed_mps: expected a number at least 0"),
+        ({"wind_speed_mps": 50.0}, "wind_speed_mps: expected a number at least 0 and at most 30"),
+    ],
+)
+def test_bad_road_conditions_are_refused_naming_the_field(tmp_path, change, expected):
+    with pytest.raises(BevsimError, match=expected):
+        load_winter_figures(_write(tmp_path, [{**ROAD_ROW, **change}]))
+
+
+def test_road_rows_take_the_road_their_source_states():
+    """The El Prix rows (wet and snowy roads, winter tyres) and Autohome's (icy roads) use
+    them; a road row that states none takes the public-road defaults; the wet road and winter
+    tyres cost the Ioniq 6 range against dry public asphalt."""
+    by_id = {f.id: f for f in FIGURES}
+    ioniq = by_id["elprix-2024-ioniq6-rwd"]
+    assert (ioniq.road_surface, ioniq.winter_tires) == ("wet", True)
+    assert by_id["autohome-2025-model3-extreme-cold"].road_surface == "snow"
+    nyland = by_id["nyland-model3-srplus-90kmh-11c"]
+    assert (nyland.road_surface, nyland.winter_tires, nyland.wind_speed_mps) == (None, False, None)
+    dry = replace(ioniq, road_surface=None, winter_tires=False)
+    assert winter.predict(ioniq) < winter.predict(dry) - 0.05

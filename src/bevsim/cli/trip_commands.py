@@ -23,6 +23,12 @@ from bevsim.cli.app import (
     reports_input_errors,
 )
 from bevsim.cli.run_commands import TRACE_SUFFIXES
+from bevsim.engine.facade import (
+    MAX_WIND_SPEED_MPS,
+    PUBLIC_ASPHALT,
+    PUBLIC_ROAD_WIND_SPEED_MPS,
+    SURFACE_ROLLING_FACTOR,
+)
 from bevsim.errors import BevsimError
 from bevsim.spec import load_vehicle
 from bevsim.trips import Trip, check_unbroken, read_trip, split_trip
@@ -67,6 +73,7 @@ LIMITS = {
     "--battery-temp-c": (-40.0, 60.0),
     "--latitude-deg": (-90.0, 90.0),
     "--longitude-deg": (-180.0, 180.0),
+    "--wind-mps": (0.0, MAX_WIND_SPEED_MPS),
 }
 
 
@@ -118,6 +125,22 @@ def trip_command(
         str | None,
         typer.Option("--timezone", help="IANA time zone of the log's clock, e.g. Europe/Berlin."),
     ] = None,
+    road_surface: Annotated[
+        str | None,
+        typer.Option(
+            "--road-surface",
+            help="The road's surface, for the tyres' rolling resistance: "
+            + ", ".join(SURFACE_ROLLING_FACTOR)
+            + f" (default: wet where the log's weather is rain, else {PUBLIC_ASPHALT}).",
+        ),
+    ] = None,
+    winter_tires: Annotated[
+        bool, typer.Option("--winter-tires", help="Winter tyres instead of the car's own.")
+    ] = False,
+    wind_mps: Annotated[
+        float,
+        typer.Option("--wind-mps", help="Mean wind at the car's height, m/s, of random direction."),
+    ] = PUBLIC_ROAD_WIND_SPEED_MPS,
     as_json: JsonOption = False,
 ) -> None:
     """Replay logged trips: predicted pack energy, consumption, SoC and where the energy went;
@@ -132,6 +155,7 @@ def trip_command(
         "--battery-temp-c": battery_temp_c,
         "--latitude-deg": latitude_deg,
         "--longitude-deg": longitude_deg,
+        "--wind-mps": wind_mps,
     }
     for option, value in values.items():
         lo, hi = LIMITS[option]
@@ -140,9 +164,20 @@ def trip_command(
     place = (latitude_deg, longitude_deg, time_zone)
     if any(v is not None for v in place) and any(v is None for v in place):
         raise BevsimError("--latitude-deg, --longitude-deg and --timezone go together")
+    if road_surface is not None and road_surface not in SURFACE_ROLLING_FACTOR:
+        surfaces = ", ".join(SURFACE_ROLLING_FACTOR)
+        raise BevsimError(f"--road-surface: expected one of {surfaces}, got {road_surface!r}")
     location = None if latitude_deg is None else Location(latitude_deg, longitude_deg, time_zone)
     options = ReplayOptions(
-        ambient_c, load_kg, cabin_setpoint_c, start_soc_pct, battery_temp_c, location=location
+        ambient_c,
+        load_kg,
+        cabin_setpoint_c,
+        start_soc_pct,
+        battery_temp_c,
+        location=location,
+        road_surface=road_surface,
+        winter_tires=winter_tires,
+        wind_speed_mps=wind_mps,
     )
     spec = load_vehicle(vehicle)
     trips = read_logs(logs, split)

@@ -20,6 +20,7 @@ from bevsim.cli.app import (
     reports_input_errors,
 )
 from bevsim.cli.numbers import TEMPS_C
+from bevsim.engine.facade import SURFACE_ROLLING_FACTOR, TEST_TRACK
 from bevsim.errors import BevsimError
 from bevsim.procedures.cycle_run import records_for_json
 from bevsim.procedures.registry import get_procedure
@@ -66,6 +67,22 @@ def winter_command(
     no_hvac: Annotated[
         bool, typer.Option("--no-hvac", help="Leave the cabin unheated (battery effects only).")
     ] = False,
+    road_surface: Annotated[
+        str,
+        typer.Option(
+            "--road-surface",
+            help="The road's surface, for the tyres' rolling resistance: "
+            + ", ".join(SURFACE_ROLLING_FACTOR)
+            + " (default: the dyno's coast-down track).",
+        ),
+    ] = TEST_TRACK,
+    winter_tires: Annotated[
+        bool, typer.Option("--winter-tires", help="Winter tyres instead of the car's own.")
+    ] = False,
+    wind_mps: Annotated[
+        float,
+        typer.Option("--wind-mps", help="Mean wind at the car's height, m/s, random direction."),
+    ] = 0.0,
     plot: Annotated[Path | None, typer.Option(help="Plot retention vs temperature.")] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -77,6 +94,9 @@ def winter_command(
         procedure=procedure,
         precondition=precondition,
         hvac_on=not no_hvac,
+        road_surface=road_surface,
+        winter_tires=winter_tires,
+        wind_speed_mps=wind_mps,
     )
     if plot is not None:
         from bevsim.report.plots import plot_retention

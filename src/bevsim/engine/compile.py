@@ -11,6 +11,13 @@ import numpy as np
 from bevsim.chemistry import Chemistry, load_chemistry
 from bevsim.engine.cabin_air import recirculated_ventilation_w_per_k
 from bevsim.engine.layout import PARAM_COLUMNS, P
+from bevsim.engine.road_conditions import (
+    MAX_WIND_SPEED_MPS,
+    SURFACE_ROLLING_FACTOR,
+    TEST_TRACK,
+    mean_wind_drag_force_n,
+    tire_rolling_factor,
+)
 from bevsim.engine.state import VehicleState
 from bevsim.engine.tables import Tables, build_tables
 from bevsim.engine.tire_temperature import (
@@ -51,7 +58,10 @@ class Conditions:
     HVAC, start cabin temperature [degC], solar heat gain into the cabin [W], occupants, and
     the tires' start: soaked at ambient (every official procedure soaks the car at the test
     temperature), a given temperature [degC], or warmed up (a procedure that warms the car
-    up first, the coast-down, full-throttle runs)."""
+    up first, the coast-down, full-throttle runs); the road: its surface (a key of
+    road_conditions.SURFACE_ROLLING_FACTOR), winter tyres, and a mean wind of random direction
+    [m/s] at the car's height (defaults: the coast-down's smooth dry track in still air, as
+    every official procedure has it)."""
 
     added_mass_kg: float = 0.0
     ambient_temp_c: float = 23.0
@@ -64,6 +74,26 @@ class Conditions:
     occupants: int = 1  # people in the cabin (a test driver), for the fresh air they need
     tire_temp_c: float | None = None  # None: soaked at ambient
     warm_tires: bool = False  # start at the warmed-up tires' equilibrium (tire_temp_c unused)
+    road_surface: str = TEST_TRACK
+    winter_tires: bool = False  # winter tyres instead of the car's own (summer) tyres
+    wind_speed_mps: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.road_surface not in SURFACE_ROLLING_FACTOR:
+            raise ConditionsError(
+                f"road_surface: expected one of {', '.join(SURFACE_ROLLING_FACTOR)}, "
+                f"got {self.road_surface!r}"
+            )
+        wind = self.wind_speed_mps
+        if not (math.isfinite(wind) and 0.0 <= wind <= MAX_WIND_SPEED_MPS):
+            raise ConditionsError(
+                f"wind_speed_mps: expected a mean wind of 0 to {MAX_WIND_SPEED_MPS:g} m/s, "
+                f"got {wind!r}"
+            )
+        if not isinstance(self.winter_tires, bool):
+            raise ConditionsError(
+                f"winter_tires: expected true or false, got {self.winter_tires!r}"
+            )
 
     @property
     def air_density(self) -> float:
@@ -202,19 +232,26 @@ def _param_row(
     battery = spec.battery
     initial_soc = battery.soc_max if cond.initial_soc is None else cond.initial_soc
     cold_tires = rolling_resistance_factor(cond.ambient_temp_c)
+    road = tire_rolling_factor(cond.road_surface, cond.winter_tires)
     tire_n = spec.tires.rolling_resistance_coefficient * mass_kg * GRAVITY_MPS2
     tire_rise_k = equilibrium_rise_k(cond.ambient_temp_c)
+    coast_tire_share = tire_share_of_rolling(spec, tire_n, cond.ambient_temp_c)
     values = {
         "mass_kg": mass_kg,
         "inertial_mass_kg": mass_kg + spec.mass.rotating_kg,
         "drag_area_m2": spec.body.drag_coefficient * spec.body.frontal_area_m2
         + (spec.autonomy.roof_drag_area_m2 if spec.autonomy else 0.0),
         "air_density_kg_per_m3": cond.air_density,
-        "rolling_resistance_coefficient": spec.tires.rolling_resistance_coefficient * cold_tires,
+        "rolling_resistance_coefficient": spec.tires.rolling_resistance_coefficient
+        * cold_tires
+        * road,
         "use_road_load": 1.0 if road_load is not None else 0.0,
         # coast-down: only the tires' share of f0 follows their temperature; f1 (speed terms of
         # tires, bearings and air) is taken as measured
-        "f0_n": road_load.f0_n * coast_down_f0_factor(cond.ambient_temp_c, tire_n / road_load.f0_n)
+        # the road's factor moves the tires' share of f0 too (road_conditions)
+        "f0_n": road_load.f0_n
+        * coast_down_f0_factor(cond.ambient_temp_c, tire_n / road_load.f0_n)
+        * (1.0 + coast_tire_share * (road - 1.0))
         if road_load and road_load.f0_n > 0.0
         else 0.0,
         "f1_n_per_mps": road_load.f1_n_per_kmh * KMH_PER_MPS if road_load else 0.0,
@@ -252,10 +289,16 @@ def _param_row(
         "tire_initial_temp_c": cond.tire_temperature_c,
         "tire_warm_temp_c": cond.ambient_temp_c + tire_rise_k,
         "tire_rise_k": tire_rise_k,
-        "tire_share_of_rolling": tire_share_of_rolling(spec, tire_n, cond.ambient_temp_c),
+        "tire_share_of_rolling": coast_tire_share * road / (1.0 + coast_tire_share * (road - 1.0)),
         "initial_soc": initial_soc,
         **_thermal_values(spec, cond, pack, chem),
     }
+    still_air_n_per_mps2 = (
+        values["f2_n_per_mps2"]
+        if road_load is not None
+        else 0.5 * cond.air_density * values["drag_area_m2"]
+    )
+    values["wind_drag_force_n"] = mean_wind_drag_force_n(still_air_n_per_mps2, cond.wind_speed_mps)
     return np.array([values[name] for name in PARAM_COLUMNS], dtype=float)
 
 

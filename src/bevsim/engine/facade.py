@@ -12,7 +12,9 @@ layout or a private name:
 - between runs: :func:`key_off_soak` (a parked car cooling or warming toward ambient);
 - on the plug: :func:`ac_charge` (grid charging to a target SOC) and :func:`dc_charge` (one DC
   fast-charging session, its options in :class:`DcSession`);
-- the full-throttle model for acceleration, top speed and grade (engine/performance.py).
+- the full-throttle model for acceleration, top speed and grade (engine/performance.py);
+- the road's conditions :class:`Conditions` takes: surfaces (:data:`SURFACE_ROLLING_FACTOR`),
+  the test track and public-road defaults (engine/road_conditions.py).
 
 Units: SI in names ([W], [A], [V], [s], [J]), temperatures in degC, SOC as a fraction [-].
 """
@@ -53,6 +55,13 @@ from bevsim.engine.performance import (
 )
 from bevsim.engine.performance import TRACE_COLUMNS as PERFORMANCE_TRACE_COLUMNS
 from bevsim.engine.performance import VEHICLE_COLUMNS as PERFORMANCE_VEHICLE_COLUMNS
+from bevsim.engine.road_conditions import (
+    MAX_WIND_SPEED_MPS,
+    PUBLIC_ASPHALT,
+    PUBLIC_ROAD_WIND_SPEED_MPS,
+    SURFACE_ROLLING_FACTOR,
+    TEST_TRACK,
+)
 from bevsim.engine.run import DEFAULT_DT_S, BatchOutput, run_cycle
 from bevsim.engine.soak import key_off_soak
 from bevsim.engine.state import StateError, VehicleState
@@ -65,12 +74,17 @@ __all__ = [
     "DC_TRACE",
     "DEFAULT_DT_S",
     "ENERGY_SINKS",
+    "MAX_WIND_SPEED_MPS",
+    "PUBLIC_ASPHALT",
+    "PUBLIC_ROAD_WIND_SPEED_MPS",
     "PERFORMANCE_LIMITERS",
     "PERFORMANCE_TRACE_COLUMNS",
     "PERFORMANCE_TRACE_LENGTH",
     "PERFORMANCE_VEHICLE_COLUMNS",
     "ROLLING_RESISTANCE_REFERENCE_C",
     "SPEED_LIMITER",
+    "SURFACE_ROLLING_FACTOR",
+    "TEST_TRACK",
     "TOTAL_COLUMNS",
     "TRACE_COLUMNS",
     "TRACE_TOLERANCE_MPS",

@@ -16,6 +16,7 @@ PARAM_COLUMNS = (
     "f0_n",  # with the warmed-up tires at ambient
     "f1_n_per_mps",
     "f2_n_per_mps2",
+    "wind_drag_force_n",  # a mean wind's extra drag while moving (engine/road_conditions.py)
     "wheel_radius_m",
     "gear_ratio",
     "driveline_efficiency",

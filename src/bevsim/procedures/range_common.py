@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from bevsim.cycles import load_cycle
-from bevsim.engine.facade import Conditions
+from bevsim.engine.facade import TEST_TRACK, Conditions
 from bevsim.procedures.depletion import DepletionResult, drive_to_depletion
 from bevsim.procedures.finite import finite_results
 from bevsim.spec import VehicleSpec
@@ -19,11 +19,16 @@ from bevsim.units import J_PER_KWH
 class Environment:
     """The test's ambient temperature [degC], whether the cabin is heated or cooled to its
     setpoint, and whether car and pack were preconditioned on the plug before the start
-    (cabin at its setpoint, cells at least PRECONDITION_CELL_TEMP_C), else soaked at ambient."""
+    (cabin at its setpoint, cells at least PRECONDITION_CELL_TEMP_C), else soaked at ambient;
+    the road (engine.road_conditions): its surface, winter tyres and a mean wind [m/s], by
+    default the coast-down's track in still air, as the official procedures have it."""
 
     ambient_temp_c: float = 23.0
     hvac_on: bool = False
     precondition: bool = False
+    road_surface: str = TEST_TRACK
+    winter_tires: bool = False
+    wind_speed_mps: float = 0.0
 
     def conditions(self, spec: VehicleSpec, test_mass_kg: float) -> Conditions:
         """Kernel conditions for one vehicle at this environment and test mass [kg]."""
@@ -35,6 +40,9 @@ class Environment:
             hvac_on=self.hvac_on,
             cabin_temp_c=cabin,
             cell_temp_c=cells,
+            road_surface=self.road_surface,
+            winter_tires=self.winter_tires,
+            wind_speed_mps=self.wind_speed_mps,
         )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from bevsim.engine.facade import SURFACE_ROLLING_FACTOR, TEST_TRACK
 from bevsim.errors import lookup_known
 from bevsim.procedures import range_test, winter
 from bevsim.procedures.epa import LABEL_METHODS
@@ -87,7 +88,8 @@ def _keyed_by_id(batch):
 
 def _winter(specs: list[VehicleSpec], o: dict[str, Any], traces: bool) -> ProcedureRun:
     args = (o["temps_c"], o["procedure"], o["precondition"], o["hvac_on"])
-    return ProcedureRun(winter.winter_test(specs, *args))
+    road = (o["road_surface"], o["winter_tires"], o["wind_speed_mps"])
+    return ProcedureRun(winter.winter_test(specs, *args, *road))
 
 
 def _perf(specs: list[VehicleSpec], o: dict[str, Any], traces: bool) -> ProcedureRun:
@@ -208,6 +210,16 @@ def _registry() -> dict[str, BatchProcedure]:
                 _range_procedure(winter.PROCEDURES),
                 Option("precondition", "bool", False, "", "Warm cabin and cells on the plug."),
                 Option("hvac_on", "bool", True, "", "Hold the cabin at its setpoint."),
+                Option(
+                    "road_surface",
+                    "str",
+                    TEST_TRACK,
+                    "",
+                    "The road's surface, for the tyres' rolling resistance.",
+                    choices=tuple(SURFACE_ROLLING_FACTOR),
+                ),
+                Option("winter_tires", "bool", False, "", "Winter tyres instead of the car's own."),
+                Option("wind_speed_mps", "float", 0.0, "m/s", "Mean wind at the car's height."),
             ),
             _keyed_by_id(_winter),
             RANGE_UNITLESS | EPA_UNITLESS | {"precondition", "hvac_on", "range_retained"},

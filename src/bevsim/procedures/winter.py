@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from bevsim.chemistry import load_chemistry
-from bevsim.engine.facade import pack_heat_capacity_j_per_k, refuse_outside_tables
+from bevsim.engine.facade import TEST_TRACK, pack_heat_capacity_j_per_k, refuse_outside_tables
 from bevsim.errors import BevsimError, lookup_known
 from bevsim.procedures import cltc, epa, wltp
 from bevsim.procedures.finite import finite_results
@@ -53,8 +53,13 @@ def winter_test(
     procedure: str = "cltc",
     precondition: bool = False,
     hvac_on: bool = True,
+    road_surface: str = TEST_TRACK,
+    winter_tires: bool = False,
+    wind_speed_mps: float = 0.0,
 ) -> pd.DataFrame:
-    """Range, consumption, retention vs 23 degC and energy use per vehicle and temperature."""
+    """Range, consumption, retention vs 23 degC and energy use per vehicle and temperature;
+    the road's surface, winter tyres and a mean wind [m/s] (engine.road_conditions) apply at
+    every temperature, 23 degC too (default: the dyno's coast-down track in still air)."""
     specs = load_vehicles(vehicles)
     run = _procedure(procedure)
     for t in temps_c:
@@ -67,7 +72,9 @@ def winter_test(
             refuse_outside_tables(chemistry, temp, f"{spec.id}: ambient temperature")
     frames = []
     for temp in temps:
-        env = Environment(ambient_temp_c=temp, hvac_on=hvac_on, precondition=precondition)
+        env = Environment(
+            temp, hvac_on, precondition, road_surface, winter_tires, float(wind_speed_mps)
+        )
         rows = run(specs, env)
         rows["precondition"] = precondition
         rows["hvac_on"] = hvac_on

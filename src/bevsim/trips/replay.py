@@ -7,7 +7,11 @@ cabin and pack thermal models, while air density and the tires' cold factor take
 ambient. The cabin is held at its setpoint (heating or cooling) throughout, as a driver does.
 Load, cabin setpoint, start SoC and battery temperature come from the options, else from the
 log's metadata, else from defaults (DRIVER_MASS_KG, the vehicle's setpoint, the first measured
-SoC or a full pack, cells soaked at the ambient).
+SoC or a full pack, cells soaked at the ambient). A trip is driven on a public road: the
+road's surface, winter tyres and a mean wind come from the options, else the public-road
+defaults of :mod:`bevsim.engine.road_conditions` (public asphalt, wet where the log's weather
+is rain; the car's own tyres; PUBLIC_ROAD_WIND_SPEED_MPS), not the coast-down track's smooth
+dry surface and still air.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ import pandas as pd
 from bevsim.cycles import Cycle
 from bevsim.engine.facade import (
     DEFAULT_DT_S,
+    PUBLIC_ASPHALT,
+    PUBLIC_ROAD_WIND_SPEED_MPS,
     TOTAL_COLUMNS,
     TRACE_COLUMNS,
     TRACE_TOLERANCE_MPS,
@@ -40,6 +46,8 @@ from bevsim.trips.solar import cabin_solar_gain_w
 DRIVER_MASS_KG = 75.0
 """Mass of the driver [kg]: the 75 kg of the EU's mass in running order (Regulation (EU)
 No 1230/2012, Art. 2(4)); a log's payload is what the car carried beyond the driver."""
+RAIN_WEATHER = ("rainy",)
+"""The log weather words (bevsim.trips.solar's) that mean a wet road."""
 MIN_ENERGY_FOR_ERROR_KWH = 0.05
 """Below this measured energy [kWh] a relative error says nothing; it is not reported."""
 
@@ -67,7 +75,8 @@ class ReplayOptions:
     """What overrides a log and its metadata: constant ambient [degC], load added to curb mass
     [kg], cabin setpoint [degC], start SoC [%], start battery temperature [degC]; the kernel's
     step [s]; where the trip was driven (with the log's start time and weather it gives the
-    sunlight on the cabin, :mod:`bevsim.trips.solar`; without it, no sun)."""
+    sunlight on the cabin, :mod:`bevsim.trips.solar`; without it, no sun); the road's surface,
+    winter tyres and the mean wind at the car's height [m/s] (bevsim.engine.road_conditions)."""
 
     ambient_c: float | None = None
     load_kg: float | None = None
@@ -76,6 +85,9 @@ class ReplayOptions:
     battery_temp_c: float | None = None
     dt_s: float = DEFAULT_DT_S
     location: Location | None = None
+    road_surface: str | None = None  # None: the log's weather says (road_surface_of)
+    winter_tires: bool = False
+    wind_speed_mps: float = PUBLIC_ROAD_WIND_SPEED_MPS
 
 
 @dataclass(frozen=True)
@@ -130,9 +142,18 @@ def prepare(trip: Trip, options: ReplayOptions = ReplayOptions()) -> TripRun:
         hvac_on=True,
         cabin_temp_c=start_ambient,
         cabin_solar_gain_w=solar_gain_w(trip, options.location) or 0.0,
+        road_surface=options.road_surface or road_surface_of(trip),
+        winter_tires=options.winter_tires,
+        wind_speed_mps=options.wind_speed_mps,
     )
     setpoint = _first(options.cabin_setpoint_c, meta.cabin_setpoint_c)
     return TripRun(cycle, conditions, setpoint, trip)
+
+
+def road_surface_of(trip: Trip) -> str:
+    """The road a log was driven on, from its weather: wet in rain (RAIN_WEATHER), else dry
+    public asphalt (a log without weather too)."""
+    return "wet" if trip.metadata.weather in RAIN_WEATHER else PUBLIC_ASPHALT
 
 
 def solar_gain_w(trip: Trip, location: Location | None) -> float | None:
@@ -212,6 +233,9 @@ def summarise(spec: VehicleSpec, run: TripRun, totals: np.ndarray, trace: np.nda
         "cabin_setpoint_c": with_setpoint(spec, run.cabin_setpoint_c).thermal.cabin_setpoint_c,
         "weather": run.trip.metadata.weather,
         "cabin_solar_gain_w": run.conditions.cabin_solar_gain_w,
+        "road_surface": run.conditions.road_surface,
+        "winter_tires": run.conditions.winter_tires,
+        "wind_speed_mps": run.conditions.wind_speed_mps,
         "start_soc_pct": float(frame["predicted_soc_pct"].iloc[0]),
         "predicted_battery_energy_kwh": predicted_kwh,
         "predicted_consumption_kwh_per_100km": _per_100km(predicted_kwh, distance_km),

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from bevsim.engine.facade import SURFACE_ROLLING_FACTOR
 from bevsim.spec import VehicleSpec
 from bevsim.trips.model import Trip
 from bevsim.trips.replay import ReplayOptions, TripResult, replay
@@ -54,6 +55,7 @@ def row(trip: Trip, result: TripResult) -> dict:
         "predicted_rest_kwh": s["predicted_battery_energy_kwh"] - predicted_hvac,
         "standstill_12v_w": _standstill_load_w(f, standing),
         "accessory_w": s["accessory_energy_kwh"] * 3.6e6 / s["duration_s"],
+        "road_surface": s["road_surface"],
     }
 
 
@@ -111,7 +113,15 @@ def why(r: pd.Series, target_pct: float) -> str:
 
 def _rest_reason(r: pd.Series, d_rest: float) -> str:
     if d_rest > 0:
-        return "the model drives with more energy than the car (road load or losses too high)"
+        reason = "the model drives with more energy than the car (road load or losses too high)"
+        if r.get("road_surface") == "wet":
+            reason += (
+                "; the log's weather is rain, so the road is taken wet throughout (tyres' rolling"
+                f" force {SURFACE_ROLLING_FACTOR['wet']:.2f} x the test track's,"
+                " docs/research/road_conditions.md), while the log says neither how wet nor for"
+                " how long"
+            )
+        return reason
     reasons = []
     if r["mean_speed_kmh"] < 40.0:
         reasons.append(

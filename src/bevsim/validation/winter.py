@@ -8,7 +8,8 @@ the thermal fields the row sets:
   procedure at the cold and the reference ambient [degC];
 - a constant-speed drive to depletion (a ramp, an hour at the speed, a stop, back to back,
   broken off as the CLTC's 4 s rule) through the façade, at curb mass + the row's load [kg]
-  with its occupants;
+  with its occupants, on a public road: the row's surface, tyres and wind, else the public-road
+  defaults (bevsim.engine.road_conditions: dry public asphalt, mean wind);
 - parked heating: the car standing at the cold ambient with the cabin held at its setpoint,
   the mean battery power of the HVAC, the pack's heater and the base loads [kW].
 
@@ -26,7 +27,12 @@ import numpy as np
 import pandas as pd
 
 from bevsim.cycles import Cycle, load_cycle
-from bevsim.engine.facade import compile_vehicles, run_cycle
+from bevsim.engine.facade import (
+    PUBLIC_ASPHALT,
+    PUBLIC_ROAD_WIND_SPEED_MPS,
+    compile_vehicles,
+    run_cycle,
+)
 from bevsim.procedures.depletion import drive_to_depletion
 from bevsim.procedures.range_common import Environment, range_rows
 from bevsim.procedures.registry import get_procedure
@@ -71,7 +77,13 @@ def constant_speed_depletion(
     ``ambient_c`` [degC]."""
     env = Environment(ambient_c, figure.hvac_on, figure.precondition)
     conditions = replace(
-        env.conditions(spec, spec.mass.curb_kg + figure.load_kg), occupants=figure.occupants
+        env.conditions(spec, spec.mass.curb_kg + figure.load_kg),
+        occupants=figure.occupants,
+        road_surface=figure.road_surface or PUBLIC_ASPHALT,
+        winter_tires=figure.winter_tires,
+        wind_speed_mps=PUBLIC_ROAD_WIND_SPEED_MPS
+        if figure.wind_speed_mps is None
+        else figure.wind_speed_mps,
     )
     cycle = constant_speed_cycle(figure.speed_kmh)
     result = drive_to_depletion([spec], cycle, [conditions], BREAK_OFF_S, cycle.name)

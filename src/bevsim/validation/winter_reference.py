@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bevsim.engine.facade import MAX_WIND_SPEED_MPS, SURFACE_ROLLING_FACTOR
 from bevsim.errors import BevsimError
 from bevsim.yamlfile import read_yaml_file
 
@@ -29,6 +30,8 @@ REQUIRED = ("id", "vehicle_id", "kind", "published", "tolerance", "compared", "c
 REQUIRED += ("drive", "ambient_c", "hvac_on", "precondition", "source")
 OPTIONAL = ("car_note", "speed_kmh", "baseline", "reference_ambient_c", "baseline_procedure")
 OPTIONAL += ("occupants", "load_kg", "duration_h", "thermal", "why_missed")
+ROAD_FIELDS = ("road_surface", "winter_tires", "wind_speed_mps")
+OPTIONAL += ROAD_FIELDS
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,9 @@ class WinterFigure:
     duration_h: float = 2.0
     thermal: tuple[tuple[str, str], ...] = ()
     why_missed: str = ""
+    road_surface: str | None = None  # None: the public-road default (constant-speed drives)
+    winter_tires: bool = False
+    wind_speed_mps: float | None = None  # None: the public-road default
 
     @property
     def is_retention(self) -> bool:
@@ -142,6 +148,25 @@ def _drive_fields(where: str, row: dict, fields: dict) -> dict:
         out["load_kg"] = _number(where, row, "load_kg", 0.0, 1000.0, strict=False)
     if "duration_h" in row:
         out["duration_h"] = _number(where, row, "duration_h", 0.0, 24.0)
+    return out | _road_fields(where, row, drive)
+
+
+def _road_fields(where: str, row: dict, drive: str) -> dict:
+    """The road's surface, winter tyres and wind of a road drive (constant_speed) only."""
+    given = [k for k in ROAD_FIELDS if k in row]
+    if given and drive != "constant_speed":
+        raise BevsimError(f"{where}: {', '.join(given)}: for constant_speed (road) drives only")
+    out: dict = {}
+    if "road_surface" in row:
+        out["road_surface"] = _choice(where, row, "road_surface", tuple(SURFACE_ROLLING_FACTOR))
+    if "winter_tires" in row:
+        if not isinstance(row["winter_tires"], bool):
+            raise BevsimError(f"{where}: winter_tires: expected true or false")
+        out["winter_tires"] = row["winter_tires"]
+    if "wind_speed_mps" in row:
+        out["wind_speed_mps"] = _number(
+            where, row, "wind_speed_mps", 0.0, MAX_WIND_SPEED_MPS, strict=False
+        )
     return out
 
 

@@ -33,6 +33,7 @@ RoadLoadColumns = namedtuple(
         "f0_n",
         "f1_n_per_mps",
         "f2_n_per_mps2",
+        "wind_drag_force_n",
     ),
 )
 """Where a row keeps the road-load parameters: column indices by name."""
@@ -51,15 +52,19 @@ KERNEL_COLUMNS = road_load_columns(PARAM_COLUMNS)
 def road_forces_n(p, cols, v, cos_t, sin_t, rolling_share, tire_factor):
     """Aero, rolling and grade forces [N] at speed ``v`` [m/s] on a slope (cosine, sine);
     ``cols``: where p keeps the road-load parameters (RoadLoadColumns); ``rolling_share``: 1
-    while rolling, 0 at rest (no rolling resistance); ``tire_factor`` [-] on the rolling
-    coefficient or f0 (1: the warmed-up tires they are compiled for)."""
+    while rolling, 0 at rest (no rolling resistance, nor the wind's drag); ``tire_factor`` [-]
+    on the rolling coefficient or f0 (1: the warmed-up tires they are compiled for). A mean
+    wind's drag (a compiled constant, engine/road_conditions.py) is part of the aero force."""
+    wind = rolling_share * param(p, cols.wind_drag_force_n)
     if param(p, cols.use_road_load) > 0.5:
-        aero = param(p, cols.f2_n_per_mps2) * v * v
+        aero = param(p, cols.f2_n_per_mps2) * v * v + wind
         rolling = rolling_share * (
             param(p, cols.f0_n) * tire_factor * cos_t + param(p, cols.f1_n_per_mps) * v
         )
     else:
-        aero = 0.5 * param(p, cols.air_density_kg_per_m3) * param(p, cols.drag_area_m2) * v * v
+        aero = (
+            0.5 * param(p, cols.air_density_kg_per_m3) * param(p, cols.drag_area_m2) * v * v + wind
+        )
         rolling = (
             rolling_share
             * tire_factor
