@@ -127,7 +127,8 @@ def _rest_reason(r: pd.Series, d_rest: float) -> str:
         reasons.append(
             f"urban stop-and-go ({r['mean_speed_kmh']:.0f} km/h mean, "
             f"{r['stops_per_km']:.1f} stops/km), where the logged pack power exceeds the model's "
-            "in every acceleration (drive-unit losses at high torque and low speed)"
+            "in the accelerations by more than drive-unit losses can explain (the launches at "
+            "high torque carry 1-6 % of the miss: docs/research/drive_unit_maps.md)"
         )
     else:
         reasons.append("drive energy under-predicted")
