@@ -75,6 +75,13 @@ PANEL_LIBRARY = "Library"
 EXIT_INPUT_ERROR = 2
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document instead.")]
+WinterTiresOption = Annotated[
+    bool, typer.Option("--winter-tires", help="Winter tyres instead of the car's own.")
+]
+WindOption = Annotated[
+    float,
+    typer.Option("--wind-mps", help="Mean wind at the car's height, m/s, of random direction."),
+]
 VehicleArgument = Annotated[str, typer.Argument(help="Library id or vehicle YAML path.")]
 VehiclesArgument = Annotated[
     list[str], typer.Argument(help="Library ids or vehicle YAML paths.", show_default=False)

@@ -14,6 +14,8 @@ from bevsim.cli.app import (
     PLOT_SUFFIXES,
     JsonOption,
     VehicleArgument,
+    WindOption,
+    WinterTiresOption,
     app,
     check_output_path,
     console,
@@ -134,13 +136,8 @@ def trip_command(
             + f" (default: wet where the log's weather is rain, else {PUBLIC_ASPHALT}).",
         ),
     ] = None,
-    winter_tires: Annotated[
-        bool, typer.Option("--winter-tires", help="Winter tyres instead of the car's own.")
-    ] = False,
-    wind_mps: Annotated[
-        float,
-        typer.Option("--wind-mps", help="Mean wind at the car's height, m/s, of random direction."),
-    ] = PUBLIC_ROAD_WIND_SPEED_MPS,
+    winter_tires: WinterTiresOption = False,
+    wind_mps: WindOption = PUBLIC_ROAD_WIND_SPEED_MPS,
     as_json: JsonOption = False,
 ) -> None:
     """Replay logged trips: predicted pack energy, consumption, SoC and where the energy went;

@@ -12,6 +12,8 @@ from bevsim.cli.app import (
     PLOT_SUFFIXES,
     JsonOption,
     VehiclesArgument,
+    WindOption,
+    WinterTiresOption,
     app,
     check_output_path,
     console,
@@ -76,13 +78,8 @@ def winter_command(
             + " (default: the dyno's coast-down track).",
         ),
     ] = TEST_TRACK,
-    winter_tires: Annotated[
-        bool, typer.Option("--winter-tires", help="Winter tyres instead of the car's own.")
-    ] = False,
-    wind_mps: Annotated[
-        float,
-        typer.Option("--wind-mps", help="Mean wind at the car's height, m/s, random direction."),
-    ] = 0.0,
+    winter_tires: WinterTiresOption = False,
+    wind_mps: WindOption = 0.0,
     plot: Annotated[Path | None, typer.Option(help="Plot retention vs temperature.")] = None,
     as_json: JsonOption = False,
 ) -> None:
