@@ -151,9 +151,9 @@ def five_cycle_section(table) -> list[str]:
         "is held to the cells' 10-s pulse limit (chemistry `max_regen_c_rate`, a PyBaMM plating-",
         "onset derivation, docs/research/winter.md 6.7), the pack heater runs only until the",
         "cells reach the driving threshold (-5 degC class-typical, winter.md 6.3; the Leaf's",
-        "0.3 kW warmer starts at -20 degC by its manual, so it stays off at 20 degF), and the",
-        "cabin heat at 20 degF roughly doubles bags 2 and 3. The factor is what bevsim's physics",
-        "gives; nothing is fitted to the published ratio.",
+        "warmer starts at -20 degC by its manual, so it stays off at 20 degF), and the cabin",
+        "heat at 20 degF roughly doubles bags 2 and 3. The factor is what bevsim's physics gives;",
+        "nothing is fitted to the published ratio.",
         "",
     ]
     return lines
