@@ -137,6 +137,7 @@ CHEMS = {
         ea0=17_000.0,
         ea1=35_000.0,
         capacity_fraction=[0.65, 0.78, 0.85, 0.91, 0.96, 1.00, 1.01, 1.01],
+        # 0 at and below 0 C: no cell datasheet found gives a sub-zero charge current (survey in SOURCES.md)
         max_charge=[0.0, 0.0, 0.0, 0.0, 0.5, 2.0, 2.0, 0.5],
         max_discharge=[0.5, 1.5, 2.0, 3.0, 4.0, 4.0, 4.0, 2.0],
         # allowed DC charge C-rate over CHARGE_SOC at 25-40 C (the warm taper)
@@ -161,6 +162,7 @@ CHEMS = {
         ea0=17_000.0,
         ea1=35_000.0,
         capacity_fraction=[0.60, 0.89, 0.95, 0.975, 0.99, 1.00, 1.01, 1.01],
+        # 0 at and below 0 C, as lfp (SOURCES.md survey: NMC/Ni-rich datasheets charge from 0 C only)
         max_charge=[0.0, 0.0, 0.0, 0.0, 1.0, 4.0, 4.0, 1.0],
         max_discharge=[0.5, 1.5, 2.5, 4.0, 5.0, 5.0, 5.0, 3.0],
         charge_taper=[2.0, 4.0, 4.0, 4.0, 4.0, 4.0, 3.6, 3.0, 2.2, 1.2, 0.5],
