@@ -131,11 +131,12 @@ def _rms(rows: list[dict], key: str) -> float | None:
 def derive(cars: list[dict]) -> dict:
     """The class default of one chemistry's cars in the SHIPPED form: grid, values, spread
     (lowest and highest car), per-car errors and the leave-one-car-out error of each form."""
-    loo = {form: _rms(car_errors(cars, form), "leave_one_car_out_error_pct") for form in FORMS}
+    errors = {form: car_errors(cars, form) for form in FORMS}
+    loo = {form: _rms(errors[form], "leave_one_car_out_error_pct") for form in FORMS}
     if min(FORMS, key=lambda f: loo[f]) != SHIPPED:
         raise SystemExit(f"leave-one-car-out errors {loo}: {SHIPPED} is no longer the better form")
     values = np.array([on_grid(car, SHIPPED) for car in cars])
-    rows = car_errors(cars, SHIPPED)
+    rows = errors[SHIPPED]
     return {
         "soc": [round(float(s) / 100.0, 2) for s in GRID_PCT],
         "power_fraction": [round(float(v), 3) for v in class_default(cars, SHIPPED)],

@@ -18,9 +18,9 @@ balance, and compares Ea with the cell's own charge-transfer activation energy (
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import tempfile
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -28,7 +28,10 @@ import yaml
 from bevsim.chemistry import load_chemistry
 from bevsim.engine.compile import pack_heat_capacity_j_per_k
 from bevsim.procedures.dc_charge import dc_charge_run
-from bevsim.spec import load_vehicle, pack_of
+from bevsim.spec import load_vehicle, pack_of, vehicle_from_dict
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import derive_chemistry_tables as TABLES  # noqa: E402
 
 CAR = "ms11-naion"
 SESSION = (0.30, 0.80, 250.0, -30.0)
@@ -39,18 +42,6 @@ TOLERANCE_MIN = 0.02
 SHIPPED = Path("src/bevsim/chemistry/data/sodium-ion.yaml")
 
 
-def _tables_tool():
-    path = Path(__file__).resolve().parent / "derive_chemistry_tables.py"
-    spec = importlib.util.spec_from_file_location("_derive_chemistry_tables", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-TABLES = _tables_tool()
-
-
 def cold_rows(ea_j_per_mol: float) -> list[list[float]]:
     """The sodium-ion DC map [C] (rows TABLES.TEMP_C, columns TABLES.CHARGE_SOC) at ``ea``."""
     return TABLES.charge_map(TABLES.CHEMS["sodium-ion"] | {"charge_cold_ea": ea_j_per_mol})
@@ -58,20 +49,26 @@ def cold_rows(ea_j_per_mol: float) -> list[list[float]]:
 
 def session(ea_j_per_mol: float, workdir: Path) -> dict:
     """The claim's session of CAR with the map at ``ea_j_per_mol`` [J/mol]: its summary."""
-    data = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
-    data["charge_c_rate_map"]["c_rate"] = cold_rows(ea_j_per_mol)
+    data = dict(_shipped_chemistry())
+    data["charge_c_rate_map"] = dict(data["charge_c_rate_map"], c_rate=cold_rows(ea_j_per_mol))
     path = workdir / f"sodium-ion-ea-{ea_j_per_mol:.3f}.yaml"  # one file per trial (cached)
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    base = load_vehicle(CAR)
-    spec = base.model_dump()
+    spec = load_vehicle(CAR).model_dump()
     spec["battery"]["chemistry"] = str(path)
-    return dc_charge_run(type(base).model_validate(spec), *SESSION).summary
+    return dc_charge_run(vehicle_from_dict(spec), *SESSION).summary
 
 
-def solve(workdir: Path) -> tuple[float, dict]:
-    """Bisect Ea until the session takes CLAIM_MIN (longer sessions at higher Ea)."""
+@cache
+def _shipped_chemistry() -> dict:
+    """The shipped sodium-ion chemistry file, read once (each trial copies it)."""
+    return yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+
+
+def solve(workdir: Path, at_low: dict) -> tuple[float, dict]:
+    """Bisect Ea until the session takes CLAIM_MIN (longer sessions at higher Ea); ``at_low``
+    is the session at the bracket's low end."""
     low, high = EA_BRACKET_J_PER_MOL
-    if not session(low, workdir)["time_min"] < CLAIM_MIN < session(high, workdir)["time_min"]:
+    if not at_low["time_min"] < CLAIM_MIN < session(high, workdir)["time_min"]:
         raise SystemExit(f"the claim's {CLAIM_MIN} min is not inside the Ea bracket")
     while True:
         mid = 0.5 * (low + high)
@@ -86,8 +83,8 @@ def main() -> int:
     chem = load_chemistry("sodium-ion")
     heat_capacity = pack_heat_capacity_j_per_k(pack_of(spec), chem)
     with tempfile.TemporaryDirectory() as tmp:
-        before = session(0.0, Path(tmp))
-        ea, after = solve(Path(tmp))
+        before = session(EA_BRACKET_J_PER_MOL[0], Path(tmp))
+        ea, after = solve(Path(tmp), before)
     heater_kw = spec.thermal.battery_heater_kw
     print(f"pack heat capacity {heat_capacity / 1e3:.0f} kJ/K, heater {heater_kw:g} kW")
     for label, s in (("without the cold law", before), (f"Ea = {ea:.0f} J/mol", after)):

@@ -44,10 +44,15 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / OUT.parent / "benchmarks.yaml
 there); tests/spec/test_motor_maps.py checks the maps against the same file."""
 
 
+def named_targets(path: Path = BENCHMARKS) -> dict[str, tuple[float, float, float]]:
+    """(speed fraction, torque fraction, drive-unit efficiency) of each sourced point, by name."""
+    points = read_yaml_file(path, "motor-map benchmark file")["points"]
+    return {p["name"]: (float(p["s"]), float(p["t"]), float(p["efficiency"])) for p in points}
+
+
 def targets(path: Path = BENCHMARKS) -> list[tuple[float, float, float]]:
     """(speed fraction, torque fraction, drive-unit efficiency) of each sourced point."""
-    points = read_yaml_file(path, "motor-map benchmark file")["points"]
-    return [(float(p["s"]), float(p["t"]), float(p["efficiency"])) for p in points]
+    return list(named_targets(path).values())
 
 
 TARGETS = targets()
@@ -76,31 +81,48 @@ def fit():
     return coef
 
 
+def igbt_coefficients(coef):
+    """The loss coefficients with a silicon IGBT inverter: switching (c_sw) and electronics
+    (c_0) times IGBT_INVERTER_LOSS_FACTOR."""
+    igbt = coef.copy()
+    igbt[1:3] *= IGBT_INVERTER_LOSS_FACTOR
+    return igbt
+
+
+def write_grid(path: Path, header: list[str], efficiency) -> None:
+    """Write a normalised map: ``header`` comment lines, then ``efficiency(s, t)`` [-] on
+    GRID x GRID."""
+    lines = [*header, "speed_fraction,torque_fraction,efficiency"]
+    for s in GRID:
+        for t in GRID:
+            lines.append(f"{s:.2f},{t:.2f},{efficiency(s, t):.4f}")
+    path.write_text("\n".join(lines) + "\n")
+
+
+def efficiency(s, t, coef):
+    """Drive-unit efficiency [-] at normalised speed s and torque t."""
+    p = s * t
+    return p / (p + losses(s, t, coef))
+
+
 def write_map(path: Path, coef, inverter: str) -> None:
     """Write the normalised efficiency map of the loss coefficients ``coef`` to ``path``."""
-    lines = [
+    header = [
         f"# Built-in PMSM + {inverter} inverter drive-unit efficiency map, normalised",
         "# made by tools/make_default_motor_map.py",
         "# loss coefficients c_cu, c_sw, c_0, c_h, c_e = "
         f"{', '.join(f'{c:.5f}' for c in coef)}; c_w = {WINDAGE}",
-        "speed_fraction,torque_fraction,efficiency",
     ]
-    for s in GRID:
-        for t in GRID:
-            p = s * t
-            lines.append(f"{s:.2f},{t:.2f},{p / (p + losses(s, t, coef)):.4f}")
-    path.write_text("\n".join(lines) + "\n")
+    write_grid(path, header, lambda s, t: efficiency(s, t, coef))
 
 
 def main():
     coef = fit()
     write_map(OUT, coef, "SiC")
-    igbt = coef.copy()
-    igbt[1:3] *= IGBT_INVERTER_LOSS_FACTOR
+    igbt = igbt_coefficients(coef)
     write_map(OUT_IGBT, igbt, "Si IGBT")
     for s, t, target in TARGETS:
-        p = s * t
-        sic, si = (p / (p + losses(s, t, c)) for c in (coef, igbt))
+        sic, si = (efficiency(s, t, c) for c in (coef, igbt))
         print(f"s={s} t={t}: target {target}, SiC map {sic:.4f}, IGBT map {si:.4f}")
 
 

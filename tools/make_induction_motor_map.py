@@ -45,7 +45,15 @@ import numpy as np
 from scipy.optimize import brentq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_default_motor_map import GRID, IGBT_INVERTER_LOSS_FACTOR, WINDAGE, fit  # noqa: E402
+from make_default_motor_map import (  # noqa: E402
+    GRID,
+    TARGETS,
+    WINDAGE,
+    fit,
+    igbt_coefficients,
+    named_targets,
+    write_grid,
+)
 
 OUT = {
     "sic": Path("src/bevsim/spec/data/motor_maps/induction-sic.csv"),
@@ -54,8 +62,7 @@ OUT = {
 BASE_SPEED = 1.0 / 3.3
 ROTOR_TO_STATOR_COPPER = 0.8
 MAGNETISING_CURRENT = 0.45
-HIGHWAY_POINT = (0.30, 0.033)
-PMSM_HIGHWAY_EFFICIENCY = 0.865
+*HIGHWAY_POINT, PMSM_HIGHWAY_EFFICIENCY = named_targets()["highway cruise"]
 HIGHWAY_GAP = 0.04
 PEAK_RANGE = (0.93, 0.95)
 FLUX_LEVELS = np.linspace(0.02, 1.0, 491)
@@ -96,24 +103,19 @@ def fit_flux_min(coef):
 
 def write_map(path: Path, coef, flux_min: float, inverter: str) -> None:
     """Write the normalised IM efficiency map to ``path``."""
-    lines = [
+    header = [
         f"# Built-in induction machine + {inverter} inverter drive-unit efficiency map, normalised",
         "# made by tools/make_induction_motor_map.py",
         "# PMSM-map terms c_cu, c_sw, c_0, c_h, c_e = "
         f"{', '.join(f'{c:.5f}' for c in coef)}; rotor/stator copper {ROTOR_TO_STATOR_COPPER}; "
         f"magnetising current {MAGNETISING_CURRENT}; flux floor {flux_min:.3f}",
-        "speed_fraction,torque_fraction,efficiency",
     ]
-    for s in GRID:
-        for t in GRID:
-            lines.append(f"{s:.2f},{t:.2f},{efficiency(s, t, coef, flux_min):.4f}")
-    path.write_text("\n".join(lines) + "\n")
+    write_grid(path, header, lambda s, t: efficiency(s, t, coef, flux_min))
 
 
 def main():
     sic = fit()
-    igbt = sic.copy()
-    igbt[1:3] *= IGBT_INVERTER_LOSS_FACTOR
+    igbt = igbt_coefficients(sic)
     flux_min = fit_flux_min(sic)
     peak = max(efficiency(s, t, sic, flux_min) for s in GRID for t in GRID)
     if not PEAK_RANGE[0] <= peak <= PEAK_RANGE[1]:
@@ -121,7 +123,7 @@ def main():
     write_map(OUT["sic"], sic, flux_min, "SiC")
     write_map(OUT["igbt"], igbt, flux_min, "Si IGBT")
     print(f"flux floor {flux_min:.3f}; peak efficiency (SiC) {peak:.4f}")
-    for s, t in ((0.10, 0.04), HIGHWAY_POINT, (0.35, 0.45), (0.25, 1.0), (0.80, 0.05)):
+    for s, t, _ in TARGETS:
         print(
             f"s={s} t={t}: SiC {efficiency(s, t, sic, flux_min):.4f}, "
             f"IGBT {efficiency(s, t, igbt, flux_min):.4f}"

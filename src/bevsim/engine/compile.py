@@ -236,6 +236,7 @@ def _param_row(
     tire_n = spec.tires.rolling_resistance_coefficient * mass_kg * GRAVITY_MPS2
     tire_rise_k = equilibrium_rise_k(cond.ambient_temp_c)
     coast_tire_share = tire_share_of_rolling(spec, tire_n, cond.ambient_temp_c)
+    coast_road_factor = 1.0 + coast_tire_share * (road - 1.0)  # the road moves the tires' share
     values = {
         "mass_kg": mass_kg,
         "inertial_mass_kg": mass_kg + spec.mass.rotating_kg,
@@ -251,7 +252,7 @@ def _param_row(
         # the road's factor moves the tires' share of f0 too (road_conditions)
         "f0_n": road_load.f0_n
         * coast_down_f0_factor(cond.ambient_temp_c, tire_n / road_load.f0_n)
-        * (1.0 + coast_tire_share * (road - 1.0))
+        * coast_road_factor
         if road_load and road_load.f0_n > 0.0
         else 0.0,
         "f1_n_per_mps": road_load.f1_n_per_kmh * KMH_PER_MPS if road_load else 0.0,
@@ -289,7 +290,7 @@ def _param_row(
         "tire_initial_temp_c": cond.tire_temperature_c,
         "tire_warm_temp_c": cond.ambient_temp_c + tire_rise_k,
         "tire_rise_k": tire_rise_k,
-        "tire_share_of_rolling": coast_tire_share * road / (1.0 + coast_tire_share * (road - 1.0)),
+        "tire_share_of_rolling": coast_tire_share * road / coast_road_factor,
         "initial_soc": initial_soc,
         **_thermal_values(spec, cond, pack, chem),
     }

@@ -73,7 +73,12 @@ def winter_test(
     frames = []
     for temp in temps:
         env = Environment(
-            temp, hvac_on, precondition, road_surface, winter_tires, float(wind_speed_mps)
+            ambient_temp_c=temp,
+            hvac_on=hvac_on,
+            precondition=precondition,
+            road_surface=road_surface,
+            winter_tires=winter_tires,
+            wind_speed_mps=float(wind_speed_mps),
         )
         rows = run(specs, env)
         rows["precondition"] = precondition

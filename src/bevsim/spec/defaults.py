@@ -25,14 +25,11 @@ def defaults_used(model: BaseModel, prefix: str = "") -> list[DefaultUsed]:
     for name, field in type(model).model_fields.items():
         path = f"{prefix}{name}"
         value = getattr(model, name)
-        if name not in model.model_fields_set:
-            if isinstance(value, BaseModel):
-                out.extend(defaults_used(value, f"{path}."))
-            elif value is not None:
-                out.append(DefaultUsed(path, value, field.description or ""))
-            continue
         if isinstance(value, BaseModel):
             out.extend(defaults_used(value, f"{path}."))
+        elif name not in model.model_fields_set:
+            if value is not None:
+                out.append(DefaultUsed(path, value, field.description or ""))
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 if isinstance(item, BaseModel):

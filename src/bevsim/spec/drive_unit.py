@@ -25,6 +25,7 @@ from bevsim.spec.loss_map import loss_map
 from bevsim.spec.motor_map import (
     BUILT_IN_MAPS,
     built_in_map_name,
+    load_built_in_map,
     load_efficiency_map,
     loss_scale_w,
 )
@@ -214,8 +215,7 @@ def _unit_loss(
 
 def _normalised_map(unit: UnitRatio):
     if unit.map_source in BUILT_IN_MAPS:
-        machine, inverter = unit.map_source.split("-")
-        return load_efficiency_map(None, inverter, machine)
+        return load_built_in_map(unit.map_source)
     return load_efficiency_map(unit.map_source).normalised(*unit.map_rating)
 
 

@@ -87,8 +87,13 @@ def load_efficiency_map(
     """A map CSV by path, or (``None``) the built-in map of the ``machine`` technology with the
     ``inverter`` semiconductor (see :func:`built_in_map_name`)."""
     if path is None:
-        return _read_map(_builtin_map_path(built_in_map_name(machine, inverter)))
+        return load_built_in_map(built_in_map_name(machine, inverter))
     return _read_map(str(path))
+
+
+def load_built_in_map(name: str) -> EfficiencyMap:
+    """A built-in map by its name (one of BUILT_IN_MAPS, e.g. 'induction-igbt')."""
+    return _read_map(_builtin_map_path(name))
 
 
 def _is_number(text: str) -> bool:

@@ -33,6 +33,7 @@ from bevsim.engine.facade import (
     compile_vehicles,
     run_cycle,
 )
+from bevsim.procedures import cltc, wltp
 from bevsim.procedures.depletion import drive_to_depletion
 from bevsim.procedures.range_common import Environment, range_rows
 from bevsim.procedures.registry import get_procedure
@@ -75,15 +76,18 @@ def constant_speed_depletion(
 ) -> pd.Series:
     """Range row (range_rows' columns) of the row's constant-speed drive to depletion at
     ``ambient_c`` [degC]."""
-    env = Environment(ambient_c, figure.hvac_on, figure.precondition)
-    conditions = replace(
-        env.conditions(spec, spec.mass.curb_kg + figure.load_kg),
-        occupants=figure.occupants,
+    env = Environment(
+        ambient_c,
+        figure.hvac_on,
+        figure.precondition,
         road_surface=figure.road_surface or PUBLIC_ASPHALT,
         winter_tires=figure.winter_tires,
         wind_speed_mps=PUBLIC_ROAD_WIND_SPEED_MPS
         if figure.wind_speed_mps is None
         else figure.wind_speed_mps,
+    )
+    conditions = replace(
+        env.conditions(spec, spec.mass.curb_kg + figure.load_kg), occupants=figure.occupants
     )
     cycle = constant_speed_cycle(figure.speed_kmh)
     result = drive_to_depletion([spec], cycle, [conditions], BREAK_OFF_S, cycle.name)
@@ -215,15 +219,13 @@ def ms11_energy_breakdown(procedure: str = "cltc", temps_c=(23.0, *MS11_TEMPS_C)
     the regenerated shaft energy [kWh/100 km], the window energy left unreachable at the
     cut-off [kWh] (gross energy times the SOC left above soc_min) and the end cell temperature
     [degC]. Columns: item, vehicle_id, ambient_temp_c, value."""
-    from bevsim.procedures import cltc, wltp
-
     module = {"cltc": cltc, "wltp": wltp}[procedure]
     specs = [load_vehicle(vid) for vid in MS11]
+    cycle = load_cycle(module.CYCLE)
     rows = []
     for temp in temps_c:
         env = Environment(temp, hvac_on=True)
         conditions = [env.conditions(s, module.test_mass_kg(s)) for s in specs]
-        cycle = load_cycle(module.CYCLE)
         drive = drive_to_depletion(specs, cycle, conditions, module.BREAK_OFF_S, procedure).drive
         for spec, (_, total) in zip(specs, drive.iterrows(), strict=True):
             per_100km = 100.0 / (total["distance_m"] / 1000.0)

@@ -9,7 +9,7 @@ and the field with what was expected.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +26,7 @@ THERMAL_FIELDS = {
     "cabin_heating": ("heat_pump", "ptc"),
     "cabin_recirculation": ("fog_limited", "fresh_air"),
 }
-REQUIRED = ("id", "vehicle_id", "kind", "published", "tolerance", "compared", "conditions")
-REQUIRED += ("drive", "ambient_c", "hvac_on", "precondition", "source")
-OPTIONAL = ("car_note", "speed_kmh", "baseline", "reference_ambient_c", "baseline_procedure")
-OPTIONAL += ("occupants", "load_kg", "duration_h", "thermal", "why_missed")
 ROAD_FIELDS = ("road_surface", "winter_tires", "wind_speed_mps")
-OPTIONAL += ROAD_FIELDS
 
 
 @dataclass(frozen=True)
@@ -69,6 +64,12 @@ class WinterFigure:
     def is_retention(self) -> bool:
         """Whether the figure is a retention (a fraction compared in percentage points)."""
         return self.kind != "parked_heating_power"
+
+
+REQUIRED = tuple(f.name for f in fields(WinterFigure) if f.default is MISSING)
+"""A row's keys without a default (WinterFigure's order)."""
+OPTIONAL = tuple(f.name for f in fields(WinterFigure) if f.default is not MISSING)
+"""A row's keys with a default."""
 
 
 def load_winter_figures(path: str | Path) -> list[WinterFigure]:
