@@ -444,7 +444,8 @@ def compile_performance(spec: VehicleSpec, conditions: Conditions) -> Performanc
     """Compile a spec and test conditions (added mass, temperatures, start SOC, air)."""
     # Everything the drive-cycle kernel also uses comes from its compile step (test load, cold
     # tires, air density, autonomy pod drag and sensor power), so the two cannot drift apart.
-    row = compile_vehicles([spec], conditions).params[0]
+    batch = compile_vehicles([spec], conditions)
+    row = batch.params[0]
     shared = {name: row[getattr(P, name)] for name in VEHICLE_COLUMNS if hasattr(P, name)}
     drive = spec.drive
     chassis = spec.chassis
@@ -472,19 +473,18 @@ def compile_performance(spec: VehicleSpec, conditions: Conditions) -> Performanc
         # a multi-speed unit at full throttle: first gear's wheel torque up to the speed where
         # its power limit takes over, top gear's reach above it (the envelope of its gears);
         # its losses are looked up at the top gear's motor speed
-        gears = motor.gears(drive.gear_ratio)
+        top_gear = motor.gears(drive.gear_ratio)[-1]
         motors[i] = (
             0.0 if motor.axle == "front" else 1.0,
             peak_w,
-            motor.peak_torque_nm * (gears[0] / gears[-1]),
+            motor.wheel_rating(drive.gear_ratio)[0] / top_gear,
             w_max,
             motor_loss_scale_w(motor),
             float(i),
-            gears[-1],
+            top_gear,
         )
     # the kernel's own parameter row and tables: the pack helpers read them
-    batch = compile_vehicles([spec], conditions)
-    pack_row = np.ascontiguousarray(batch.params[0])
+    pack_row = np.ascontiguousarray(row)
     soc0 = float(pack_row[P.initial_soc])
     return PerformanceSetup(vehicle, motors, np.stack(maps), pack_row, batch.tables, soc0)
 

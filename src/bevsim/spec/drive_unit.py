@@ -123,10 +123,7 @@ def equivalent_drive_unit(motors: Sequence[Motor], gear_ratio: float) -> Equival
         return EquivalentDriveUnit(
             power_w, m.peak_torque_nm, m.max_speed_rpm / RPM_PER_RADPS, scales[0], None
         )
-    wheel_torque = [m.peak_torque_nm * g[0] for m, g in zip(motors, gears, strict=True)]
-    wheel_speed = [
-        m.max_speed_rpm / RPM_PER_RADPS / g[-1] for m, g in zip(motors, gears, strict=True)
-    ]
+    wheel_torque, wheel_speed = zip(*(m.wheel_rating(gear_ratio) for m in motors), strict=True)
     total_torque, top_speed, total_scale = sum(wheel_torque), min(wheel_speed), sum(scales)
     units = tuple(
         UnitRatio(

@@ -10,6 +10,7 @@ from typing import Annotated, Literal, Self
 from pydantic import Field, PositiveInt, field_validator, model_validator
 
 from bevsim.spec.strict import StrictModel
+from bevsim.units import RPM_PER_RADPS
 
 
 class Motor(StrictModel):
@@ -99,6 +100,12 @@ class Motor(StrictModel):
         if self.gear_ratios is not None:
             return tuple(self.gear_ratios)
         return (self.gear_ratio or drive_ratio,)
+
+    def wheel_rating(self, drive_ratio: float) -> tuple[float, float]:
+        """This drive unit's rating at the wheels: its peak torque in first gear [N m] and its
+        top speed in top gear [rad/s] (``drive_ratio`` [-] as in :meth:`gears`)."""
+        gears = self.gears(drive_ratio)
+        return self.peak_torque_nm * gears[0], self.max_speed_rpm / RPM_PER_RADPS / gears[-1]
 
 
 class Drive(StrictModel):
