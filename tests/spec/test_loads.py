@@ -55,6 +55,23 @@ def test_each_component_moves_the_total_and_a_given_total_wins():
     assert list(batch.column("accessory_power_w")) == pytest.approx([400.0, 123.0])
 
 
+def test_the_autonomy_stack_draws_through_the_dcdc_converter():
+    ms11 = bevsim.load_vehicle("ms11-lfp")
+    stack_w = ms11.autonomy.compute_power_w + ms11.autonomy.sensor_power
+    assert stack_w > 0
+    bare = ms11.model_copy(update={"autonomy": None})
+    slow_dcdc = vehicle_from_dict(
+        {**ms11.model_dump(exclude_unset=True), "accessories": {"dcdc_efficiency": 0.8}}
+    )
+    batch = compile_vehicles([ms11, bare, slow_dcdc], Conditions())
+    with_stack, without, slow = batch.column("accessory_power_w")
+    eta = ms11.accessories.dcdc_efficiency
+    assert with_stack - without == pytest.approx(stack_w / eta)
+    # the converter's loss on the stack is real: more than the stack's own power
+    assert with_stack - without > stack_w
+    assert slow - slow_dcdc.accessories.driving_power_w == pytest.approx(stack_w / 0.8)
+
+
 def test_accessory_energy_of_a_drive_is_the_power_times_the_cycle_time():
     specs = [_car(), _car({"thermal_pumps_w": 150.0}), _car({"base_power_w": 1000.0})]
     cycle = bevsim.load_cycle("udds")

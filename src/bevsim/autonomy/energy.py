@@ -30,7 +30,8 @@ def autonomy_cost(
     """Range [km] with and without the autonomy stack, per vehicle and procedure.
 
     Columns: vehicle_id, procedure, range_with_km, range_without_km, cost_km
-    (= without - with), cost_pct (of the range without), stack_power_w, roof_drag_area_m2.
+    (= without - with), cost_pct (of the range without), stack_power_w (12 V side),
+    stack_hv_power_w (through the DC-DC converter), roof_drag_area_m2.
     """
     specs = load_vehicles(vehicles)
     bare = [s for s in specs if s.autonomy is None]
@@ -59,6 +60,7 @@ def autonomy_cost(
                 "cost_km": float(cost),
                 "cost_pct": float(100.0 * cost / r["range_km_without"]),
                 "stack_power_w": float(auto.compute_power_w + auto.sensor_power),
+                "stack_hv_power_w": float(by_id[r["vehicle_id"]].autonomy_hv_power_w),
                 "roof_drag_area_m2": float(auto.roof_drag_area_m2),
             }
         )

@@ -276,8 +276,7 @@ def _param_row(
         "motor_map_index": map_index,
         "motor_loss_scale_w": unit.loss_scale_w,
         "regen_min_speed_mps": spec.drive.regen_min_speed_kmh / KMH_PER_MPS,
-        "accessory_power_w": spec.accessories.driving_power_w
-        + (spec.autonomy.compute_power_w + spec.autonomy.sensor_power if spec.autonomy else 0.0),
+        "accessory_power_w": spec.accessories.driving_power_w + spec.autonomy_hv_power_w,
         "chemistry_index": chem_index,
         "cells_in_series": pack.cells_in_series,
         "cells_in_parallel": pack.cells_in_parallel,

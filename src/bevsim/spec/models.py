@@ -367,6 +367,18 @@ class VehicleSpec(StrictModel):
     chassis: Chassis = Chassis()
 
     @property
+    def autonomy_hv_power_w(self) -> float:
+        """HV-side power of the autonomy stack while driving [W]: its compute and sensors draw
+        from the 12 V net, so through the DC-DC converter (accessories.dcdc_efficiency); 0
+        without a stack. Automotive domain controllers and lidars are low-voltage loads (the
+        AT128 takes a 12/24 V vehicle supply [unverified: its manual's section 1.5 was not
+        readable in the stored copy])."""
+        if self.autonomy is None:
+            return 0.0
+        stack_w = self.autonomy.compute_power_w + self.autonomy.sensor_power
+        return stack_w / self.accessories.dcdc_efficiency
+
+    @property
     def charging_standby_w(self) -> float:
         """Power the car's systems draw from the DC bus while it charges [W]:
         charging.standby_power_w, or the accessories' charging components."""
