@@ -15,6 +15,11 @@ temperature the conditions give (soaked at ambient unless warmed up), and while 
 temperature approaches that equilibrium over a warm-up distance, at rest it relaxes toward
 ambient with a cooling time constant (engine/physics/tires.py steps it in the kernel). The
 rolling resistance follows the tire's temperature by the same law, 1 / (1 + a (T - T_ref)).
+
+Measured support (docs/research/winter.md section 8.4): ISO's band, and cold-soaked against
+warmed-up tires near room temperature (tire about 20-25 degC), which the law meets; below about
+20 degC tire temperature it is [unverified]: no measured rolling resistance of cold passenger-car
+tires was found in the stored sources, and the kept form is the steepest reading of ISO's.
 """
 
 from __future__ import annotations
