@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bevsim.engine.facade import Conditions, compile_vehicles
 from bevsim.spec import load_vehicle, pack_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,3 +116,19 @@ def test_the_reference_sessions_name_their_sources():
             assert session["source"] and session["conditions"], vehicle["id"]
             for source in session["source"]:
                 assert f"| {source} |" in sources, source
+
+
+def test_a_cold_session_waits_at_least_as_long_as_its_heater_needs_to_reach_0_degc(table):
+    """A cold-soaked NMC or LFP pack takes no current at or below 0 degC: the wait for first
+    current is at least the heat to bring the pack from the ambient to 0 degC over the heater's
+    power (losses to the cold ambient only lengthen it)."""
+    waits = table[(table["kind"] == "wait_min") & (table["ambient_c"] < 0.0)]
+    assert len(waits)
+    for key, row in waits.iterrows():
+        spec = load_vehicle(LIBRARY / f"{row['vehicle_id']}.yaml")
+        batch = compile_vehicles(
+            [spec], Conditions(ambient_temp_c=row["ambient_c"], cell_temp_c=row["ambient_c"])
+        )
+        heat_j = batch.column("pack_heat_capacity_j_per_k")[0] * (0.0 - row["ambient_c"])
+        min_wait_min = heat_j / (1000.0 * spec.thermal.battery_heater_kw) / 60.0
+        assert min_wait_min <= row["bevsim"] < 2.0 * min_wait_min, key
