@@ -25,6 +25,10 @@ def test_explain_lists_the_defaults_of_a_file_and_not_what_it_sets(tmp_path):
     assert "charging.standby_power_w" not in rows  # an override the file does not give
     assert rows["accessories.charging_low_voltage_load_w"] == "180.0"
     assert rows["accessories.thermal_pumps_w"] == "50.0"
+    # an optional field whose None means a class default is listed with that default
+    assert rows["thermal.pack_heat_recovery"] == "0.5"  # heat-pump car
+    assert rows["thermal.pack_heat_recovery_above_c"] == "15.0"
+    assert rows["thermal.drive_unit_heat_recovery"] == "0.5"
 
 
 def test_explain_of_a_missing_file_is_one_line_and_exit_2(tmp_path):

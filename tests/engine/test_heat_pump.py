@@ -102,3 +102,55 @@ def test_recovered_drive_unit_heat_replaces_electric_heating():
     less = thermal.heating_power_w(p, -10.0, 22.0, 2500.0, 0.0)
     assert abs(warm - less) < 1e-9
     assert thermal.heating_power_w(p, -10.0, 22.0, 300.0, 1000.0) == 0.0
+
+
+def test_pack_offers_its_heat_only_above_the_recovery_threshold():
+    p = _row(-10.0)
+    assert p[P.pack_heat_recovery] == 0.5  # class default of a heat-pump car
+    assert p[P.pack_heat_recovery_above_c] == 15.0
+    assert thermal.pack_heat_offered_w(p, 14.9, 1000.0) == 0.0  # the pack keeps its heat
+    assert thermal.pack_heat_offered_w(p, 15.1, 1000.0) == 500.0
+    assert thermal.pack_heat_offered_w(p, 30.0, -50.0) == 0.0  # RC pair giving energy back
+    assert _row(-10.0, cabin_heating="ptc")[P.pack_heat_recovery] == 0.0
+    leaf = bevsim.load_vehicle("nissan-leaf-sl-plus-62kwh-2022")
+    assert leaf.thermal.cabin_heating == "heat_pump"
+    assert leaf.thermal.pack_heat_recovery_share == 0.0  # passive pack, no coolant loop
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.floats(-5.0, 30.0),  # cabin
+    st.floats(-10.0, 40.0),  # cells
+    st.floats(-200.0, 5000.0),  # cells' loss heat
+    st.floats(0.0, 3000.0),  # drive unit's loss heat
+)
+def test_pack_heat_is_taken_after_the_drive_units_and_never_beyond_the_need(
+    cabin_c, cell_c, cells_w, waste_w
+):
+    p = _row(-10.0)
+    heat_w, power_w, pack_w = thermal.cabin_hvac(p, cabin_c, 10.0, waste_w, cell_c, cells_w)
+    offered = thermal.pack_heat_offered_w(p, cell_c, cells_w)
+    after_drive_unit = max(heat_w - p[P.drive_unit_heat_recovery] * waste_w, 0.0)
+    assert 0.0 <= pack_w <= offered + 1e-12
+    assert pack_w <= after_drive_unit + 1e-9
+    # what the pack gives is heat the pump no longer delivers
+    left = after_drive_unit - pack_w
+    assert power_w == thermal.heating_power_w(p, -10.0, cabin_c, heat_w - pack_w, waste_w)
+    assert (left > 1e-9) or power_w == 0.0
+    # with the HVAC off the pack keeps its heat
+    off = _row(-10.0)
+    off[P.hvac_on] = 0.0
+    assert thermal.cabin_hvac(off, cabin_c, 10.0, waste_w, cell_c, cells_w) == (0.0, 0.0, 0.0)
+
+
+def test_recovery_threshold_never_lies_below_the_driving_heater():
+    import pytest
+
+    with pytest.raises(ValueError, match="pack_heat_recovery_above_c"):
+        _row(-10.0, pack_heat_recovery_above_c=-10.0, battery_heating_below_driving_c=-5.0)
+    # not given: a driving heater threshold above the default 15 degC raises the recovery's
+    data = bevsim.load_vehicle("ms11-lfp").model_dump(exclude_unset=True)
+    data["thermal"]["battery_heating_below_driving_c"] = 20.0
+    spec = vehicle_from_dict(data)
+    row = compile_vehicles([spec], Conditions(ambient_temp_c=-10.0, hvac_on=True)).params[0]
+    assert row[P.pack_heat_recovery_above_c] == 20.0

@@ -40,7 +40,8 @@ def test_pack_and_cabin_heat_balances_close():
     c_pack = batch.column("pack_heat_capacity_j_per_k")[0]
     stored = c_pack * (t["final_cell_temp_c"] - (-10.0))
     net_in = t["battery_heat_generated_j"] + t["battery_heater_heat_j"]
-    assert stored == pytest.approx(net_in - t["pack_heat_to_ambient_j"], rel=1e-9)
+    out = t["pack_heat_to_ambient_j"] + t["pack_heat_recovered_j"]
+    assert stored == pytest.approx(net_in - out, rel=1e-9)
     # the battery heater turns electric energy into heat one for one (PTC)
     assert t["battery_heater_heat_j"] == pytest.approx(t["battery_thermal_energy_j"], rel=1e-9)
     # a PTC-heated cabin gets exactly its electric energy as heat

@@ -354,6 +354,8 @@ def _thermal_values(
         "heat_pump_min_ambient_c": thermal.heat_pump_min_ambient_c,
         "heat_pump_capacity_at_0c_w": 1000.0 * thermal.heat_pump_capacity_at_0c_kw,
         "drive_unit_heat_recovery": thermal.heat_recovery_share,
+        "pack_heat_recovery": thermal.pack_heat_recovery_share,
+        "pack_heat_recovery_above_c": thermal.pack_heat_recovery_from_c,
         "pack_heat_capacity_j_per_k": pack_heat_capacity_j_per_k(pack, chem),
         "pack_conductance_w_per_k": thermal.pack_conductance_w_per_k,
         "battery_heater_w": 1000.0 * thermal.battery_heater_kw,

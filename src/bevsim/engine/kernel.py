@@ -199,13 +199,22 @@ def _skid_lanes(m, target, cos_t, sin_t, dt, inv_dt):
 
 @njit(cache=True, error_model="numpy", inline="always")
 def _hvac_lanes(m):
-    """Per lane (SIMD): the cabin HVAC's heat and electric power (blocks with HVAC on); the
-    drive unit's waste heat is that of the step before (W.motor_loss_w still holds it)."""
+    """Per lane (SIMD): the cabin HVAC's heat, its electric power and the heat it takes from
+    the pack (blocks with HVAC on); the drive unit's and the cells' waste heat are those of the
+    step before (W.motor_loss_w and W.battery_loss_w still hold them)."""
     for k in range(LANES):
         waste_w = max(m[W.motor_loss_w + k], 0.0)
-        cabin_heat, hvac_w = thermal.cabin_hvac((m, k), m[S.cabin_c + k], m[S.v1_mps + k], waste_w)
+        cabin_heat, hvac_w, pack_w = thermal.cabin_hvac(
+            (m, k),
+            m[S.cabin_c + k],
+            m[S.v1_mps + k],
+            waste_w,
+            m[S.cell_c + k],
+            m[W.battery_loss_w + k],
+        )
         m[W.cabin_heat_w + k] = cabin_heat
         m[W.hvac_w + k] = hvac_w
+        m[W.pack_recovered_w + k] = pack_w
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -362,6 +371,7 @@ def _settle(m, step, target, prev_target, dt, break_off_s):
         cabin_heat = m[W.cabin_heat_w + k] * share if short else m[W.cabin_heat_w + k]
         pack_tm_w = m[W.pack_tm_w + k] * share if short else m[W.pack_tm_w + k]
         pack_heat = m[W.pack_heat_w + k] * share if short else m[W.pack_heat_w + k]
+        recovered = m[W.pack_recovered_w + k] * share if short else m[W.pack_recovered_w + k]
         battery_w = motor_elec + supplied
         # Pack current from terminal power: P = (E - R I) I.
         source_v = m[W.source_v + k]
@@ -377,7 +387,8 @@ def _settle(m, step, target, prev_target, dt, break_off_s):
         per_cell_a = current / param(p, P.cells_in_parallel)
         pol = pol * decay + m[W.r1_ohm + k] * per_cell_a * (1.0 - decay)
         soc = m[S.soc + k] - current * m[S.soc_per_amp + k]
-        # Heat: the cells' losses and the thermal management warm the pack, the air cools it.
+        # Heat: the cells' losses and the thermal management warm the pack, the air and the
+        # heat the cabin takes from it cool it.
         cells_heat = ohmic_w + pol_w
         cell_c = m[S.cell_c + k]
         v = m[W.v_mps + k]
@@ -385,7 +396,9 @@ def _settle(m, step, target, prev_target, dt, break_off_s):
         cabin_c = thermal.cabin_temp_next(
             p, m[S.cabin_c + k], v, cabin_heat, m[S.cabin_k_per_w + k]
         )
-        cell_c = thermal.pack_temp_next(p, cell_c, cells_heat, pack_heat, m[S.pack_k_per_w + k])
+        cell_c = thermal.pack_temp_next(
+            p, cell_c, cells_heat, pack_heat - recovered, m[S.pack_k_per_w + k]
+        )
         tire_c = tires.tire_temp_next(p, m[S.tire_c + k], v, dt, v > MIN_SPEED_MPS)
         v2 = m[W.v2_mps + k]
         shortfall = target - v2
@@ -440,6 +453,7 @@ def _settle(m, step, target, prev_target, dt, break_off_s):
         m[T.battery_heater_heat_j + k] += pack_heat * gain
         m[T.battery_heat_generated_j + k] += cells_heat * gain
         m[T.pack_heat_to_ambient_j + k] += pack_amb * gain
+        m[T.pack_heat_recovered_j + k] += recovered * gain
         m[T.time_off_trace_s + k] += gain if off else 0.0
         shortest = m[T.max_speed_shortfall_mps + k]
         m[T.max_speed_shortfall_mps + k] = max(shortest, shortfall) if act else shortest

@@ -83,6 +83,7 @@ LANE_WORK = (
     "wheel_w",
     "cabin_heat_w",
     "hvac_w",
+    "pack_recovered_w",  # heat the cabin takes from the pack this step
     "pack_heat_w",
     "pack_tm_w",  # pack heater or chiller electric power
     "aux_want_w",  # accessories, HVAC and pack thermal management asked for

@@ -54,6 +54,8 @@ PARAM_COLUMNS = (
     "heat_pump_min_ambient_c",
     "heat_pump_capacity_at_0c_w",  # heat it delivers at most at 0 degC ambient
     "drive_unit_heat_recovery",  # share of the drive unit's losses that heats the cabin
+    "pack_heat_recovery",  # share of the cells' losses that heats the cabin, pack warm enough
+    "pack_heat_recovery_above_c",  # cell temperature above which the pack gives heat away
     "pack_heat_capacity_j_per_k",
     "pack_conductance_w_per_k",  # to ambient
     "battery_heater_w",
@@ -92,6 +94,7 @@ TOTAL_COLUMNS = (
     "battery_heater_heat_j",  # heat put into the pack by its heater (- chiller)
     "battery_heat_generated_j",  # ohmic and polarization heat in the cells
     "pack_heat_to_ambient_j",
+    "pack_heat_recovered_j",  # heat taken from the pack to the cabin (thermal)
     "final_cell_temp_c",
     "final_cabin_temp_c",
     "regen_energy_j",  # mechanical energy recovered at the motor shaft

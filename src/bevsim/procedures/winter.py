@@ -4,12 +4,12 @@ Car and pack are soaked at each ambient temperature (cells and cabin start there
 ``precondition``, warmed on the plug first (cabin at its setpoint, cells at room temperature;
 that energy comes from the grid and is reported, not drawn from the pack). The procedure then
 runs as at 23 degC but with the HVAC holding the cabin setpoint (heat pump topped up by a
-PTC, or a PTC, as the vehicle file says, with the drive unit's recovered waste heat and
-fog-limited recirculation), the pack heater warming cold cells, cold chemistry (resistance,
-so what the voltage cut-off leaves reachable, and charge acceptance and so regen) from the
-cell tables, warmed-up tires at the cold ambient, and denser air. The AC recharge after
-the test also starts from the cold pack. Retention is range at each temperature over range at
-23 degC with the same settings.
+PTC, or a PTC, as the vehicle file says, with the drive unit's recovered waste heat, the
+cells' loss heat once the pack is warm, and fog-limited recirculation), the pack heater
+warming cold cells, cold chemistry (resistance, so what the voltage cut-off leaves reachable,
+and charge acceptance and so regen) from the cell tables, warmed-up tires at the cold
+ambient, and denser air. The AC recharge after the test also starts from the cold pack.
+Retention is range at each temperature over range at 23 degC with the same settings.
 
 What it answers: the -7 degC low-temperature test of GB/T 18386.1 (procedure cltc), the EPA's
 20 degF (-6.7 degC) cold FTP with the heater on (procedure ftp75; epa runs the UDDS and HWFET

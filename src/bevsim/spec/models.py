@@ -11,7 +11,7 @@ lower bounds quoted per field are the smallest figures of production vehicles, w
 
 from __future__ import annotations
 
-from typing import Literal, Self
+from typing import ClassVar, Literal, Self
 
 from pydantic import (
     Field,
@@ -108,7 +108,8 @@ class Thermal(StrictModel):
     """Cabin and pack thermal system; defaults are class-typical (docs/research/winter.md).
 
     Cabin: heating by PTC or heat pump (topped up by the PTC beyond its capacity, and replaced
-    by it below its lowest ambient), recovered drive-unit waste heat,
+    by it below its lowest ambient), recovered drive-unit waste heat and, once the cells are
+    above ``pack_heat_recovery_above_c``, a share of their loss heat (taken from the pack),
     setpoint [degC], heat capacity, conductance to ambient at rest and its rise with speed,
     ventilation (fresh-air) conductance, heat from occupants and electronics. Pack: electric
     heater [kW] that warms the cells toward a threshold in the cold, and a chiller that cools
@@ -137,6 +138,17 @@ class Thermal(StrictModel):
     drive_unit_heat_recovery: float | None = Field(default=None, ge=0, le=1)
     """Share of the drive unit's losses that heats the cabin [-]; None: the class default
     (DEFAULT_DRIVE_UNIT_HEAT_RECOVERY by cabin_heating)."""
+    pack_heat_recovery: float | None = Field(default=None, ge=0, le=1)
+    """Share of the cells' loss heat that heats the cabin while the pack is above
+    ``pack_heat_recovery_above_c`` [-] (the heat leaves the pack); None: the class default
+    (DEFAULT_PACK_HEAT_RECOVERY by cabin_heating). 0 for a pack without a coolant loop to the
+    heat pump (an air-cooled or passive pack)."""
+    pack_heat_recovery_above_c: float = Field(default=15.0, ge=-20, le=40)
+    """Cell temperature above which the pack gives its loss heat to the cabin [degC] (never
+    below the driving heater threshold; a value given below it is refused); below it the
+    cells keep their heat. 15 degC: the lower end of the cells' preferred 15-30 degC
+    window (docs/research/winter.md section 3 and section 9) [unverified: secondary sources;
+    no maker publishes its switch-over]."""
     cabin_heat_capacity_kj_per_k: float = Field(default=80.0, gt=5, le=1000)
     cabin_conductance_w_per_k: float = Field(default=50.0, gt=0, le=1000)
     cabin_conductance_per_speed_w_per_k_per_mps: float = Field(default=1.5, ge=0, le=50)
@@ -155,6 +167,14 @@ class Thermal(StrictModel):
     battery_chiller_kw: float = Field(default=5.0, ge=0, le=30)
     pack_conductance_w_per_k: float = Field(default=8.0, gt=0, le=500)
 
+    CLASS_DEFAULTS: ClassVar[dict[str, str]] = {
+        "drive_unit_heat_recovery": "heat_recovery_share",
+        "pack_heat_recovery": "pack_heat_recovery_share",
+        "battery_heating_below_driving_c": "driving_heating_below_c",
+    }
+    """Optional fields whose None means a class default, and the property that gives it
+    (listed by ``bevsim vehicles --explain``, spec.defaults)."""
+
     @model_validator(mode="after")
     def _heating_below_cooling(self) -> Self:
         for name in ("battery_heating_below_c", "battery_heating_below_driving_c"):
@@ -166,6 +186,17 @@ class Thermal(StrictModel):
                 )
         return self
 
+    @model_validator(mode="after")
+    def _recovery_above_driving_heating(self) -> Self:
+        given = "pack_heat_recovery_above_c" in self.model_fields_set
+        if given and self.pack_heat_recovery_above_c < self.driving_heating_below_c:
+            raise ValueError(
+                f"pack_heat_recovery_above_c ({self.pack_heat_recovery_above_c}) must not be "
+                f"below the driving heater threshold ({self.driving_heating_below_c}): the "
+                "heater would warm the pack while the cabin takes its heat"
+            )
+        return self
+
     @property
     def heat_recovery_share(self) -> float:
         """Share of the drive unit's losses that heats the cabin [-], given or the class
@@ -173,6 +204,22 @@ class Thermal(StrictModel):
         if self.drive_unit_heat_recovery is not None:
             return self.drive_unit_heat_recovery
         return DEFAULT_DRIVE_UNIT_HEAT_RECOVERY[self.cabin_heating]
+
+    @property
+    def pack_heat_recovery_share(self) -> float:
+        """Share of the cells' loss heat that heats the cabin when the pack is warm [-], given
+        or the class default for the car's cabin heating."""
+        if self.pack_heat_recovery is not None:
+            return self.pack_heat_recovery
+        return DEFAULT_PACK_HEAT_RECOVERY[self.cabin_heating]
+
+    @property
+    def pack_heat_recovery_from_c(self) -> float:
+        """Cell temperature above which the pack gives its heat to the cabin [degC]:
+        ``pack_heat_recovery_above_c``, never below the driving heater threshold (a file that
+        raises that threshold above the default 15 degC without giving this one keeps the
+        heater and the recovery apart)."""
+        return max(self.pack_heat_recovery_above_c, self.driving_heating_below_c)
 
     @property
     def driving_heating_below_c(self) -> float:
@@ -189,6 +236,17 @@ route the drive-unit coolant loop to the pump's chiller (Tesla octovalve, MDPI E
 docs/research/winter.md section 1); half of it is taken as reaching the cabin, the rest lost
 from the loop and motor housing [class-typical judgement, no measured split found]. A PTC air
 heater has no path from the drive-unit loop to the cabin."""
+
+DEFAULT_PACK_HEAT_RECOVERY = {"heat_pump": 0.5, "ptc": 0.0}
+"""Class default share of the cells' loss heat that heats the cabin while the pack is warm
+[-]. Production heat pumps take heat from the battery's coolant loop: Tesla's octovalve
+(Model Y 2020, Model 3 2021), Hyundai/Kia (battery pack among the sources since 2020), the
+VW group's MEB (Skoda: the pump also uses the drive battery's waste heat), Mercedes EQE, BYD
+e-Platform 3.0 (docs/research/winter.md section 9). Half of the heat is taken as reaching the
+cabin, as for the drive unit (DEFAULT_DRIVE_UNIT_HEAT_RECOVERY) [class-typical judgement, no
+measured split found; a bench bus pump gained 1.6 % capacity from 2 kW of waste heat at +5 degC,
+Han et al. 2020, a vapour-injection pump 72.5 % at -20 degC, Lee et al. 2022]. A PTC air
+heater has no path from the pack's loop to the cabin."""
 
 DEFAULT_DRIVING_HEATING_BELOW_C = -5.0
 """Cell temperature below which the pack heater runs while driving, when the vehicle file gives

@@ -193,6 +193,8 @@ def ms11_retention(procedure: str, hvac_on: bool) -> pd.DataFrame:
 
 
 PER_100KM = " [kWh/100 km]"
+PACK_HEAT_RECOVERED = "cells' heat taken to the cabin (heat, not drawn)" + PER_100KM
+"""A heat flow, not a sink of the energy drawn: the part of the cell losses the cabin took."""
 BREAKDOWN = {  # row -> (kernel totals summed [J], per 100 km rather than over the drive)
     "traction at the wheels: aero, rolling" + PER_100KM: (
         ("aero_energy_j", "rolling_energy_j"),
@@ -236,6 +238,7 @@ def ms11_energy_breakdown(procedure: str = "cltc", temps_c=(23.0, *MS11_TEMPS_C)
             values["regenerated at the motor shaft" + PER_100KM] = (
                 total["regen_energy_j"] / J_PER_KWH * per_100km
             )
+            values[PACK_HEAT_RECOVERED] = total["pack_heat_recovered_j"] / J_PER_KWH * per_100km
             left_soc = max(total["final_soc"] - spec.battery.soc_min, 0.0)
             values["window energy left at the cut-off [kWh]"] = (
                 pack_of(spec).gross_energy_wh * left_soc / 1000.0

@@ -4,11 +4,14 @@ heater and chiller. Temperatures in degC, heat flows and electric powers in W.
 Cabin: C dT/dt = Q_hvac + Q_internal - (UA_rest + UA_speed v + UA_vent) (T - T_amb).
 HVAC control: the heat that holds the setpoint against the present loss, plus what closes the
 gap to it in CABIN_CONTROL_TIME_S, within the system's heating or cooling capacity. Heating
-first from the drive unit's recovered waste heat, then by a heat pump (a Carnot fraction of the
-lift from ambient to the supply air, within a capacity that falls with ambient) with a PTC
-topping up what the pump cannot deliver, or by a PTC alone; cooling by the A/C compressor.
-Pack: C dT/dt = Q_cells + Q_heater - Q_chiller - UA_pack (T - T_amb), with the cells' ohmic and
-polarization losses as Q_cells; the heater runs below a threshold, the chiller above another.
+first from the drive unit's recovered waste heat, then from the cells' loss heat while the pack
+is warm enough to give it away (that heat leaves the pack), then by a heat pump (a Carnot
+fraction of the lift from ambient to the supply air, within a capacity that falls with
+ambient) with a PTC topping up what the pump cannot deliver, or by a PTC alone; cooling by the
+A/C compressor.
+Pack: C dT/dt = Q_cells + Q_heater - Q_chiller - Q_recovered - UA_pack (T - T_amb), with the
+cells' ohmic and polarization losses as Q_cells and Q_recovered the part of them the cabin
+takes; the heater runs below a threshold, the chiller above another.
 The heater has two thresholds, as production battery management does (docs/research/winter.md
 section 6): one while driving, where the heat comes from the pack itself (the Nissan Leaf's
 warmer switches on only near -17 degC), and one on the plug (AC charging, DC charging,
@@ -61,6 +64,8 @@ _HEAT_PUMP = P.heat_pump
 _HP_MIN = P.heat_pump_min_ambient_c
 _HP_CAP = P.heat_pump_capacity_at_0c_w
 _RECOVERY = P.drive_unit_heat_recovery
+_PACK_RECOVERY = P.pack_heat_recovery
+_PACK_RECOVERY_ABOVE = P.pack_heat_recovery_above_c
 _C_PACK = P.pack_heat_capacity_j_per_k
 _UA_PACK = P.pack_conductance_w_per_k
 _HEATER = P.battery_heater_w
@@ -101,24 +106,40 @@ def heating_power_w(p, ambient_c, cabin_c, heat_w, waste_w):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
+def pack_heat_offered_w(p, cell_c, cells_heat_w):
+    """Heat the pack can give the cabin [W]: the car's share of the cells' loss heat
+    ``cells_heat_w`` [W] while the cells [degC] are above the recovery threshold; 0 below it,
+    where the pack needs its own heat."""
+    warm = cell_c > param(p, _PACK_RECOVERY_ABOVE)
+    return param(p, _PACK_RECOVERY) * max(cells_heat_w, 0.0) if warm else 0.0
+
+
+@njit(cache=True, error_model="numpy", inline="always")
 def cabin_conductance_w_per_k(p, speed_mps):
     """Total cabin conductance to ambient [W/K]: shell at rest, its rise with speed, fresh air."""
     return param(p, _UA_CAB) + param(p, _UA_CAB_V) * speed_mps + param(p, _UA_VENT)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def cabin_hvac(p, cabin_c, speed_mps, waste_w):
-    """HVAC heat into the cabin [W] (+ heating, - cooling) and its electric power [W];
-    ``waste_w``: the drive unit's losses [W], of which the car recovers its share for heating."""
+def cabin_hvac(p, cabin_c, speed_mps, waste_w, cell_c, cells_heat_w):
+    """HVAC heat into the cabin [W] (+ heating, - cooling), its electric power [W] and the heat
+    it takes from the pack [W]. ``waste_w``: the drive unit's losses [W], of which the car
+    recovers its share first; ``cells_heat_w``: the cells' losses [W] at ``cell_c`` [degC], of
+    which it takes what pack_heat_offered_w offers, up to the heat still needed (the rest
+    stays in the pack)."""
     ambient = param(p, _AMB)
     loss = cabin_conductance_w_per_k(p, speed_mps) * (cabin_c - ambient) - param(p, _GAIN)
     need = loss + param(p, _C_CAB) * (param(p, _SET) - cabin_c) / CABIN_CONTROL_TIME_S
     heat = min(max(need, 0.0), param(p, _MAX_HEAT))
     cool = min(max(-need, 0.0), param(p, _MAX_COOL))
     on = param(p, _HVAC_ON) > 0.5
+    after_drive_unit = max(heat - param(p, _RECOVERY) * waste_w, 0.0)
+    pack_w = min(pack_heat_offered_w(p, cell_c, cells_heat_w), after_drive_unit)
     heat_w = heat - cool if on else 0.0
-    power_w = heating_power_w(p, ambient, cabin_c, heat, waste_w) + cool / AC_COP if on else 0.0
-    return heat_w, power_w
+    power_w = (
+        heating_power_w(p, ambient, cabin_c, heat - pack_w, waste_w) + cool / AC_COP if on else 0.0
+    )
+    return heat_w, power_w, pack_w if on else 0.0
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -168,8 +189,8 @@ def pack_heat_to_ambient_w(p, cell_c):
 
 @njit(cache=True, error_model="numpy", inline="always")
 def pack_temp_next(p, cell_c, cells_heat_w, management_heat_w, dt_per_capacity):
-    """Cell (pack) temperature after one step [degC]; ``dt_per_capacity``: step / heat
-    capacity [K/W]."""
+    """Cell (pack) temperature after one step [degC]; ``management_heat_w`` [W]: heater (+),
+    chiller and heat taken to the cabin (-); ``dt_per_capacity``: step / heat capacity [K/W]."""
     net = cells_heat_w + management_heat_w - pack_heat_to_ambient_w(p, cell_c)
     return cell_c + net * dt_per_capacity
 
