@@ -302,7 +302,8 @@ def _per_100km(kwh: float, km: float) -> float | None:
 
 def _trace_frame(run: TripRun, trace: np.ndarray) -> pd.DataFrame:
     """Per step: time, distance, speed, grade, ambient; predicted pack power, cumulative
-    energy, SoC, HVAC power; and the measured ones where the log has them."""
+    energy, SoC, HVAC, accessory, wheel and inertia power; and the measured ones where the log
+    has them."""
     tr = {name: trace[:, i] for i, name in enumerate(TRACE_COLUMNS)}
     trip = run.trip
     time_s = run.cycle.time_s
@@ -324,6 +325,9 @@ def _trace_frame(run: TripRun, trace: np.ndarray) -> pd.DataFrame:
             "predicted_battery_energy_kwh": np.cumsum(tr["battery_power_w"] * dt) / J_PER_KWH,
             "predicted_soc_pct": 100.0 * tr["soc"],
             "predicted_cabin_hvac_power_w": tr["cabin_hvac_power_w"],
+            "predicted_accessory_power_w": tr["accessory_power_w"],
+            "predicted_wheel_power_w": tr["wheel_power_w"],
+            "predicted_inertia_power_w": tr["inertia_power_w"],
             "predicted_cabin_temp_c": tr["cabin_temp_c"],
             "predicted_cell_temp_c": tr["cell_temp_c"],
         }
