@@ -331,3 +331,32 @@ def test_a_rainy_logs_road_is_wet_unless_the_option_says_otherwise(i3):
     assert replay(i3, rainy).summary["road_surface"] == "wet"
     dry = replay(i3, rainy, ReplayOptions(road_surface="public_asphalt")).summary
     assert dry["road_surface"] == "public_asphalt"
+
+
+def test_the_air_is_thinner_at_the_logs_elevation_than_at_sea_level(i3):
+    """Guard (the replay took sea-level pressure for Munich's 520 m): the aero energy of a log
+    with its elevation over the same log without one is the standard atmosphere's pressure
+    ratio at the log's mean elevation; the speed-only work (rolling) is unchanged."""
+    from dataclasses import replace as swap
+
+    from bevsim.engine.compile import standard_pressure_pa
+
+    trip = read_trip(SUMMER)
+    level = swap(trip, elevation_m=np.full_like(trip.elevation_m, float(np.mean(trip.elevation_m))))
+    high = replay(i3, level).summary
+    sea = replay(i3, swap(trip, elevation_m=None)).summary
+    expected = standard_pressure_pa(float(np.mean(trip.elevation_m))) / 101325.0
+    assert 0.92 < expected < 0.96  # the TUM trips lie at 470-610 m
+    assert high["air_density_kg_per_m3"] / sea["air_density_kg_per_m3"] == pytest.approx(expected)
+    assert high["aero_energy_kwh"] / sea["aero_energy_kwh"] == pytest.approx(expected, rel=1e-9)
+    assert high["rolling_energy_kwh"] == pytest.approx(sea["rolling_energy_kwh"], rel=1e-12)
+
+
+def test_an_impossible_mean_elevation_is_refused_naming_the_log(i3):
+    from dataclasses import replace as swap
+
+    from bevsim.trips.model import TripError
+
+    trip = read_trip(SUMMER)
+    with pytest.raises(TripError, match=r"elevation_m.*altitude_m: expected -500 to 6000 m"):
+        replay(i3, swap(trip, elevation_m=np.full_like(trip.elevation_m, 9000.0)))

@@ -50,6 +50,34 @@ NO_LIMIT_W = 1e30
 
 STANDARD_PRESSURE_PA = 101325.0
 DRY_AIR_GAS_CONSTANT_J_PER_KG_K = 287.05
+ISA_LAPSE_RATE_K_PER_M = 0.0065
+ISA_SEA_LEVEL_K = 288.15
+ISA_PRESSURE_EXPONENT = 5.25588
+"""The ICAO / ISO 2533 standard atmosphere below 11 km: temperature falls by 6.5 K per km from
+288.15 K at sea level, and pressure p = 101.325 kPa (1 - 0.0065 h / 288.15)^5.25588 (the
+exponent is g M / (R L)); about 95.3 kPa at 520 m, Munich's altitude."""
+MAX_ALTITUDE_M = 6000.0
+"""Highest altitude taken as real [m]: above the highest roads (under 6 km [unverified: general
+knowledge]); more is a signal error."""
+
+
+def standard_pressure_pa(altitude_m: float) -> float:
+    """Air pressure [Pa] of the standard atmosphere at ``altitude_m`` above sea level [m]
+    (ISA_PRESSURE_EXPONENT); 101.325 kPa at 0 m."""
+    if not (math.isfinite(altitude_m) and -500.0 <= altitude_m <= MAX_ALTITUDE_M):
+        raise ConditionsError(
+            f"altitude_m: expected -500 to {MAX_ALTITUDE_M:g} m above sea level, got {altitude_m!r}"
+        )
+    ratio = 1.0 - ISA_LAPSE_RATE_K_PER_M * altitude_m / ISA_SEA_LEVEL_K
+    return STANDARD_PRESSURE_PA * ratio**ISA_PRESSURE_EXPONENT
+
+
+def dry_air_density_kg_per_m3(temp_c: float, altitude_m: float = 0.0) -> float:
+    """Density [kg/m^3] of dry air (ideal gas) at ``temp_c`` [degC] and the standard
+    atmosphere's pressure at ``altitude_m`` [m] (standard_pressure_pa)."""
+    return standard_pressure_pa(altitude_m) / (
+        DRY_AIR_GAS_CONSTANT_J_PER_KG_K * (temp_c + KELVIN_OFFSET)
+    )
 
 
 @dataclass(frozen=True)
@@ -100,8 +128,7 @@ class Conditions:
         """Air density [kg/m^3]: given, or ideal-gas dry air at ambient and 101.325 kPa."""
         if self.air_density_kg_per_m3 is not None:
             return self.air_density_kg_per_m3
-        kelvin = self.ambient_temp_c + KELVIN_OFFSET
-        return STANDARD_PRESSURE_PA / (DRY_AIR_GAS_CONSTANT_J_PER_KG_K * kelvin)
+        return dry_air_density_kg_per_m3(self.ambient_temp_c)
 
     @property
     def cell_temperature_c(self) -> float:

@@ -4,7 +4,9 @@ measured at its pack.
 The trip is resampled to the kernel's step; grade comes from the logged elevation by distance
 (trips.grade); the ambient temperature per step from the log (or one given value) drives the
 cabin and pack thermal models, while air density and the tires' cold factor take the trip's mean
-ambient. The cabin is held at its setpoint (heating or cooling) throughout, as a driver does.
+ambient; the air density also takes the standard atmosphere's pressure at the log's mean
+elevation (95 kPa at Munich's 520 m, 6 % below sea level's), sea level without one. The
+cabin is held at its setpoint (heating or cooling) throughout, as a driver does.
 Load, cabin setpoint, start SoC and battery temperature come from the options, else from the
 log's metadata, else from defaults (DRIVER_MASS_KG, the vehicle's setpoint, the first measured
 SoC or a full pack, cells soaked at the ambient). A trip is driven on a public road: the
@@ -34,7 +36,9 @@ from bevsim.engine.facade import (
     TRACE_TOLERANCE_MPS,
     BatchOutput,
     Conditions,
+    ConditionsError,
     compile_vehicles,
+    dry_air_density_kg_per_m3,
     run_cycle,
 )
 from bevsim.procedures.cycle_run import LOSS_COLUMNS, records_for_json
@@ -121,6 +125,7 @@ def prepare(trip: Trip, options: ReplayOptions = ReplayOptions()) -> TripRun:
     mean_ambient = options.ambient_c if ambient is None else float(np.mean(ambient))
     start_ambient = options.ambient_c if ambient is None else float(ambient[0])
     meta = trip.metadata
+    air_density = _air_density(trip, mean_ambient)
     distance_m = trip.cumulative_distance_m()
     if trip.elevation_m is None:
         grade = np.zeros_like(distance_m)
@@ -137,6 +142,7 @@ def prepare(trip: Trip, options: ReplayOptions = ReplayOptions()) -> TripRun:
     conditions = Conditions(
         added_mass_kg=_first(options.load_kg, _with_driver(meta.payload_kg), DRIVER_MASS_KG),
         ambient_temp_c=mean_ambient,
+        air_density_kg_per_m3=air_density,
         cell_temp_c=_first(options.battery_temp_c, meta.battery_temp_c),
         initial_soc=_start_soc(trip, options),
         hvac_on=True,
@@ -148,6 +154,16 @@ def prepare(trip: Trip, options: ReplayOptions = ReplayOptions()) -> TripRun:
     )
     setpoint = _first(options.cabin_setpoint_c, meta.cabin_setpoint_c)
     return TripRun(cycle, conditions, setpoint, trip)
+
+
+def _air_density(trip: Trip, mean_ambient_c: float) -> float:
+    """Dry-air density [kg/m^3] at the trip's mean ambient [degC] and the standard pressure at
+    its mean logged elevation [m] (sea level where the log has none)."""
+    altitude_m = 0.0 if trip.elevation_m is None else float(np.mean(trip.elevation_m))
+    try:
+        return dry_air_density_kg_per_m3(mean_ambient_c, altitude_m)
+    except ConditionsError as err:
+        raise TripError(f"{trip.source}: elevation_m: mean {err}") from None
 
 
 def road_surface_of(trip: Trip) -> str:
@@ -230,6 +246,7 @@ def summarise(spec: VehicleSpec, run: TripRun, totals: np.ndarray, trace: np.nda
         "trace_distance_km": t["trace_distance_m"] / 1000.0,
         "test_mass_kg": spec.mass.curb_kg + run.conditions.added_mass_kg,
         "ambient_mean_c": run.conditions.ambient_temp_c,
+        "air_density_kg_per_m3": run.conditions.air_density,
         "cabin_setpoint_c": with_setpoint(spec, run.cabin_setpoint_c).thermal.cabin_setpoint_c,
         "weather": run.trip.metadata.weather,
         "cabin_solar_gain_w": run.conditions.cabin_solar_gain_w,
@@ -285,7 +302,8 @@ def _per_100km(kwh: float, km: float) -> float | None:
 
 def _trace_frame(run: TripRun, trace: np.ndarray) -> pd.DataFrame:
     """Per step: time, distance, speed, grade, ambient; predicted pack power, cumulative
-    energy, SoC, HVAC power; and the measured ones where the log has them."""
+    energy, SoC, HVAC, accessory, wheel and inertia power; and the measured ones where the log
+    has them."""
     tr = {name: trace[:, i] for i, name in enumerate(TRACE_COLUMNS)}
     trip = run.trip
     time_s = run.cycle.time_s
@@ -307,6 +325,9 @@ def _trace_frame(run: TripRun, trace: np.ndarray) -> pd.DataFrame:
             "predicted_battery_energy_kwh": np.cumsum(tr["battery_power_w"] * dt) / J_PER_KWH,
             "predicted_soc_pct": 100.0 * tr["soc"],
             "predicted_cabin_hvac_power_w": tr["cabin_hvac_power_w"],
+            "predicted_accessory_power_w": tr["accessory_power_w"],
+            "predicted_wheel_power_w": tr["wheel_power_w"],
+            "predicted_inertia_power_w": tr["inertia_power_w"],
             "predicted_cabin_temp_c": tr["cabin_temp_c"],
             "predicted_cell_temp_c": tr["cell_temp_c"],
         }

@@ -12,6 +12,7 @@ import pandas as pd
 from bevsim.engine.facade import SURFACE_ROLLING_FACTOR
 from bevsim.spec import VehicleSpec
 from bevsim.trips.model import Trip
+from bevsim.trips.phases import PHASES, phase_split
 from bevsim.trips.replay import ReplayOptions, TripResult, replay
 
 TARGET_MAE_PCT = {"summer": 8.0, "winter": 12.0}
@@ -37,6 +38,7 @@ def row(trip: Trip, result: TripResult) -> dict:
     predicted_hvac = s["cabin_hvac_energy_kwh"]
     measured = s["measured_battery_energy_kwh"]
     standing = f["speed_kmh"] < STANDSTILL_KMH
+    load_w = _standstill_load_w(f, standing)
     return {
         "trip": s["trip"],
         "season": s["season"],
@@ -53,10 +55,24 @@ def row(trip: Trip, result: TripResult) -> dict:
         "predicted_hvac_kwh": predicted_hvac,
         "measured_rest_kwh": None if measured_hvac is None else measured - measured_hvac,
         "predicted_rest_kwh": s["predicted_battery_energy_kwh"] - predicted_hvac,
-        "standstill_12v_w": _standstill_load_w(f, standing),
+        "standstill_12v_w": load_w,
         "accessory_w": s["accessory_energy_kwh"] * 3.6e6 / s["duration_s"],
+        "duration_s": s["duration_s"],
         "road_surface": s["road_surface"],
+        **_phases(f, load_w),
     }
+
+
+def _phases(f: pd.DataFrame, load_w: float | None) -> dict:
+    """Measured and predicted drive energy [kWh] per phase (bevsim.trips.phases) and the
+    log's lead [s]; NaN where the log has no pack power or standstill load."""
+    split = None if load_w is None else phase_split(f, load_w)
+    out: dict = {"power_lead_s": np.nan if split is None else split.attrs["lead_s"]}
+    for phase in PHASES:
+        for side in ("measured", "predicted"):
+            value = np.nan if split is None else split.loc[phase, f"{side}_kwh"]
+            out[f"{phase}_{side}_kwh"] = value
+    return out
 
 
 def _stops(speed_kmh: np.ndarray) -> int:
@@ -112,33 +128,39 @@ def why(r: pd.Series, target_pct: float) -> str:
 
 
 def _rest_reason(r: pd.Series, d_rest: float) -> str:
+    wet = _wet_road_note() if d_rest > 0 and r.get("road_surface") == "wet" else ""
+    phases = _phase_reason(r)
+    if phases is not None:
+        return phases + wet
     if d_rest > 0:
-        reason = "the model drives with more energy than the car (road load or losses too high)"
-        if r.get("road_surface") == "wet":
-            reason += (
-                "; the log's weather is rain, so the road is taken wet throughout (tyres' rolling"
-                f" force {SURFACE_ROLLING_FACTOR['wet']:.2f} x the test track's,"
-                " docs/research/road_conditions.md), while the log says neither how wet nor for"
-                " how long"
-            )
-        return reason
-    reasons = []
-    if r["mean_speed_kmh"] < 40.0:
-        reasons.append(
-            f"urban stop-and-go ({r['mean_speed_kmh']:.0f} km/h mean, "
-            f"{r['stops_per_km']:.1f} stops/km), where the logged pack power exceeds the model's "
-            "in the accelerations by more than drive-unit losses can explain (the launches at "
-            "high torque carry 1-6 % of the miss: docs/research/drive_unit_maps.md)"
-        )
-    else:
-        reasons.append("drive energy under-predicted")
-    load = r["standstill_12v_w"]
-    if load is not None and load > r["accessory_w"] + 100.0:
-        reasons.append(
-            f"the car's own 12 V load at standstill is {load:.0f} W, the library car's "
-            f"{r['accessory_w']:.0f} W"
-        )
-    return " and ".join(reasons)
+        return "the model drives with more energy than the car (road load or losses too high)" + wet
+    return "drive energy under-predicted (the log has no standstill to split the 12 V load off)"
+
+
+def _wet_road_note() -> str:
+    return (
+        "; the log's weather is rain, so the road is taken wet throughout (tyres' rolling force"
+        f" {SURFACE_ROLLING_FACTOR['wet']:.2f} x the test track's,"
+        " docs/research/road_conditions.md), while the log says neither how wet nor for how long"
+    )
+
+
+def _phase_reason(r: pd.Series) -> str | None:
+    """The rest's miss split into the 12 V load and the drive's phases (predicted minus
+    measured, kWh; docs/research/i3_trips.md), or None where the log cannot be split."""
+    load = r.get("standstill_12v_w")
+    if load is None or pd.isna(load) or pd.isna(r.get("accelerating_measured_kwh")):
+        return None
+    d = {p: r[f"{p}_predicted_kwh"] - r[f"{p}_measured_kwh"] for p in PHASES}
+    d_load = (r["accessory_w"] - load) * r["duration_s"] / 3.6e6
+    accel = r["accelerating_measured_kwh"] / r["accelerating_predicted_kwh"]
+    return (
+        f"12 V load {d_load:+.2f} kWh (the car draws {load:.0f} W at standstill, the library"
+        f" car {r['accessory_w']:.0f} W); drive {sum(d.values()):+.2f} kWh: accelerating"
+        f" {d['accelerating']:+.2f} (the log {accel:.2f} x the replay), cruising"
+        f" {d['cruising']:+.2f}, braking {d['braking']:+.2f} (the logged power moved"
+        f" {r['power_lead_s']:.0f} s onto the replay's, the standstill load taken out)"
+    )
 
 
 def _hvac_reason(r: pd.Series, d_hvac: float) -> str:
@@ -158,24 +180,24 @@ def _hvac_reason(r: pd.Series, d_hvac: float) -> str:
     return "the heater drew more than the cabin model asks for"
 
 
-def residual_split(table: pd.DataFrame, trips: Sequence[Trip]) -> dict[str, tuple[float, float]]:
-    """Per season, the miss of the drive and 12 V loads (measured minus predicted, less the
-    standstill 12 V load's excess over the vehicle's) fitted by least squares as
-    ``a x time moving + b x distance``: a [kW] is power the car spends while it moves whatever
-    its speed, b [kWh/km] energy that scales with distance (road load). Trips without a usable
-    heater channel are left out."""
-    moving_h = {t.name: float(np.sum(t.speed_mps > STANDSTILL_KMH / 3.6)) / 3600.0 for t in trips}
-    duration_h = {t.name: t.duration_s / 3600.0 for t in trips}
+def phase_totals(table: pd.DataFrame) -> pd.DataFrame:
+    """Per season, over the trips that can be split: the trips counted, the rest's miss
+    (predicted minus measured, kWh) of the 12 V load and of each drive phase, and each
+    phase's measured and predicted drive energy [kWh]."""
     usable = table.dropna(subset=["measured_rest_kwh", "standstill_12v_w"])
-    out = {}
-    for season, rows in usable.groupby("season"):
-        excess_kw = (rows["standstill_12v_w"] - rows["accessory_w"]) / 1000.0
-        residual = (
-            rows["measured_rest_kwh"]
-            - rows["predicted_rest_kwh"]
-            - excess_kw * rows["trip"].map(duration_h)
-        )
-        design = np.c_[rows["trip"].map(moving_h), rows["distance_km"]]
-        (a, b), *_ = np.linalg.lstsq(design, residual.to_numpy(), rcond=None)
-        out[season] = (float(a), float(b))
-    return out
+    usable = usable.dropna(subset=["accelerating_measured_kwh"])
+    rows = {}
+    for season, r in usable.groupby("season"):
+        row = {
+            "trips": len(r),
+            "rest_kwh": float((r["predicted_rest_kwh"] - r["measured_rest_kwh"]).sum()),
+            "load_kwh": float(
+                ((r["accessory_w"] - r["standstill_12v_w"]) * r["duration_s"]).sum() / 3.6e6
+            ),
+        }
+        for phase in PHASES:
+            for side in ("measured", "predicted"):
+                row[f"{phase}_{side}_kwh"] = float(r[f"{phase}_{side}_kwh"].sum())
+            row[f"{phase}_kwh"] = row[f"{phase}_predicted_kwh"] - row[f"{phase}_measured_kwh"]
+        rows[season] = row
+    return pd.DataFrame.from_dict(rows, orient="index")
