@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from bevsim.procedures import everyday
 from bevsim.validation.winter import (
     BREAKDOWN,
     ENERGY_DRAWN,
@@ -78,7 +79,10 @@ def render(tables: dict) -> str:
         "of random direction (`bevsim.engine.road_conditions`, sources in",
         "docs/research/road_conditions.md), or the wet or snowy road and winter tyres a row's",
         "source states (its `road_surface`, `winter_tires`); range procedures and rating",
-        "baselines keep the dyno's coast-down track in still air.",
+        "baselines keep the dyno's coast-down track in still air. An everyday drive is a day",
+        "of short trips on a public road with the car parked and cooling between them",
+        "(procedure `everyday`, `src/bevsim/procedures/everyday.py`), its winter tyres (a row's",
+        "`winter_tires`) at the cold temperature only, the season's.",
         "Targets (issue 14): retention within +-5 percentage points, heating power within",
         "+-15 %. Nothing is tuned to these figures.",
         "",
@@ -130,12 +134,27 @@ def _conditions(figure: WinterFigure) -> str:
         f"constant {figure.speed_kmh:g} km/h" if figure.drive == "constant_speed" else figure.drive
     )
     soak = "preconditioned" if figure.precondition else "cold-soaked"
+    if figure.drive == "everyday":
+        drive, soak = (
+            _everyday_day(figure),
+            "each day from the overnight park"
+            + (", preconditioned" if figure.precondition else ""),
+        )
     hvac = "cabin heated" if figure.hvac_on else "HVAC off"
     thermal = ", ".join(f"{k} {v}" for k, v in figure.thermal)
     run = f"{drive}, {figure.ambient_c:g} degC, {hvac}, {soak}" + (
         f", {thermal}" if thermal else ""
     )
     return f"{figure.conditions}. bevsim: {run}"
+
+
+def _everyday_day(figure: WinterFigure) -> str:
+    """The row's everyday day in words: trips, their length [km], the parking between [h]."""
+    trips = figure.trips_per_day or everyday.DEFAULT_TRIPS_PER_DAY
+    trip_km = figure.trip_km or everyday.DEFAULT_TRIP_KM
+    parked_h = everyday.DEFAULT_PARKED_H if figure.parked_h is None else figure.parked_h
+    tyres = ", winter tyres in the cold" if figure.winter_tires else ""
+    return f"everyday day of {trips} trips of {trip_km:g} km, {parked_h:g} h parked between{tyres}"
 
 
 def ms11_section(ms11: dict) -> list[str]:

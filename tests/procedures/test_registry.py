@@ -25,8 +25,17 @@ from bevsim.procedures.registry import (
 from bevsim.procedures.winter import winter_test
 from bevsim.spec import load_vehicle
 
-EXPECTED = ("cycle", "cltc", "wltp", "epa", "winter", "perf", "charge", "autonomy")
-UNIT_SUFFIX = {"degC": "_c", "kg": "_kg", "s": "_s", "kW": "_kw", "A": "_a", "m/s": "_mps"}
+EXPECTED = ("cycle", "cltc", "wltp", "epa", "winter", "everyday", "perf", "charge", "autonomy")
+UNIT_SUFFIX = {
+    "degC": "_c",
+    "kg": "_kg",
+    "s": "_s",
+    "kW": "_kw",
+    "A": "_a",
+    "m/s": "_mps",
+    "km": "_km",
+    "h": "_h",
+}
 
 
 def test_every_procedure_is_registered_under_the_protocol():
@@ -42,6 +51,8 @@ def test_option_names_carry_their_units(name):
         assert option.kind in ("float", "floats", "int", "bool", "str")
         if option.unit in UNIT_SUFFIX:
             assert option.name.endswith(UNIT_SUFFIX[option.unit]), option.name
+        elif option.unit == "-" and option.kind == "int":
+            assert option.name.startswith("trips_"), option.name  # counts: a number of trips
         elif option.unit == "-":
             assert option.name.endswith("soc"), option.name  # fractions are states of charge
         else:

@@ -212,3 +212,39 @@ def test_road_rows_take_the_road_their_source_states():
     assert (nyland.road_surface, nyland.winter_tires, nyland.wind_speed_mps) == (None, False, None)
     dry = replace(ioniq, road_surface=None, winter_tires=False)
     assert winter.predict(ioniq) < winter.predict(dry) - 0.05
+
+
+EVERYDAY_ROW = next(r for r in RAW if r["drive"] == "everyday")
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"trips_per_day": 0}, "trips_per_day: expected a whole number 1 to 24"),
+        ({"trips_per_day": 2.5}, "trips_per_day: expected a whole number 1 to 24"),
+        ({"trip_km": -15.0}, "trip_km: expected a number above 0"),
+        ({"parked_h": -2.0}, "parked_h: expected a number at least 0"),
+        ({"kind": "range_retention"}, "an everyday drive gives a consumption_retention"),
+        ({"occupants": 2}, "an everyday drive carries load_kg only"),
+    ],
+)
+def test_bad_everyday_rows_are_refused_naming_the_field(tmp_path, change, expected):
+    with pytest.raises(BevsimError, match=expected) as error:
+        load_winter_figures(_write(tmp_path, [{**EVERYDAY_ROW, **change}]))
+    assert EVERYDAY_ROW["id"] in str(error.value)
+
+
+def test_day_fields_belong_to_everyday_drives_only(tmp_path):
+    with pytest.raises(BevsimError, match="trips_per_day: for everyday drives only"):
+        load_winter_figures(_write(tmp_path, [{**ROAD_ROW, "trips_per_day": 3}]))
+
+
+def test_the_wismar_row_is_an_everyday_year_with_winter_tyres_in_winter_only():
+    """The Wismar row's winter tyres and its short, cold-started trips each take consumption
+    retention away from the summer; neither is all of it."""
+    wismar = next(f for f in FIGURES if f.id == "wismar-id3-winter-vs-summer")
+    assert (wismar.drive, wismar.trips_per_day, wismar.winter_tires) == ("everyday", 6, True)
+    both = winter.predict(wismar)
+    summer_tyres = winter.predict(replace(wismar, winter_tires=False))
+    no_parking = winter.predict(replace(wismar, winter_tires=False, parked_h=0.0))
+    assert both < summer_tyres - 0.02 and summer_tyres < no_parking

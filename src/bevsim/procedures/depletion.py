@@ -125,9 +125,17 @@ def _recharge(specs: Sequence[VehicleSpec], batch: CompiledBatch, drive: pd.Data
         drive["final_cell_temp_c"].to_numpy(),
         drive["final_cabin_temp_c"].to_numpy(),
     )
+    return recharge_to_full(specs, batch, end)
+
+
+def recharge_to_full(
+    specs: Sequence[VehicleSpec], batch: CompiledBatch, state: VehicleState
+) -> pd.DataFrame:
+    """AC recharge of every variant of ``batch`` from ``state`` to its soc_max through its
+    on-board charger, parked at the compiled ambient: CHARGE_COLUMNS (energies [J], time [s])."""
     out = ac_charge(
         batch,
-        end,
+        state,
         batch.column("soc_max"),
         np.array([1000.0 * s.charging.onboard_charger_kw for s in specs]),
         np.array([s.charging.onboard_charger_efficiency for s in specs]),

@@ -88,6 +88,8 @@ class Option:
                 raise ProcedureError(f"{self.name}: expected a number, got {value!r}")
             if not math.isfinite(value):
                 raise ProcedureError(f"{self.name}: expected a finite number, got {value!r}")
+            if self.kind == "int" and value != int(value):
+                raise ProcedureError(f"{self.name}: expected a whole number, got {value!r}")
             return float(value) if self.kind == "float" else int(value)
         if self.kind == "floats":
             values = (value,) if isinstance(value, int | float) else tuple(value)

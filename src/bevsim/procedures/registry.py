@@ -1,7 +1,7 @@
 """Every procedure by name, behind one protocol (``bevsim.procedures.protocol``): cycle, cltc,
-wltp, epa, winter, perf, charge and autonomy. The adapters call the procedures' public functions
-with the options passed through, and give the traces where a procedure has them (perf: the
-launches, charge: the session, cycle: the kernel's). ``bevsim procedures`` lists them; the CLI's
+wltp, epa, winter, everyday, perf, charge and autonomy. The adapters call the procedures' public
+functions with the options passed through, and give the traces where a procedure has them (perf:
+the launches, charge: the session, cycle: the kernel's). ``bevsim procedures`` lists them; the CLI's
 procedure commands (range, winter, perf, charge, simulate, compare, autonomy-cost) and ``bevsim
 sweep --procedure NAME --option KEY=VALUE`` run them all through here.
 """
@@ -12,9 +12,14 @@ from typing import Any
 
 import pandas as pd
 
-from bevsim.engine.facade import SURFACE_ROLLING_FACTOR, TEST_TRACK
+from bevsim.engine.facade import (
+    PUBLIC_ASPHALT,
+    PUBLIC_ROAD_WIND_SPEED_MPS,
+    SURFACE_ROLLING_FACTOR,
+    TEST_TRACK,
+)
 from bevsim.errors import lookup_known
-from bevsim.procedures import range_test, winter
+from bevsim.procedures import everyday, range_test, winter
 from bevsim.procedures.epa import LABEL_METHODS
 from bevsim.procedures.protocol import (
     BatchProcedure,
@@ -90,6 +95,21 @@ def _winter(specs: list[VehicleSpec], o: dict[str, Any], traces: bool) -> Proced
     args = (o["temps_c"], o["procedure"], o["precondition"], o["hvac_on"])
     road = (o["road_surface"], o["winter_tires"], o["wind_speed_mps"])
     return ProcedureRun(winter.winter_test(specs, *args, *road))
+
+
+def _everyday(specs: list[VehicleSpec], o: dict[str, Any], traces: bool) -> ProcedureRun:
+    return ProcedureRun(everyday.everyday_test(specs, **o))
+
+
+def _road_surface(default: str) -> Option:
+    return Option(
+        "road_surface",
+        "str",
+        default,
+        "",
+        "The road's surface, for the tyres' rolling resistance.",
+        choices=tuple(SURFACE_ROLLING_FACTOR),
+    )
 
 
 def _perf(specs: list[VehicleSpec], o: dict[str, Any], traces: bool) -> ProcedureRun:
@@ -210,20 +230,49 @@ def _registry() -> dict[str, BatchProcedure]:
                 _range_procedure(winter.PROCEDURES),
                 Option("precondition", "bool", False, "", "Warm cabin and cells on the plug."),
                 Option("hvac_on", "bool", True, "", "Hold the cabin at its setpoint."),
-                Option(
-                    "road_surface",
-                    "str",
-                    TEST_TRACK,
-                    "",
-                    "The road's surface, for the tyres' rolling resistance.",
-                    choices=tuple(SURFACE_ROLLING_FACTOR),
-                ),
+                _road_surface(TEST_TRACK),
                 Option("winter_tires", "bool", False, "", "Winter tyres instead of the car's own."),
                 Option("wind_speed_mps", "float", 0.0, "m/s", "Mean wind at the car's height."),
             ),
             _keyed_by_id(_winter),
             RANGE_UNITLESS | EPA_UNITLESS | {"precondition", "hvac_on", "range_retained"},
             condition="temps_c",
+        ),
+        BatchProcedure(
+            "everyday",
+            "A day of short trips, parked and cooling between them: battery and wall kWh/100 km.",
+            (
+                _ambient("Ambient temperature (car parked and soaked there)."),
+                Option(
+                    "trips_per_day",
+                    "int",
+                    everyday.DEFAULT_TRIPS_PER_DAY,
+                    "-",
+                    "Trips in the day.",
+                ),
+                Option("trip_km", "float", everyday.DEFAULT_TRIP_KM, "km", "Length of each trip."),
+                Option(
+                    "parked_h",
+                    "float",
+                    everyday.DEFAULT_PARKED_H,
+                    "h",
+                    "Parked between two trips of the day.",
+                ),
+                Option("hvac_on", "bool", True, "", "Hold the cabin at its setpoint."),
+                Option("precondition", "bool", False, "", "Warm cabin and cells before each day."),
+                _road_surface(PUBLIC_ASPHALT),
+                Option("winter_tires", "bool", False, "", "Winter tyres instead of the car's own."),
+                Option(
+                    "wind_speed_mps",
+                    "float",
+                    PUBLIC_ROAD_WIND_SPEED_MPS,
+                    "m/s",
+                    "Mean wind at the car's height.",
+                ),
+                _load(everyday.DEFAULT_LOAD_KG, "driver and luggage"),
+            ),
+            _everyday,
+            frozenset({"vehicle_id", "vehicle", "procedure", "trips_per_day"}),
         ),
         BatchProcedure(
             "perf",

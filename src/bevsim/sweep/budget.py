@@ -27,6 +27,7 @@ ROWS_PER_S_PER_CORE = {
     "epa": 560.0,
     CYCLE_PREFIX: 5000.0,
     "winter": 545.0,
+    "everyday": 3630.0,
     "autonomy": 460.0,
     "charge": 165.0,
     "perf": 75.0,
@@ -40,7 +41,10 @@ which also runs the 23 degC reference), autonomy cost (CLTC with and without the
 charge and performance: CLTC's rate times their ratio to CLTC measured with
 ``python benchmarks/bench_procedure_rates.py`` (2,000 variants for winter and autonomy, 200 for
 charge and perf, against CLTC's 2,000; 0.59, 0.50, 0.18 and 0.081; 2026-12-03, loaded machine).
-A charge session and a launch run one vehicle at a time on one core."""
+A charge session and a launch run one vehicle at a time on one core. Everyday (its default day:
+3 trips of 15 km, a warm-up day before the one reported, an AC recharge): CLTC's rate times
+its ratio to CLTC, 3.93 (``python benchmarks/bench_procedure_rates.py --variants 400 cltc
+everyday``: 354 and 1,389 rows/s/core, 2026-12-03, loaded machine)."""
 STORE_BYTES_PER_ROW = 125.0
 """Store size per row [B]: 118.5 MiB for the 1,000,000-row CLTC sweep (docs/sweeps.md)."""
 MEMORY_BYTES_PER_ROW = 1000.0

@@ -10,6 +10,10 @@ the thermal fields the row sets:
   broken off as the CLTC's 4 s rule) through the façade, at curb mass + the row's load [kg]
   with its occupants, on a public road: the row's surface, tyres and wind, else the public-road
   defaults (bevsim.engine.road_conditions: dry public asphalt, mean wind);
+- an everyday drive: a day of short trips with the car parked and cooling between them
+  (procedures.everyday) on a public road, the row's trips or the procedure's defaults; the
+  season's tyres: the row's ``winter_tires`` at the cold ambient only, the car's own at the
+  reference ambient (winter tyres are for winter roads: StVO section 2 (3a));
 - parked heating: the car standing at the cold ambient with the cabin held at its setpoint,
   the mean battery power of the HVAC, the pack's heater and the base loads [kW].
 
@@ -33,7 +37,7 @@ from bevsim.engine.facade import (
     compile_vehicles,
     run_cycle,
 )
-from bevsim.procedures import cltc, wltp
+from bevsim.procedures import cltc, everyday, wltp
 from bevsim.procedures.depletion import drive_to_depletion
 from bevsim.procedures.range_common import Environment, range_rows
 from bevsim.procedures.registry import get_procedure
@@ -94,6 +98,28 @@ def constant_speed_depletion(
     return range_rows([spec], result, cycle.name, ambient_c).iloc[0]
 
 
+def everyday_consumption(
+    spec: VehicleSpec, figure: WinterFigure, ambient_c: float, winter_tires: bool
+) -> pd.Series:
+    """The everyday procedure's row (battery and wall kWh/100 km) for the row's day of trips at
+    ``ambient_c`` [degC], on winter tyres or the car's own."""
+    given = {k: getattr(figure, k) for k in ("trips_per_day", "trip_km", "parked_h")}
+    rows = everyday.everyday_test(
+        [spec],
+        ambient_c,
+        hvac_on=figure.hvac_on,
+        precondition=figure.precondition,
+        road_surface=figure.road_surface or PUBLIC_ASPHALT,
+        winter_tires=winter_tires,
+        wind_speed_mps=PUBLIC_ROAD_WIND_SPEED_MPS
+        if figure.wind_speed_mps is None
+        else figure.wind_speed_mps,
+        load_kg=figure.load_kg,
+        **{k: v for k, v in given.items() if v is not None},
+    )
+    return rows.iloc[0]
+
+
 def parked_heating_kw(spec: VehicleSpec, figure: WinterFigure) -> float:
     """Mean battery power [kW] of the HVAC, the pack's heater and the base loads, parked at the
     row's ambient for its duration with the cabin held at its setpoint."""
@@ -134,7 +160,10 @@ def predict(figure: WinterFigure) -> float:
     spec = winter_spec(figure)
     if figure.kind == "parked_heating_power":
         return parked_heating_kw(spec, figure)
-    if figure.drive == "constant_speed":
+    if figure.drive == "everyday":
+        cold = everyday_consumption(spec, figure, figure.ambient_c, figure.winter_tires)
+        warm = everyday_consumption(spec, figure, figure.reference_ambient_c, False)
+    elif figure.drive == "constant_speed":
         cold = constant_speed_depletion(spec, figure, figure.ambient_c)
         if figure.baseline == "same_drive":
             warm = constant_speed_depletion(spec, figure, figure.reference_ambient_c)

@@ -19,7 +19,9 @@ from bevsim.yamlfile import read_yaml_file
 
 KINDS = ("range_retention", "consumption_retention", "parked_heating_power")
 PROCEDURE_DRIVES = ("epa", "cltc", "wltp", "ftp75")
-DRIVES = (*PROCEDURE_DRIVES, "constant_speed", "parked")
+ROAD_DRIVES = ("constant_speed", "everyday")
+"""Drives on a public road: the row may set its surface, tyres and wind."""
+DRIVES = (*PROCEDURE_DRIVES, *ROAD_DRIVES, "parked")
 BASELINES = ("same_drive", "official")
 RATING_PROCEDURES = ("cltc", "wltp")
 THERMAL_FIELDS = {
@@ -27,6 +29,7 @@ THERMAL_FIELDS = {
     "cabin_recirculation": ("fog_limited", "fresh_air"),
 }
 ROAD_FIELDS = ("road_surface", "winter_tires", "wind_speed_mps")
+EVERYDAY_FIELDS = ("trips_per_day", "trip_km", "parked_h")
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,9 @@ class WinterFigure:
     road_surface: str | None = None  # None: the public-road default (constant-speed drives)
     winter_tires: bool = False
     wind_speed_mps: float | None = None  # None: the public-road default
+    trips_per_day: int | None = None  # everyday drives; None: the procedure's default
+    trip_km: float | None = None
+    parked_h: float | None = None
 
     @property
     def is_retention(self) -> bool:
@@ -149,14 +155,38 @@ def _drive_fields(where: str, row: dict, fields: dict) -> dict:
         out["load_kg"] = _number(where, row, "load_kg", 0.0, 1000.0, strict=False)
     if "duration_h" in row:
         out["duration_h"] = _number(where, row, "duration_h", 0.0, 24.0)
-    return out | _road_fields(where, row, drive)
+    if drive == "everyday" and kind != "consumption_retention":
+        raise BevsimError(f"{where}: kind: an everyday drive gives a consumption_retention")
+    if drive == "everyday" and "occupants" in row:
+        raise BevsimError(f"{where}: occupants: an everyday drive carries load_kg only")
+    return out | _road_fields(where, row, drive) | _everyday_fields(where, row, drive)
+
+
+def _everyday_fields(where: str, row: dict, drive: str) -> dict:
+    """The day's trips (count, length [km]) and parking between them [h], everyday only."""
+    given = [k for k in EVERYDAY_FIELDS if k in row]
+    if given and drive != "everyday":
+        raise BevsimError(f"{where}: {', '.join(given)}: for everyday drives only")
+    out: dict = {}
+    if "trips_per_day" in row:
+        trips = row["trips_per_day"]
+        if isinstance(trips, bool) or not isinstance(trips, int) or not 1 <= trips <= 24:
+            raise BevsimError(f"{where}: trips_per_day: expected a whole number 1 to 24")
+        out["trips_per_day"] = trips
+    if "trip_km" in row:
+        out["trip_km"] = _number(where, row, "trip_km", 0.0, 500.0)
+    if "parked_h" in row:
+        out["parked_h"] = _number(where, row, "parked_h", 0.0, 24.0, strict=False)
+    return out
 
 
 def _road_fields(where: str, row: dict, drive: str) -> dict:
-    """The road's surface, winter tyres and wind of a road drive (constant_speed) only."""
+    """The road's surface, winter tyres and wind of a road drive (ROAD_DRIVES) only."""
     given = [k for k in ROAD_FIELDS if k in row]
-    if given and drive != "constant_speed":
-        raise BevsimError(f"{where}: {', '.join(given)}: for constant_speed (road) drives only")
+    if given and drive not in ROAD_DRIVES:
+        raise BevsimError(
+            f"{where}: {', '.join(given)}: for constant_speed or everyday (road) drives only"
+        )
     out: dict = {}
     if "road_surface" in row:
         out["road_surface"] = _choice(where, row, "road_surface", tuple(SURFACE_ROLLING_FACTOR))
