@@ -128,3 +128,17 @@ def test_bad_day_is_refused_naming_the_field(options, words):
 def test_registry_refuses_a_bad_trip_count_by_name():
     with pytest.raises(BevsimError, match="trips_per_day"):
         get_procedure("everyday").run([ID3], trips_per_day=-2)
+
+
+def test_cli_winter_everyday_gives_battery_and_wall_per_km_and_refuses_bad_trips():
+    from typer.testing import CliRunner
+
+    from bevsim.cli.main import app
+
+    runner = CliRunner()
+    args = ["winter", ID3, "--everyday", "--temps", "0", "--trips", "2", "--trip-km", "4"]
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    assert '"consumption_retained"' in result.stdout and '"trips_per_day": 2' in result.stdout
+    bad = runner.invoke(app, [*args[:-4], "--trips", "0"])
+    assert bad.exit_code != 0 and "trips_per_day: expected 1 to 24" in bad.output

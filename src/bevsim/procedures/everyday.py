@@ -11,7 +11,7 @@ driven only to reach the day-to-day state (the pack's time constant is hours, so
 park does not cool it to ambient), and the day reported is the second: its battery energy per
 km, and from the wall the AC recharge to full after it through the charging model.
 
-Sources of the defaults (docs/research/winter.md, section "Everyday use"):
+Sources of the defaults (docs/research/winter.md, section 10 "Everyday use"):
 - trip length 15 km: the mean car trip of Mobilität in Deutschland (MiD 2002 Ergebnistelegramm,
   BMVBW, via bpb.de "Daten zum motorisierten Individualverkehr": about 15 km, half shorter than
   6 km, door to door 33 km/h). The WLTC to its stop nearest 15 km is its low, medium and high
@@ -241,3 +241,24 @@ def _check_range(
         raise BevsimError(
             f"{name}: expected a number {above} {low:g} and at most {high:g} {unit}, got {value:g}"
         )
+
+
+def everyday_across_temperatures(
+    vehicles: str | VehicleSpec | Sequence[str | VehicleSpec],
+    temps_c: Sequence[float],
+    **options,
+) -> pd.DataFrame:
+    """everyday_test at each of ``temps_c`` [degC] with the same ``options``, and
+    ``consumption_retained`` [-]: battery energy per km of the same day at 23 degC over its own
+    (the cold's share of the warm day's distance per kWh)."""
+    specs = load_vehicles(vehicles)
+    requested = [float(t) for t in temps_c]
+    frames = {t: everyday_test(specs, t, **options) for t in sorted({*requested, 23.0})}
+    per_km = "battery_consumption_kwh_per_100km"
+    reference = frames[23.0][per_km].to_numpy()
+    rows = []
+    for temp in dict.fromkeys(requested):
+        frame = frames[temp].copy()
+        frame["consumption_retained"] = reference / frame[per_km].to_numpy()
+        rows.append(frame)
+    return pd.concat(rows, ignore_index=True)
