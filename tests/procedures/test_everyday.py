@@ -3,6 +3,8 @@ over the day, parking and trip-splitting costs in the cold, the trip cycle, and 
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import bevsim
 from bevsim.cycles import Cycle
@@ -142,3 +144,20 @@ def test_cli_winter_everyday_gives_battery_and_wall_per_km_and_refuses_bad_trips
     assert '"consumption_retained"' in result.stdout and '"trips_per_day": 2' in result.stdout
     bad = runner.invoke(app, [*args[:-4], "--trips", "0"])
     assert bad.exit_code != 0 and "trips_per_day: expected 1 to 24" in bad.output
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    ambient_c=st.floats(-20.0, 35.0),
+    parked_h=st.floats(0.0, 6.0),
+    trips=st.integers(1, 3),
+    hvac_on=st.booleans(),
+)
+def test_any_day_closes_its_books_and_pays_the_wall_more(ambient_c, parked_h, trips, hvac_on):
+    r = everyday_test(
+        ID3, ambient_c, trips_per_day=trips, trip_km=3.0, parked_h=parked_h, hvac_on=hvac_on
+    ).iloc[0]
+    into = sum(r[name] for name in ENERGY_USE if name != "battery_losses_kwh")
+    assert into == pytest.approx(r["battery_energy_kwh"], rel=2e-3)
+    assert 5.0 < r["battery_consumption_kwh_per_100km"] < r["consumption_kwh_per_100km"] < 80.0
+    assert min(ambient_c, 23.0) - 1.0 < r["start_cell_temp_c"] < max(ambient_c, 23.0) + 1.0

@@ -152,6 +152,26 @@ def _winter_balance(table: pd.DataFrame) -> None:
     assert (table["range_retained"] < 1.0).all()
 
 
+def _everyday_balance(table: pd.DataFrame) -> None:
+    """Over the day's trips (each from and to a standstill) the terminal energy went to the road,
+    the drive unit and brakes, the cabin, the pack heater and the base loads; the wall pays more;
+    per 100 km is the day's energy over its distance."""
+    into = (
+        table["traction_kwh"]
+        + table["drivetrain_losses_kwh"]
+        + table["cabin_hvac_kwh"]
+        + table["battery_heating_kwh"]
+        + table["accessories_kwh"]
+    )
+    np.testing.assert_allclose(into, table["battery_energy_kwh"], rtol=2e-3)
+    assert (table["recharge_energy_kwh"] > table["battery_energy_kwh"]).all()
+    np.testing.assert_allclose(
+        table["battery_consumption_kwh_per_100km"],
+        100.0 * table["battery_energy_kwh"] / table["day_distance_km"],
+        rtol=1e-12,
+    )
+
+
 def _perf_balance(table: pd.DataFrame) -> None:
     """No energy columns: the times and speeds must be consistent with each other instead
     (0-60 mph, 96.6 km/h, comes before 0-100 km/h; the limited top speed is at most the
@@ -194,6 +214,7 @@ BALANCES = {
     "wltp": _range_balance,
     "epa": _range_balance,
     "winter": _winter_balance,
+    "everyday": _everyday_balance,
     "perf": _perf_balance,
     "charge": _charge_balance,
     "autonomy": _autonomy_balance,

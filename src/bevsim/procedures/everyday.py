@@ -114,14 +114,13 @@ def everyday_day(
     specs = load_vehicles(specs)
     conditions = [environment.conditions(s, s.mass.curb_kg + load_kg) for s in specs]
     batch = compile_vehicles(specs, conditions)
-    start = None
+    start = None  # the first day: the compiled conditions (soaked at ambient, or preconditioned)
     for _ in range(WARM_UP_DAYS):
         _, end = _drive_day(specs, batch, trips, parked_s, start, environment)
         start = _next_morning(batch, end, overnight_s, environment, specs)
     totals, end = _drive_day(specs, batch, trips, parked_s, start, environment)
     charge = recharge_to_full(specs, batch, end)
-    start_cell_c = batch.column("cell_temp_c") if start is None else start.cell_temp_c
-    return everyday_rows(specs, batch, totals, charge, environment, start_cell_c)
+    return everyday_rows(specs, batch, totals, charge, environment, start.cell_temp_c)
 
 
 def _drive_day(specs, batch: CompiledBatch, trips, parked_s, start, environment):
