@@ -24,7 +24,8 @@ import yaml
 import bevsim
 from bevsim.engine.facade import TOTAL_COLUMNS, dry_air_density_kg_per_m3
 from bevsim.trips import read_trip
-from bevsim.trips.phases import PHASES, phase_split
+from bevsim.trips.calibrate import with_values
+from bevsim.trips.phases import PHASES, drive_power_w, phase_split
 from bevsim.trips.replay import Location, ReplayOptions, prepare, replay, run_trip
 from bevsim.trips.validation import STANDSTILL_KMH, _standstill_load_w
 from bevsim.units import J_PER_KWH
@@ -60,19 +61,10 @@ def _usable(f: pd.DataFrame) -> bool:
 
 
 def _drive(f: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, float]:
-    """Measured and predicted drive power [W] (HVAC and 12 V load out) and the load [W]."""
-    load = _standstill_load_w(f, f["speed_kmh"] < STANDSTILL_KMH)
-    measured = (
-        f["measured_battery_power_w"]
-        - f["measured_aircon_power_w"].fillna(0.0)
-        - f["measured_heating_power_w"].fillna(0.0)
-    ).to_numpy()
-    predicted = (
-        f["predicted_battery_power_w"]
-        - f["predicted_cabin_hvac_power_w"]
-        - f["predicted_accessory_power_w"]
-    ).to_numpy()
-    return measured, predicted, load
+    """Measured and predicted drive power [W] (HVAC out; phases.drive_power_w) and the
+    log's standstill load [W]."""
+    measured, predicted = drive_power_w(f)
+    return measured, predicted, _standstill_load_w(f, f["speed_kmh"] < STANDSTILL_KMH)
 
 
 def lead_table(traces: dict, seasons: dict) -> str:
@@ -182,13 +174,6 @@ def regression_table(traces: dict, seasons: dict) -> str:
     return "\n".join(lines)
 
 
-def _set(spec, path: str, value):
-    head, *rest = path.split(".")
-    if not rest:
-        return spec.model_copy(update={head: value})
-    return spec.model_copy(update={head: _set(getattr(spec, head), ".".join(rest), value)})
-
-
 def _errors(spec, trips, trip_fn=None, load_kg: float = 0.0, sea_level: bool = False):
     """Per trip: season and pack-energy error [%] of ``spec`` on the trips (each changed by
     ``trip_fn``), with ``load_kg`` more on board and, if ``sea_level``, sea-level air."""
@@ -226,9 +211,9 @@ def _flat(trip):
 
 def sensitivity_table(spec, trips) -> str:
     """Season MAE and mean error [%] of the library car and of each candidate change."""
-    rotating = _set(spec, "mass.rotating_equivalent_kg", DEFAULT_ROTATING_KG)
-    rolling = _set(spec, "tires.rolling_resistance_coefficient", 0.008)
-    drag = _set(spec, "body.drag_coefficient", 0.30)
+    rotating = with_values(spec, {"mass.rotating_equivalent_kg": DEFAULT_ROTATING_KG})
+    rolling = with_values(spec, {"tires.rolling_resistance_coefficient": 0.008})
+    drag = with_values(spec, {"body.drag_coefficient": 0.30})
     variants = [
         ("library car (this branch)", spec, {}),
         ("rotating parts 36 kg (3 % default, main) instead of 102", rotating, {}),

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from bevsim.procedures import everyday
 from bevsim.validation.winter import (
     BREAKDOWN,
     ENERGY_DRAWN,
     MS11,
     PER_100KM,
     RANGE,
+    everyday_day,
     ms11_energy_breakdown,
     ms11_retention,
     winter_validation_table,
@@ -150,11 +150,12 @@ def _conditions(figure: WinterFigure) -> str:
 
 def _everyday_day(figure: WinterFigure) -> str:
     """The row's everyday day in words: trips, their length [km], the parking between [h]."""
-    trips = figure.trips_per_day or everyday.DEFAULT_TRIPS_PER_DAY
-    trip_km = figure.trip_km or everyday.DEFAULT_TRIP_KM
-    parked_h = everyday.DEFAULT_PARKED_H if figure.parked_h is None else figure.parked_h
+    day = everyday_day(figure)
     tyres = ", winter tyres in the cold" if figure.winter_tires else ""
-    return f"everyday day of {trips} trips of {trip_km:g} km, {parked_h:g} h parked between{tyres}"
+    return (
+        f"everyday day of {day['trips_per_day']} trips of {day['trip_km']:g} km, "
+        f"{day['parked_h']:g} h parked between{tyres}"
+    )
 
 
 def ms11_section(ms11: dict) -> list[str]:

@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from bevsim.engine.facade import SURFACE_ROLLING_FACTOR
 from bevsim.errors import BevsimError
 
 app = typer.Typer(
@@ -82,6 +83,19 @@ WindOption = Annotated[
     float,
     typer.Option("--wind-mps", help="Mean wind at the car's height, m/s, of random direction."),
 ]
+
+
+def road_surface_option(default: str):
+    """The ``--road-surface`` option: its help names the surfaces and ``default``, what the
+    command takes when it is not given."""
+    return typer.Option(
+        "--road-surface",
+        help="The road's surface, for the tyres' rolling resistance: "
+        + ", ".join(SURFACE_ROLLING_FACTOR)
+        + f" (default: {default}).",
+    )
+
+
 VehicleArgument = Annotated[str, typer.Argument(help="Library id or vehicle YAML path.")]
 VehiclesArgument = Annotated[
     list[str], typer.Argument(help="Library ids or vehicle YAML paths.", show_default=False)

@@ -23,6 +23,7 @@ from bevsim.cli.app import (
     print_records,
     print_table,
     reports_input_errors,
+    road_surface_option,
 )
 from bevsim.cli.run_commands import TRACE_SUFFIXES
 from bevsim.engine.facade import (
@@ -129,12 +130,7 @@ def trip_command(
     ] = None,
     road_surface: Annotated[
         str | None,
-        typer.Option(
-            "--road-surface",
-            help="The road's surface, for the tyres' rolling resistance: "
-            + ", ".join(SURFACE_ROLLING_FACTOR)
-            + f" (default: wet where the log's weather is rain, else {PUBLIC_ASPHALT}).",
-        ),
+        road_surface_option(f"wet where the log's weather is rain, else {PUBLIC_ASPHALT}"),
     ] = None,
     winter_tires: WinterTiresOption = False,
     wind_mps: WindOption = PUBLIC_ROAD_WIND_SPEED_MPS,

@@ -20,12 +20,12 @@ from bevsim.cli.app import (
     print_records,
     print_table,
     reports_input_errors,
+    road_surface_option,
 )
 from bevsim.cli.numbers import TEMPS_C
 from bevsim.engine.facade import (
     PUBLIC_ASPHALT,
     PUBLIC_ROAD_WIND_SPEED_MPS,
-    SURFACE_ROLLING_FACTOR,
     TEST_TRACK,
 )
 from bevsim.errors import BevsimError
@@ -89,12 +89,7 @@ def winter_command(
     ] = False,
     road_surface: Annotated[
         str | None,
-        typer.Option(
-            "--road-surface",
-            help="The road's surface, for the tyres' rolling resistance: "
-            + ", ".join(SURFACE_ROLLING_FACTOR)
-            + " (default: the dyno's coast-down track; --everyday: public asphalt).",
-        ),
+        road_surface_option("the dyno's coast-down track; --everyday: public asphalt"),
     ] = None,
     winter_tires: WinterTiresOption = False,
     wind_mps: WindOption = None,

@@ -78,6 +78,10 @@ class Cycle:
         """Distance of the trace [m], trapezoid rule."""
         return float(np.trapezoid(self.speed_mps, self.time_s))
 
+    def cumulative_distance_m(self) -> np.ndarray:
+        """Distance driven up to each sample [m] (trapezoid rule)."""
+        return cumulative_distance_m(self.time_s, self.speed_mps)
+
     @property
     def max_speed_mps(self) -> float:
         """Highest speed of the trace [m/s]."""
@@ -125,6 +129,13 @@ class Cycle:
             if ambient is None
             else np.concatenate([ambient] + [ambient[1:]] * (times - 1)),
         )
+
+
+def cumulative_distance_m(time_s: np.ndarray, speed_mps: np.ndarray) -> np.ndarray:
+    """Distance driven up to each sample [m] of a speed trace [m/s] over time [s] (trapezoid
+    rule), 0 at the first."""
+    steps = 0.5 * (speed_mps[1:] + speed_mps[:-1]) * np.diff(time_s)
+    return np.concatenate([[0.0], np.cumsum(steps)])
 
 
 def list_cycles() -> dict[str, str]:
@@ -274,9 +285,7 @@ def _grade(path: Path, values: dict, time_s: np.ndarray, speed_mps: np.ndarray) 
                 f"{path}: line {int(i) + 2}: elevation_m: expected {low:g} to {high:g} m, "
                 f"got {values['elevation_m'][i]:g}"
             )
-        distance_m = np.concatenate(
-            [[0.0], np.cumsum(0.5 * (speed_mps[1:] + speed_mps[:-1]) * np.diff(time_s))]
-        )
+        distance_m = cumulative_distance_m(time_s, speed_mps)
         rise = np.diff(values["elevation_m"])
         run = np.diff(distance_m)
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -77,8 +77,7 @@ def trip_cycle(trip_km: float) -> Cycle:
     base = load_cycle(TRIP_CYCLE)
     repeats = max(1, math.ceil(1000.0 * trip_km / base.distance_m))
     wltc = base.repeated(repeats)
-    step_m = 0.5 * (wltc.speed_mps[1:] + wltc.speed_mps[:-1]) * np.diff(wltc.time_s)
-    distance_m = np.concatenate([[0.0], np.cumsum(step_m)])
+    distance_m = wltc.cumulative_distance_m()
     stops = np.flatnonzero((wltc.speed_mps == 0.0) & (distance_m > 0.0))
     end = stops[np.argmin(np.abs(distance_m[stops] - 1000.0 * trip_km))]
     return Cycle(

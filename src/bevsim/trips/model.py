@@ -15,6 +15,7 @@ from datetime import datetime
 
 import numpy as np
 
+from bevsim.cycles.model import cumulative_distance_m
 from bevsim.errors import BevsimError
 from bevsim.units import J_PER_KWH, KMH_PER_MPS
 
@@ -89,8 +90,7 @@ class Trip:
 
     def cumulative_distance_m(self) -> np.ndarray:
         """Distance driven up to each sample [m] (trapezoid rule)."""
-        steps = 0.5 * (self.speed_mps[1:] + self.speed_mps[:-1]) * np.diff(self.time_s)
-        return np.concatenate([[0.0], np.cumsum(steps)])
+        return cumulative_distance_m(self.time_s, self.speed_mps)
 
     def place(self, i: int) -> str:
         """Where sample i came from, for messages."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bevsim.units import J_PER_KWH
+from bevsim.units import J_PER_KWH, KMH_PER_MPS
 
 PHASES = ("accelerating", "cruising", "braking", "standing")
 LAG_SEARCH_STEPS = 3
@@ -50,6 +50,22 @@ def _shifted(measured: np.ndarray, predicted: np.ndarray, lead: int):
     return measured[-lead:], predicted[: len(predicted) + lead]
 
 
+def drive_power_w(trace: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Measured and predicted drive power per step [W] of a replay's trace with the log's pack
+    power: measured pack power minus heater and A/C power (where logged; the standstill load
+    still in), predicted pack power minus cabin HVAC and accessory power."""
+    measured = trace["measured_battery_power_w"].to_numpy(dtype=float)
+    for channel in ("measured_heating_power_w", "measured_aircon_power_w"):
+        if channel in trace:
+            measured = measured - np.nan_to_num(trace[channel].to_numpy(dtype=float))
+    predicted = (
+        trace["predicted_battery_power_w"]
+        - trace["predicted_cabin_hvac_power_w"]
+        - trace["predicted_accessory_power_w"]
+    ).to_numpy(dtype=float)
+    return measured, predicted
+
+
 def phase_split(trace: pd.DataFrame, standstill_load_w: float) -> pd.DataFrame | None:
     """Drive energy per phase [kWh], measured and predicted, and the step count, from a
     replay's trace (bevsim.trips.replay) and the log's standstill load [W], with the log's
@@ -59,22 +75,14 @@ def phase_split(trace: pd.DataFrame, standstill_load_w: float) -> pd.DataFrame |
     power."""
     if "measured_battery_power_w" not in trace:
         return None
-    measured = trace["measured_battery_power_w"].to_numpy(dtype=float)
-    for channel in ("measured_heating_power_w", "measured_aircon_power_w"):
-        if channel in trace:
-            measured = measured - np.nan_to_num(trace[channel].to_numpy(dtype=float))
+    measured, predicted = drive_power_w(trace)
     measured = measured - standstill_load_w
-    predicted = (
-        trace["predicted_battery_power_w"]
-        - trace["predicted_cabin_hvac_power_w"]
-        - trace["predicted_accessory_power_w"]
-    ).to_numpy(dtype=float)
     lead = lead_steps(measured, predicted)
     m, p = _shifted(measured, predicted, lead)
     first = max(lead, 0)
     wheel = trace["predicted_wheel_power_w"].to_numpy(dtype=float)[first : first + len(p)]
     inertia = trace["predicted_inertia_power_w"].to_numpy(dtype=float)[first : first + len(p)]
-    speed = trace["achieved_speed_kmh"].to_numpy(dtype=float)[first : first + len(p)] / 3.6
+    speed = trace["achieved_speed_kmh"].to_numpy(dtype=float)[first : first + len(p)] / KMH_PER_MPS
     phase = np.where(
         speed < STANDING_MPS,
         "standing",

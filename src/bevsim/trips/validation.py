@@ -14,6 +14,7 @@ from bevsim.spec import VehicleSpec
 from bevsim.trips.model import Trip
 from bevsim.trips.phases import PHASES, phase_split
 from bevsim.trips.replay import ReplayOptions, TripResult, replay
+from bevsim.units import J_PER_KWH
 
 TARGET_MAE_PCT = {"summer": 8.0, "winter": 12.0}
 """Issue 15's targets for the uncalibrated library car: battery-energy MAE per season [%]."""
@@ -56,7 +57,7 @@ def row(trip: Trip, result: TripResult) -> dict:
         "measured_rest_kwh": None if measured_hvac is None else measured - measured_hvac,
         "predicted_rest_kwh": s["predicted_battery_energy_kwh"] - predicted_hvac,
         "standstill_12v_w": load_w,
-        "accessory_w": s["accessory_energy_kwh"] * 3.6e6 / s["duration_s"],
+        "accessory_w": s["accessory_energy_kwh"] * J_PER_KWH / s["duration_s"],
         "duration_s": s["duration_s"],
         "road_surface": s["road_surface"],
         **_phases(f, load_w),
@@ -152,7 +153,7 @@ def _phase_reason(r: pd.Series) -> str | None:
     if load is None or pd.isna(load) or pd.isna(r.get("accelerating_measured_kwh")):
         return None
     d = {p: r[f"{p}_predicted_kwh"] - r[f"{p}_measured_kwh"] for p in PHASES}
-    d_load = (r["accessory_w"] - load) * r["duration_s"] / 3.6e6
+    d_load = (r["accessory_w"] - load) * r["duration_s"] / J_PER_KWH
     accel = r["accelerating_measured_kwh"] / r["accelerating_predicted_kwh"]
     return (
         f"12 V load {d_load:+.2f} kWh (the car draws {load:.0f} W at standstill, the library"
@@ -192,7 +193,7 @@ def phase_totals(table: pd.DataFrame) -> pd.DataFrame:
             "trips": len(r),
             "rest_kwh": float((r["predicted_rest_kwh"] - r["measured_rest_kwh"]).sum()),
             "load_kwh": float(
-                ((r["accessory_w"] - r["standstill_12v_w"]) * r["duration_s"]).sum() / 3.6e6
+                ((r["accessory_w"] - r["standstill_12v_w"]) * r["duration_s"]).sum() / J_PER_KWH
             ),
         }
         for phase in PHASES:

@@ -84,11 +84,8 @@ def constant_speed_depletion(
         ambient_c,
         figure.hvac_on,
         figure.precondition,
-        road_surface=figure.road_surface or PUBLIC_ASPHALT,
         winter_tires=figure.winter_tires,
-        wind_speed_mps=PUBLIC_ROAD_WIND_SPEED_MPS
-        if figure.wind_speed_mps is None
-        else figure.wind_speed_mps,
+        **public_road(figure),
     )
     conditions = replace(
         env.conditions(spec, spec.mass.curb_kg + figure.load_kg), occupants=figure.occupants
@@ -98,24 +95,41 @@ def constant_speed_depletion(
     return range_rows([spec], result, cycle.name, ambient_c).iloc[0]
 
 
+def public_road(figure: WinterFigure) -> dict:
+    """The road of a road drive: the row's surface and mean wind [m/s], else the public-road
+    defaults (dry public asphalt, PUBLIC_ROAD_WIND_SPEED_MPS)."""
+    wind = figure.wind_speed_mps
+    return {
+        "road_surface": figure.road_surface or PUBLIC_ASPHALT,
+        "wind_speed_mps": PUBLIC_ROAD_WIND_SPEED_MPS if wind is None else wind,
+    }
+
+
+def everyday_day(figure: WinterFigure) -> dict:
+    """The row's day: trips_per_day, trip_km [km] and parked_h [h], the procedure's defaults
+    where the row gives none."""
+    defaults = {
+        "trips_per_day": everyday.DEFAULT_TRIPS_PER_DAY,
+        "trip_km": everyday.DEFAULT_TRIP_KM,
+        "parked_h": everyday.DEFAULT_PARKED_H,
+    }
+    return {k: d if getattr(figure, k) is None else getattr(figure, k) for k, d in defaults.items()}
+
+
 def everyday_consumption(
     spec: VehicleSpec, figure: WinterFigure, ambient_c: float, winter_tires: bool
 ) -> pd.Series:
     """The everyday procedure's row (battery and wall kWh/100 km) for the row's day of trips at
     ``ambient_c`` [degC], on winter tyres or the car's own."""
-    given = {k: getattr(figure, k) for k in ("trips_per_day", "trip_km", "parked_h")}
     rows = everyday.everyday_test(
         [spec],
         ambient_c,
         hvac_on=figure.hvac_on,
         precondition=figure.precondition,
-        road_surface=figure.road_surface or PUBLIC_ASPHALT,
         winter_tires=winter_tires,
-        wind_speed_mps=PUBLIC_ROAD_WIND_SPEED_MPS
-        if figure.wind_speed_mps is None
-        else figure.wind_speed_mps,
         load_kg=figure.load_kg,
-        **{k: v for k, v in given.items() if v is not None},
+        **public_road(figure),
+        **everyday_day(figure),
     )
     return rows.iloc[0]
 

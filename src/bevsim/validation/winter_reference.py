@@ -15,6 +15,7 @@ from typing import Any
 
 from bevsim.engine.facade import MAX_WIND_SPEED_MPS, SURFACE_ROLLING_FACTOR
 from bevsim.errors import BevsimError
+from bevsim.procedures.everyday import MAX_TRIP_KM, MAX_TRIPS_PER_DAY
 from bevsim.yamlfile import read_yaml_file
 
 KINDS = ("range_retention", "consumption_retention", "parked_heating_power")
@@ -170,11 +171,12 @@ def _everyday_fields(where: str, row: dict, drive: str) -> dict:
     out: dict = {}
     if "trips_per_day" in row:
         trips = row["trips_per_day"]
-        if isinstance(trips, bool) or not isinstance(trips, int) or not 1 <= trips <= 24:
-            raise BevsimError(f"{where}: trips_per_day: expected a whole number 1 to 24")
+        most = MAX_TRIPS_PER_DAY
+        if isinstance(trips, bool) or not isinstance(trips, int) or not 1 <= trips <= most:
+            raise BevsimError(f"{where}: trips_per_day: expected a whole number 1 to {most}")
         out["trips_per_day"] = trips
     if "trip_km" in row:
-        out["trip_km"] = _number(where, row, "trip_km", 0.0, 500.0)
+        out["trip_km"] = _number(where, row, "trip_km", 0.0, MAX_TRIP_KM)
     if "parked_h" in row:
         out["parked_h"] = _number(where, row, "parked_h", 0.0, 24.0, strict=False)
     return out
